@@ -1,0 +1,87 @@
+"""Settings from environment variables with sensible defaults.
+
+HUIQI_DATABASE_URL   SQLAlchemy URL; default: SQLite file in the data dir
+HUIQI_DATA_DIR       where the database, packs and backups live (default: the user's data dir)
+HUIQI_RULES_DIR      policy rule files (default: the shipped ``policy_rules`` package)
+HUIQI_TEMPLATES_DIR  pack templates (default: the shipped ``templates`` package)
+HUIQI_OFFICER        the officer name recorded in desktop mode (default: the OS user)
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "huiqi"
+
+
+def _package_dir(name: str) -> Path:
+    """Directory of a shipped data package (works from a checkout and from an installed wheel)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"data package {name!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _default_officer() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "officer"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    rules_dir: Path
+    templates_dir: Path
+    officer: str = field(default_factory=_default_officer)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def packs_dir(self) -> Path:
+        return self.data_dir / "packs"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read settings from ``env`` (default: ``os.environ``)."""
+    env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("HUIQI_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    url = env.get("HUIQI_DATABASE_URL") or f"sqlite:///{data_dir / 'huiqi.sqlite3'}"
+    rules = Path(env["HUIQI_RULES_DIR"]) if env.get("HUIQI_RULES_DIR") else _package_dir("policy_rules")
+    templates = (
+        Path(env["HUIQI_TEMPLATES_DIR"]) if env.get("HUIQI_TEMPLATES_DIR") else _package_dir("templates")
+    )
+    officer = env.get("HUIQI_OFFICER") or _default_officer()
+    return Settings(data_dir=data_dir, database_url=url, rules_dir=rules, templates_dir=templates, officer=officer)
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def override_settings(settings: Settings | None) -> None:
+    """Replace the process-wide settings (tests, CLI options)."""
+    global _settings
+    _settings = settings

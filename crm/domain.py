@@ -1,0 +1,155 @@
+"""Closed vocabularies of the domain (codes stored in the database, labels for people)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Yangpu's 12 streets (POLICIES.md §10). Stored as the Chinese name: it is the code officers use.
+STREETS: Final = (
+    "定海路", "平凉路", "江浦路", "四平路", "控江路", "长白新村",
+    "延吉新村", "殷行", "大桥", "五角场", "新江湾城", "长海路",
+)
+
+# 体育产业统计分类(2019), 11 divisions (POLICIES.md §8): code -> (zh, en)
+SPORTS_DIVISIONS: Final[dict[str, tuple[str, str]]] = {
+    "01": ("体育管理活动", "Sports management"),
+    "02": ("体育竞赛表演活动", "Sports competitions and performances"),
+    "03": ("体育健身休闲活动", "Fitness and leisure sports"),
+    "04": ("体育场地和设施管理", "Sports venue and facility management"),
+    "05": ("体育经纪与代理、广告与会展、表演与设计服务", "Sports agency, advertising, exhibitions and design"),
+    "06": ("体育教育与培训", "Sports education and training"),
+    "07": ("体育传媒与信息服务", "Sports media and information services"),
+    "08": ("其他体育服务", "Other sports services"),
+    "09": ("体育用品及相关产品制造", "Manufacture of sporting goods"),
+    "10": ("体育用品及相关产品销售、出租与贸易代理", "Sale, rental and trade of sporting goods"),
+    "11": ("体育场地设施建设", "Construction of sports facilities"),
+}
+SPORTS_SERVICE_DIVISIONS: Final = frozenset(set(SPORTS_DIVISIONS) - {"09", "11"})
+
+LEGAL_FORMS: Final[dict[str, tuple[str, str]]] = {
+    "llc": ("有限责任公司", "Limited liability company"),
+    "joint_stock": ("股份有限公司", "Joint-stock company"),
+    "sole_proprietorship": ("个人独资企业", "Sole proprietorship"),
+    "partnership": ("合伙企业", "Partnership"),
+    "individual_business": ("个体工商户", "Individual business"),
+    "branch": ("分公司", "Branch"),
+    "social_org": ("社会团体", "Social organisation"),
+    "private_non_enterprise": ("民办非企业单位", "Private non-enterprise unit"),
+    "public_institution": ("事业单位", "Public institution"),
+    "other": ("其他", "Other"),
+}
+
+# 上海市文化创意产业分类目录(2022) sectors relevant to sports firms (POLICIES.md §5)
+WENCHUANG_SECTORS: Final[dict[str, tuple[str, str]]] = {
+    "esports": ("电竞", "E-sports"),
+    "leisure_entertainment": ("休闲娱乐", "Leisure and entertainment"),
+    "internet_services": ("网络信息服务", "Internet services"),
+    "advertising_exhibition": ("广告会展", "Advertising and exhibitions"),
+    "design": ("创意设计", "Design"),
+    "none": ("不属于文创目录", "Not in the catalogue"),
+}
+
+# HNTE's 8 state-supported domains (POLICIES.md §1.3)
+HNTE_DOMAINS: Final[dict[str, tuple[str, str]]] = {
+    "electronic_info": ("电子信息", "Electronic information"),
+    "biomed": ("生物与新医药", "Biology and new medicine"),
+    "aerospace": ("航空航天", "Aerospace"),
+    "new_materials": ("新材料", "New materials"),
+    "hightech_services": ("高技术服务", "High-tech services"),
+    "new_energy": ("新能源与节能", "New energy and energy saving"),
+    "resources_env": ("资源与环境", "Resources and environment"),
+    "advanced_manufacturing": ("先进制造与自动化", "Advanced manufacturing and automation"),
+    "none": ("不属于", "None"),
+}
+
+# IP kinds: code -> (zh, en, HNTE class 1/2, or None when it does not count)
+IP_KINDS: Final[dict[str, tuple[str, str, int | None]]] = {
+    "invention_patent": ("发明专利", "Invention patent", 1),
+    "ic_layout": ("集成电路布图设计", "IC layout design", 1),
+    "plant_variety": ("植物新品种", "New plant variety", 1),
+    "new_drug": ("国家新药", "National new drug", 1),
+    "utility_model": ("实用新型专利", "Utility model", 2),
+    "design_patent": ("外观设计专利", "Design patent", 2),
+    "software_copyright": ("软件著作权", "Software copyright", 2),
+    "trademark": ("商标", "Trademark", None),
+    "other": ("其他", "Other", None),
+}
+IP_STATUSES: Final[dict[str, tuple[str, str]]] = {
+    "valid": ("有效", "Valid"),
+    "pending": ("申请中", "Pending"),
+    "expired": ("已失效", "Expired"),
+}
+IP_ACQUISITIONS: Final[dict[str, tuple[str, str]]] = {
+    "own": ("自主研发", "Own R&D"),
+    "transfer": ("受让", "Transfer"),
+    "gift": ("受赠", "Gift"),
+    "merger": ("并购", "Merger or acquisition"),
+}
+
+# Credentials (titles, certificates, statuses) an enterprise may hold
+CREDENTIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
+    "hnte": ("高新技术企业", "High and New Technology Enterprise"),
+    "tech_sme": ("科技型中小企业", "Tech-based SME"),
+    "innovative_sme": ("创新型中小企业", "Innovative SME"),
+    "zjtx_sme": ("专精特新中小企业", "Specialised and innovative SME"),
+    "little_giant": ("专精特新“小巨人”企业", "'Little giant' enterprise"),
+    "demo_unit_national": ("国家体育产业示范单位", "National sports-industry demonstration unit"),
+    "demo_project_national": ("国家体育产业示范项目", "National sports-industry demonstration project"),
+    "demo_unit_municipal": ("上海市体育产业示范单位", "Shanghai sports-industry demonstration unit"),
+    "demo_project_municipal": ("上海市体育产业示范项目", "Shanghai sports-industry demonstration project"),
+    "wenchuang_funded": ("上海市文创资金资助项目", "Shanghai cultural & creative fund project"),
+    "national_st_award": ("国家科学技术奖", "National S&T award"),
+    "provincial_award": ("省部级奖项", "Provincial-level award"),
+    "provincial_rd_institution": ("省级研发机构", "Provincial-level R&D institution"),
+    "standard_led": ("主导制定标准", "Led a national or industry standard"),
+    "key_institution": ("人才引进重点机构", "Talent key institution"),
+    "other": ("其他", "Other"),
+}
+CREDENTIAL_LEVELS: Final[dict[str, tuple[str, str]]] = {
+    "national": ("国家级", "National"),
+    "municipal": ("市级", "Municipal"),
+    "district": ("区级", "District"),
+}
+
+COMPLIANCE_KINDS: Final[dict[str, tuple[str, str]]] = {
+    "safety": ("安全事故", "Safety accident"),
+    "quality": ("质量事故", "Quality accident"),
+    "environmental": ("环境违法", "Environmental violation"),
+    "research_misconduct": ("科研严重失信", "Research misconduct"),
+    "tax": ("税务违法", "Tax violation"),
+    "data_security": ("数据安全事件", "Data-security incident"),
+    "abnormal_operation": ("列入经营异常名录", "Abnormal-operation list"),
+    "serious_dishonesty": ("列入严重失信名单", "Serious-dishonesty list"),
+}
+SEVERITIES: Final[dict[str, tuple[str, str]]] = {
+    "major": ("重大", "Major"),
+    "serious": ("严重", "Serious"),
+    "minor": ("一般", "Minor"),
+}
+
+INTERACTION_KINDS: Final[dict[str, tuple[str, str]]] = {
+    "visit": ("走访", "Visit"),
+    "call": ("电话", "Call"),
+    "meeting": ("会议", "Meeting"),
+    "message": ("微信/邮件", "Message"),
+}
+TASK_STATUSES: Final[dict[str, tuple[str, str]]] = {
+    "open": ("待办", "Open"),
+    "done": ("已完成", "Done"),
+    "cancelled": ("已取消", "Cancelled"),
+}
+OFFICER_ROLES: Final[dict[str, tuple[str, str]]] = {
+    "admin": ("管理员", "Administrator"),
+    "officer": ("专员", "Officer"),
+    "viewer": ("只读", "Viewer"),
+}
+
+
+def label(vocabulary: dict[str, tuple], code: str | None, lang: str = "zh") -> str:
+    """Human label of a code in a vocabulary; the code itself when unknown."""
+    if code is None:
+        return ""
+    entry = vocabulary.get(code)
+    if entry is None:
+        return code
+    return entry[0] if lang == "zh" else entry[1]

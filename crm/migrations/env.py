@@ -1,0 +1,37 @@
+"""Alembic environment: runs against the engine handed over by crm.db (or the URL in the config)."""
+
+from alembic import context
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import crm.models  # noqa: F401 - registers the tables on SQLModel.metadata
+
+config = context.config
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render our Money type as the plain BIGINT it is, so migrations never import app code."""
+    if type_ == "type" and isinstance(obj, crm.models.Money):
+        return "sa.BigInteger()"
+    return False
+
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations() -> None:
+    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+            render_item=render_item,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations()

@@ -1,0 +1,177 @@
+"""The one place that renders packs: sandboxed Jinja2 -> HTML -> WeasyPrint -> PDF bytes.
+
+Templates receive plain data only (see ``crm.packs.context``). WeasyPrint fetches through
+``TemplateFetcher``, which serves files under the templates folder and nothing else, and the font
+faces under ``fonts/`` cut to the characters of the document (``crm.packs.fonts``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from crm.packs import filters
+from crm.packs.fonts import FACES, SubsetCache
+
+MAIN_TEMPLATE = "pack.html"
+STYLESHEET = "pack.css"
+FONT_PREFIX = "fonts/"
+
+
+class PackRenderError(Exception):
+    """A pack could not be rendered; the message names the template and line when one is at fault."""
+
+
+@dataclass
+class Renderer:
+    """Templates folder + font cache; one per process (``get_renderer``), safe to share across threads."""
+
+    templates_dir: Path
+    font_cache: SubsetCache = field(default_factory=SubsetCache)
+
+    def __post_init__(self) -> None:
+        self.templates_dir = self.templates_dir.resolve()
+        self.env = make_environment(self.templates_dir)
+
+    def render_html(self, context: Mapping[str, Any], template: str = MAIN_TEMPLATE) -> str:
+        """The pack as HTML (what WeasyPrint lays out)."""
+        try:
+            return self.env.get_template(template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise PackRenderError(f"模板错误 {exc.name or template} 第 {exc.lineno} 行: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            name, line = _template_frame(exc, self.templates_dir)
+            raise PackRenderError(f"模板错误 {name or template} 第 {line} 行: {exc}") from exc
+
+    def render_pdf(self, context: Mapping[str, Any], template: str = MAIN_TEMPLATE) -> bytes:
+        """The pack as PDF bytes; identical inputs give identical bytes."""
+        html_text = self.render_html(context, template)
+        return self.write_pdf(html_text, identifier=str(context.get("document_id", "huiqi-pack")))
+
+    def write_pdf(self, html_text: str, *, identifier: str = "huiqi-pack") -> bytes:
+        """Lay out ``html_text`` (relative URLs resolve under the templates folder) into PDF bytes."""
+        from weasyprint import HTML
+
+        fetcher = TemplateFetcher(self.templates_dir, self.font_cache, text=html_text)
+        html = HTML(string=html_text, base_url=self.templates_dir.as_uri() + "/", url_fetcher=fetcher)
+        pdf = html.write_pdf(
+            pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode(),
+            uncompressed_pdf=False,
+        )
+        assert isinstance(pdf, bytes)
+        return pdf
+
+
+def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
+    """The Jinja2 environment for packs: sandboxed, autoescaping, strict about undefined names."""
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    filters.register(env)
+    return env
+
+
+def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[str | None, int | None]:
+    """Innermost traceback frame that belongs to a template file: (relative name, line)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.suffix == ".html" and path.is_relative_to(templates_dir):
+            found = (path.relative_to(templates_dir).as_posix(), frame.lineno)
+    return found
+
+
+class TemplateFetcher:
+    """WeasyPrint URL fetcher: files under the templates folder, subset fonts; refuses anything else."""
+
+    def __init__(self, templates_dir: Path, font_cache: SubsetCache, *, text: str) -> None:
+        self.templates_dir = templates_dir
+        self.font_cache = font_cache
+        self.text = text
+        self.refused: list[str] = []
+
+    def __call__(self, url: str) -> Any:
+        return self.fetch(url)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        path = self._local_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"服务包模板只能引用模板目录内的文件: {url}")
+        relative = path.relative_to(self.templates_dir).as_posix()
+        if relative.startswith(FONT_PREFIX) and relative[len(FONT_PREFIX):] in FACES:
+            body = self.font_cache.get(relative[len(FONT_PREFIX):], self.text + _css_text(self.templates_dir))
+            return URLFetcherResponse(url, body, {"Content-Type": "font/otf"})
+        if not path.is_file():
+            self.refused.append(url)
+            raise ValueError(f"模板目录中没有这个文件: {relative}")
+        mime = "text/css" if path.suffix == ".css" else "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    def _local_path(self, url: str) -> Path | None:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parts.path)).resolve()
+        return path if path.is_relative_to(self.templates_dir) else None
+
+
+def _css_text(templates_dir: Path) -> str:
+    """Text of every stylesheet (generated content such as page labels uses their characters)."""
+    return "".join(_read_css(p) for p in sorted(templates_dir.glob("*.css")))
+
+
+def _read_css(path: Path) -> str:
+    stat = path.stat()
+    return _read_css_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _read_css_cached(path: Path, _mtime: int, _size: int) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+_renderers: dict[Path, Renderer] = {}
+
+
+def get_renderer(templates_dir: Path | None = None) -> Renderer:
+    """The process-wide renderer for ``templates_dir`` (default: the configured templates folder)."""
+    if templates_dir is None:
+        from crm.config import get_settings
+
+        templates_dir = get_settings().templates_dir
+    key = templates_dir.resolve()
+    if key not in _renderers:
+        _renderers[key] = Renderer(key, SubsetCache(_font_cache_dir()))
+    return _renderers[key]
+
+
+def _font_cache_dir() -> Path | None:
+    try:
+        from crm.config import get_settings
+
+        return get_settings().data_dir / "cache" / "fonts"
+    except Exception:  # noqa: BLE001 - no data dir: keep subsets in memory only
+        return None
+
+
+def render_pdf(context: Mapping[str, Any], *, templates_dir: Path | None = None) -> bytes:
+    """Render a pack context (from ``build_context``) into PDF bytes."""
+    return get_renderer(templates_dir).render_pdf(context)
+

@@ -1,0 +1,83 @@
+"""Reading rule files: YAML with line numbers, duplicate keys refused, one error type with path, line, reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class RuleError(Exception):
+    """A rule file is wrong: which file, which line, and why (in plain Chinese)."""
+
+    def __init__(self, path: str | Path, line: int, reason: str) -> None:
+        self.path, self.line, self.reason = str(path), line, reason
+        super().__init__(f"{self.path}:{line}: {reason}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "reason": self.reason}
+
+
+class LineDict(dict):
+    """A mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    result = LineDict()
+    result.line, result.key_lines = node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise RuleError("", key_node.start_mark.line + 1, f"重复的键 '{key}'（第 {result.key_lines[key]} 行已出现）")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml(path: Path, text: str | None = None) -> Any:
+    """Parse a YAML file into LineDict/LineList; any problem becomes a RuleError naming the file."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except RuleError as exc:
+        raise RuleError(path, exc.line, exc.reason) from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise RuleError(path, line, f"YAML 语法错误：{exc.problem}") from None
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int:
+    """The line of the value at ``loc`` (a pydantic error location), or of its nearest known parent."""
+    line = getattr(data, "line", 0)
+    for key in loc:
+        if isinstance(data, LineDict) and key in data:
+            line = data.key_lines.get(key, line)
+            data = data[key]
+        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+            line = getattr(data, "line", line)
+        else:
+            break
+    return line
