@@ -42,10 +42,14 @@ def demo(
     count: int = typer.Option(320, help="enterprises to generate"),
     seed: int = typer.Option(20240601, help="random seed (same seed, same data)"),
     replace: bool = typer.Option(False, "--replace", help="delete existing data first"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no enterprise yet"),
 ) -> None:
     """Load the deterministic demo dataset of Yangpu sports enterprises."""
-    from crm.demo import load_demo
+    from crm.demo import has_enterprises, load_demo
 
+    if if_empty and has_enterprises():
+        typer.echo("数据库已有企业数据，跳过演示数据 / database not empty: demo data not loaded")
+        return
     summary = load_demo(count=count, seed=seed, replace=replace)
     typer.echo(summary)
 
