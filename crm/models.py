@@ -40,8 +40,9 @@ def money(**kw: Any) -> Any:
 
 
 class Versioned(SQLModel):
-    """Columns every business record carries: optimistic-lock version and soft delete."""
+    """Columns every business record carries: id, optimistic-lock version and soft delete."""
 
+    id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1, nullable=False)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
@@ -52,7 +53,6 @@ class Versioned(SQLModel):
 
 
 class Officer(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     username: str = Field(index=True, unique=True, max_length=64)
     display_name: str = Field(max_length=64)
     phone: str | None = Field(default=None, max_length=32)
@@ -95,13 +95,12 @@ class EnterpriseBase(SQLModel):
 
 
 class Enterprise(EnterpriseBase, Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    pass
 
 
 class FiscalYear(Versioned, table=True):
     __table_args__ = (sa.UniqueConstraint("enterprise_id", "year", name="uq_fiscalyear_enterprise_year"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     year: int
     staff_total: int | None = None
@@ -119,7 +118,6 @@ class FiscalYear(Versioned, table=True):
 
 
 class IPAsset(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     kind: str = Field(max_length=32)
     title: str = Field(max_length=300)
@@ -132,7 +130,6 @@ class IPAsset(Versioned, table=True):
 
 
 class Credential(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     kind: str = Field(max_length=32)
     title: str | None = Field(default=None, max_length=300)
@@ -144,7 +141,6 @@ class Credential(Versioned, table=True):
 
 
 class ComplianceEvent(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     kind: str = Field(max_length=32)
     severity: str = Field(default="minor", max_length=16)
@@ -153,7 +149,6 @@ class ComplianceEvent(Versioned, table=True):
 
 
 class Contact(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     name: str = Field(max_length=64, index=True)
     position: str | None = Field(default=None, max_length=64)
@@ -164,7 +159,6 @@ class Contact(Versioned, table=True):
 
 
 class Interaction(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     kind: str = Field(default="visit", max_length=16)
@@ -174,7 +168,6 @@ class Interaction(Versioned, table=True):
 
 
 class Task(Versioned, table=True):
-    id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
     title: str = Field(max_length=300)
     due_date: date | None = Field(default=None, index=True)

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import String, cast, func, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import String, Table, cast, func, or_, update
+from sqlmodel import Session, SQLModel, col, select
 
 from crm import validation
 from crm.i18n import t
@@ -116,7 +116,7 @@ def create_child(*, session: Session, model: type[M], enterprise_id: int, data: 
     clean = validation.clean(ENTITY_OF[model], data)
     if model is FiscalYear:
         _check_year_free(session, enterprise_id, clean["year"], None)
-    return _insert(session, model(enterprise_id=enterprise_id, **clean), actor=actor)
+    return _insert(session, model(**{"enterprise_id": enterprise_id, **clean}), actor=actor)
 
 
 def update_child(*, session: Session, model: type[M], record_id: int, expected_version: int,
@@ -188,14 +188,18 @@ def get_record(*, session: Session, model: type[M], record_id: int, include_dele
     return record
 
 
+_CHILD_ORDER: dict[type[Versioned], str] = {
+    FiscalYear: "year", Interaction: "occurred_on", Task: "due_date", ComplianceEvent: "occurred_on",
+    IPAsset: "grant_date", Credential: "issued_on"}
+
+
 def children(*, session: Session, model: type[M], enterprise_id: int, include_deleted: bool = False) -> list[M]:
     """The child records of one enterprise, newest first where it has a date or year."""
     query = select(model).where(model.enterprise_id == enterprise_id)  # type: ignore[attr-defined]
     if not include_deleted:
         query = query.where(col(model.deleted_at).is_(None))
-    order = {FiscalYear: "year", Interaction: "occurred_on", Task: "due_date", ComplianceEvent: "occurred_on",
-             IPAsset: "grant_date", Credential: "issued_on"}.get(model)  # type: ignore[call-overload]
-    query = query.order_by(getattr(model, order).desc() if order else model.id)  # type: ignore[attr-defined]
+    order = _CHILD_ORDER.get(model)
+    query = query.order_by(getattr(model, order).desc() if order else col(model.id))
     return list(session.exec(query))
 
 
@@ -214,10 +218,10 @@ class Aggregate:
 def load_aggregate(*, session: Session, enterprise_id: int) -> Aggregate:
     """Load one live enterprise with its live fiscal years, IP, credentials, compliance events, contacts."""
     enterprise = get_record(session=session, model=Enterprise, record_id=enterprise_id)
-    kw = dict(session=session, enterprise_id=enterprise_id)
-    return Aggregate(enterprise, children(model=FiscalYear, **kw), children(model=IPAsset, **kw),
-                     children(model=Credential, **kw), children(model=ComplianceEvent, **kw),
-                     children(model=Contact, **kw))
+    def of(model: type[M]) -> list[M]:
+        return children(session=session, model=model, enterprise_id=enterprise_id)
+
+    return Aggregate(enterprise, of(FiscalYear), of(IPAsset), of(Credential), of(ComplianceEvent), of(Contact))
 
 
 def history(*, session: Session, enterprise_id: int, limit: int = 500) -> list[AuditEntry]:
@@ -273,7 +277,7 @@ def _filters(query: EnterpriseQuery) -> list[Any]:
     if query.divisions:
         where.append(col(Enterprise.sports_division).in_(query.divisions))
     for tag in query.tags:
-        where.append(cast(Enterprise.__table__.c.tags, String).contains(
+        where.append(cast(_table(Enterprise).c.tags, String).contains(
             json.dumps(tag, ensure_ascii=False), autoescape=True))
     if query.ids is not None:
         where.append(col(Enterprise.id).in_(query.ids))
@@ -281,7 +285,7 @@ def _filters(query: EnterpriseQuery) -> list[Any]:
         text = query.search.strip()
         where.append(or_(col(Enterprise.name).contains(text, autoescape=True),
                          col(Enterprise.uscc).startswith(text.upper(), autoescape=True),
-                         cast(Enterprise.__table__.c.former_names, String).contains(text, autoescape=True)))
+                         cast(_table(Enterprise).c.former_names, String).contains(text, autoescape=True)))
     return where
 
 
@@ -310,7 +314,7 @@ def _update(session: Session, model: type[M], record_id: int, expected_version: 
     if not changed:
         return record
     now = utcnow()
-    table = model.__table__  # type: ignore[attr-defined]
+    table = _table(model)
     result = session.execute(
         update(table).where(table.c.id == record_id, table.c.version == expected_version)
         .values(**changed, version=expected_version + 1, updated_at=now))
@@ -322,6 +326,10 @@ def _update(session: Session, model: type[M], record_id: int, expected_version: 
     session.flush()
     session.refresh(record)
     return record
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _conflict(session: Session, model: type[M], record: M, expected: int) -> ConflictError:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -20,7 +21,7 @@ class FieldError:
     key: str
     label_zh: str
     label_en: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
         """The error in the current (or given) language, naming the field."""
