@@ -5,6 +5,11 @@ HUIQI_DATA_DIR       where the database, packs and backups live (default: the us
 HUIQI_RULES_DIR      policy rule files (default: the shipped ``policy_rules`` package)
 HUIQI_TEMPLATES_DIR  pack templates (default: the shipped ``templates`` package)
 HUIQI_OFFICER        the officer name recorded in desktop mode (default: the OS user)
+--- server mode, accounts, backups (issue 7) ---
+HUIQI_MODE           desktop (default: one user, no login) | server (`huiqi serve`: login required)
+HUIQI_STORAGE_SECRET signs the session cookie; `huiqi serve` refuses to start without it
+HUIQI_SESSION_HOURS  a login expires after this many hours (default 8)
+HUIQI_COOKIE_SECURE  1: session cookie only over HTTPS (set it behind a TLS proxy; default 0)
 """
 
 from __future__ import annotations
@@ -43,6 +48,19 @@ class Settings:
     rules_dir: Path
     templates_dir: Path
     officer: str = field(default_factory=_default_officer)
+    # --- server mode, accounts, backups (issue 7) ---
+    mode: str = "desktop"  # desktop | server
+    storage_secret: str | None = field(default=None, repr=False)  # never printed
+    session_hours: float = 8.0
+    cookie_secure: bool = False
+    lockout_failures: int = 5  # failed logins in a row that lock an account ...
+    lockout_minutes: int = 15  # ... for this long
+    backup_keep_daily: int = 7
+    backup_keep_weekly: int = 4
+
+    @property
+    def is_server(self) -> bool:
+        return self.mode == "server"
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,7 +85,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         Path(env["HUIQI_TEMPLATES_DIR"]) if env.get("HUIQI_TEMPLATES_DIR") else _package_dir("templates")
     )
     officer = env.get("HUIQI_OFFICER") or _default_officer()
-    return Settings(data_dir=data_dir, database_url=url, rules_dir=rules, templates_dir=templates, officer=officer)
+    return Settings(data_dir=data_dir, database_url=url, rules_dir=rules, templates_dir=templates, officer=officer,
+                    **_server_settings(env))
+
+
+def _server_settings(env: dict[str, str]) -> dict[str, object]:
+    """Server mode, accounts and backups (issue 7)."""
+    mode = (env.get("HUIQI_MODE") or "desktop").strip().lower()
+    if mode not in ("desktop", "server"):
+        raise ValueError(f"HUIQI_MODE must be desktop or server, not {mode!r}")
+    return {"mode": mode, "storage_secret": env.get("HUIQI_STORAGE_SECRET") or None,
+            "session_hours": float(env.get("HUIQI_SESSION_HOURS") or 8),
+            "cookie_secure": (env.get("HUIQI_COOKIE_SECURE") or "0").strip() in ("1", "true", "yes")}
 
 
 _settings: Settings | None = None
