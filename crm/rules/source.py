@@ -35,12 +35,20 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    """Duplicate explicit keys are refused; keys merged in with ``<<: *anchor`` may be overridden."""
     result = LineDict()
     result.line, result.key_lines = node.start_mark.line + 1, {}
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise RuleError("", key_node.start_mark.line + 1, f"重复的键 '{key}'（第 {seen[key]} 行已出现）")
+        seen[key] = key_node.start_mark.line + 1
+    loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise RuleError("", key_node.start_mark.line + 1, f"重复的键 '{key}'（第 {result.key_lines[key]} 行已出现）")
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result

@@ -1,0 +1,148 @@
+"""Verdicts as plain data (the documented JSON document) and as Chinese text with ✓ ✗ ?."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crm.facts import CATALOGUE, collect_items
+from crm.rules.evaluate import Gap, Trace, Verdict
+from crm.rules.model import MET, NOT_MET, OUTCOME_ZH, Compare, Group, Manual, Relation, Score
+
+MARKS = {MET: "✓", NOT_MET: "✗"}
+OP_ZH = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "between": "介于", "eq": "=", "ne": "≠", "in": "属于",
+         "not_in": "不属于", "is": "为", "date_ge": "不早于", "date_le": "不晚于"}
+GROUP_ZH = {"all": "全部满足", "any": "满足其一", "not": "不得满足", "n_of": "至少满足 {n} 项"}
+
+
+def document(verdicts: list[Verdict], *, on: date, rules_hash: str, subject: dict[str, Any],
+             aggregate: Any = None) -> dict[str, Any]:
+    """The JSON document of ``huiqi match --json`` (format in policy_rules/README.md)."""
+    return {"format": "huiqi.match/1", "on": on.isoformat(), "rules_hash": rules_hash, "subject": subject,
+            "policies": [verdict_dict(v, aggregate) for v in verdicts]}
+
+
+def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
+    """One verdict as plain data: outcome, rank, gaps, to-collect, and every condition by id."""
+    return {
+        "policy": v.policy.id, "title": v.policy.title, "level": v.policy.level, "confidence": v.policy.confidence,
+        "outcome": v.outcome, "outcome_zh": OUTCOME_ZH[v.outcome], "rank": v.rank,
+        "held_until": _iso(v.held_until), "reapply_from": _iso(v.reapply_from),
+        "gaps": [gap_dict(g) for g in v.gaps],
+        "to_collect": v.to_collect,
+        "to_collect_zh": [f"请补充：{item}" for item in collect_items(v.to_collect, v.on, aggregate)],
+        "pending": v.pending,
+        "conditions": {t.node.id: condition_dict(t) for t in _walk(v.trace)},
+        "trace": trace_dict(v.trace),
+    }
+
+
+def gap_dict(g: Gap) -> dict[str, Any]:
+    return {"condition": g.condition, "label": g.label, "fact": g.fact, "value": _plain(g.value),
+            "threshold": _plain(g.threshold), "shortfall": g.shortfall, "unit": g.unit, "near": g.near}
+
+
+def condition_dict(t: Trace) -> dict[str, Any]:
+    """One condition's result (no children)."""
+    node = t.node
+    out: dict[str, Any] = {"label": node.label, "status": t.status_name, "clause": node.clause,
+                           "kind": _kind(node), "relevant": t.relevant}
+    if not isinstance(node, Group):
+        out |= {"fact": getattr(node, "fact", None), "op": getattr(node, "op", None), "value": _plain(t.value),
+                "threshold": _plain(t.threshold), "gap": t.shortfall, "near": t.near, "unit": _unit(node),
+                "missing": list(t.missing), "review": t.review}
+    if t.settled is not None:
+        s = t.settled
+        out["settled"] = {"met": s.met, "by": s.by, "at": s.at.isoformat() if s.at else None, "note": s.note}
+    return out
+
+
+def trace_dict(t: Trace) -> dict[str, Any]:
+    """The trace tree, nested."""
+    out = {"id": t.node.id} | condition_dict(t)
+    if t.children:
+        out["op"] = t.node.op  # type: ignore[attr-defined]
+        out["children"] = [trace_dict(c) for c in t.children]
+    return out
+
+
+def render_text(verdicts: list[Verdict], aggregate: Any = None) -> str:
+    """Chinese text for the terminal: one block per policy, the condition tree with ✓ ✗ ?."""
+    blocks = []
+    for v in verdicts:
+        head = f"{v.rank}. {v.policy.title} —— {OUTCOME_ZH[v.outcome]}"
+        if v.held_until:
+            head += f"（有效期至 {v.held_until}，建议 {v.reapply_from} 起准备重新申报）"
+        lines = [head, *_tree_lines(v.trace, 1)]
+        lines += [f"   请补充：{item}" for item in collect_items(v.to_collect, v.on, aggregate)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def condition_line(t: Trace) -> str:
+    """One condition in Chinese: mark, label, value vs threshold, gap."""
+    node = t.node
+    mark = MARKS.get(t.status, "?")
+    if isinstance(node, Group):
+        return f"{mark} {node.label}（{GROUP_ZH[node.op].format(n=node.n)}）"
+    text = f"{mark} {node.label}"
+    if isinstance(node, (Compare, Score)) and t.value is not None:
+        op = OP_ZH.get(getattr(node, "op", ""), "")
+        text += f"：{fmt(t.value, _unit(node))}，要求 {op} {fmt(t.threshold, _unit(node))}"
+    if t.shortfall is not None:
+        text += f"，差 {fmt(t.shortfall, _unit(node))}" + ("（接近）" if t.near else "")
+    if t.review and t.settled is None:
+        text += "（待人工核定）"
+    if t.settled is not None:
+        text += f"（已核定：{t.settled.by} {t.settled.note}）".replace("  ", " ")
+    return text
+
+
+def fmt(value: Any, unit: str) -> str:
+    """A value for people: money in 万元, ratios as percentages, dates ISO."""
+    if value is None:
+        return "未知"
+    if isinstance(value, (list, tuple)):
+        return "–".join(fmt(v, unit) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        return value
+    return {"CNY": lambda: f"{value / 10000:,.2f} 万元", "ratio": lambda: f"{value * 100:.2f}%",
+            "years": lambda: f"{value:g} 年", "points": lambda: f"{value:g} 分"}.get(unit, lambda: f"{value:g}")()
+
+
+def _tree_lines(t: Trace, depth: int) -> list[str]:
+    lines = ["   " * depth + condition_line(t)]
+    for child in t.children:
+        lines += _tree_lines(child, depth + 1)
+    return lines
+
+
+def _walk(t: Trace) -> list[Trace]:
+    return [t] + [x for c in t.children for x in _walk(c)]
+
+
+def _kind(node: Any) -> str:
+    kinds = {Group: "group", Compare: "compare", Score: "score", Manual: "manual", Relation: "relation"}
+    return kinds[type(node)]
+
+
+def _unit(node: Any) -> str:
+    if isinstance(node, Compare):
+        return CATALOGUE[node.fact].unit if node.fact in CATALOGUE else node.unit
+    return "points" if isinstance(node, Score) else ""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
