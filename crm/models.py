@@ -198,3 +198,7 @@ class AuditEntry(SQLModel, table=True):
 CHILD_MODELS: tuple[type[Versioned], ...] = (
     FiscalYear, IPAsset, Credential, ComplianceEvent, Contact, Interaction, Task,
 )
+
+
+# --- packs (service-pack history lives in its own module; imported here so metadata sees it) ---
+from crm.models_packs import PackRecord  # noqa: E402,F401
