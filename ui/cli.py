@@ -1,0 +1,56 @@
+"""The `huiqi` console script: crm's commands plus `huiqi app`, which starts the UI."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from crm import cli as core_cli
+from crm.config import get_settings
+
+app = core_cli.app
+
+
+@app.command("app")
+def start_app(
+    host: str = typer.Option("127.0.0.1", help="address to bind (0.0.0.0 lets other machines connect)"),
+    port: int = typer.Option(8080, help="port to listen on"),
+    native: bool = typer.Option(False, "--native", help="open a desktop window (pywebview) instead of a browser"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
+) -> None:
+    """Start the Huiqi user interface."""
+    if native:
+        reason = native_unavailable()
+        if reason:
+            typer.echo(f"无法打开桌面窗口，改用浏览器 / no desktop window, using the browser: {reason}", err=True)
+            native = False
+    # NiceGUI keeps per-user storage (language, list filters) in this directory; read at import
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(get_settings().data_dir / "ui-storage"))
+    from ui.main import run
+
+    typer.echo(f"惠企 Huiqi: http://{host}:{port}")
+    run(host=host, port=port, native=native, show=not no_browser)
+
+
+def native_unavailable() -> str | None:
+    """Why a pywebview window cannot open here (None when it can)."""
+    try:
+        import webview  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - any import failure (missing GUI toolkit) means no window
+        return f"pywebview 不可用 / not importable ({exc}); pip install 'huiqi[native]'"
+    if os.name == "posix" and not _is_macos() and not (os.environ.get("DISPLAY") or
+                                                      os.environ.get("WAYLAND_DISPLAY")):
+        return "没有图形显示 / no display (DISPLAY and WAYLAND_DISPLAY are unset)"
+    return None
+
+
+def _is_macos() -> bool:
+    import sys
+
+    return sys.platform == "darwin"
+
+
+def main() -> None:
+    """Entry point of the `huiqi` console script."""
+    core_cli.main()

@@ -1,0 +1,189 @@
+"""The enterprise list (/enterprises) and the new-enterprise form (/enterprises/new)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from nicegui import app, events, ui
+
+from crm.domain import SPORTS_DIVISIONS, label
+from crm.fields import STREET_CHOICES, spec
+from crm.services.enterprises import (
+    EnterpriseQuery,
+    ValidationFailed,
+    create_enterprise,
+    facets,
+    list_enterprises,
+)
+from ui.components.record_form import record_form
+from ui.format import money_wan, show_date
+from ui.i18n_ui import lang, tr
+from ui.theme import frame
+
+PAGE_SIZES = [25, 50, 100]
+STORAGE_KEY = "enterprise_list"  # the officer's last filters, kept per user
+
+
+def create() -> None:
+    @ui.page("/enterprises")
+    def enterprise_list() -> None:
+        with frame(tr("ui.list.title")):
+            EnterpriseList(ListState.restore()).build()
+
+    @ui.page("/enterprises/new")
+    def enterprise_new() -> None:
+        with frame(tr("ui.new.title"), breadcrumbs=[(tr("nav.enterprises"), "/enterprises")]):
+            new_enterprise_form()
+
+
+@dataclass
+class ListState:
+    """Filters, sort and page of the list; saved per user so the officer comes back to them."""
+
+    search: str = ""
+    streets: list[str] = field(default_factory=list)
+    divisions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    page_size: int = PAGE_SIZES[0]
+
+    def query(self) -> EnterpriseQuery:
+        return EnterpriseQuery(search=self.search or None, streets=tuple(self.streets),
+                               divisions=tuple(self.divisions), tags=tuple(self.tags), sort=self.sort,
+                               descending=self.descending, page=self.page, page_size=self.page_size)
+
+    def save(self) -> None:
+        app.storage.user[STORAGE_KEY] = asdict(self)
+
+    @classmethod
+    def restore(cls) -> ListState:
+        saved = app.storage.user.get(STORAGE_KEY) or {}
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in saved.items() if k in known})
+
+    def clear_filters(self) -> None:
+        self.search, self.streets, self.divisions, self.tags, self.page = "", [], [], [], 1
+
+
+@dataclass
+class EnterpriseList:
+    """The list's widgets wired to its state: every change reloads one page from the server."""
+
+    state: ListState
+    table: Any = None
+    total: Any = None
+
+    def build(self) -> None:
+        self._filters()
+        self.total = ui.label().classes("text-caption text-grey-7").mark("list-total")
+        self.table = ui.table(columns=_columns(), rows=[], row_key="id", pagination=self._pagination(0)) \
+            .props("dense flat bordered binary-state-sort").classes("w-full").mark("enterprise-table")
+        self.table.props["rows-per-page-options"] = PAGE_SIZES
+        self.table.on("request", self._on_request)
+        self.table.on("rowClick", lambda e: ui.navigate.to(f"/enterprises/{e.args[1]['id']}"))
+        self.load()
+
+    def load(self) -> None:
+        page = list_enterprises(self.state.query())
+        self.table.rows = [_row(e) for e in page.rows]
+        self.table.pagination = self._pagination(page.total)
+        self.total.text = tr("ui.list.total", total=page.total)
+        self.state.save()
+
+    def _pagination(self, total: int) -> dict[str, Any]:
+        s = self.state
+        return {"sortBy": s.sort, "descending": s.descending, "page": s.page, "rowsPerPage": s.page_size,
+                "rowsNumber": total}
+
+    def _on_request(self, e: events.GenericEventArguments) -> None:
+        p = e.args["pagination"]
+        self.state.sort = p.get("sortBy") or "name"
+        self.state.descending = bool(p.get("descending"))
+        self.state.page = int(p.get("page") or 1)
+        self.state.page_size = int(p.get("rowsPerPage") or PAGE_SIZES[0])
+        self.load()
+
+    def _filters(self) -> None:
+        s, lang_ = self.state, lang()
+        with ui.row().classes("w-full items-center gap-2"):
+            ui.input(placeholder=tr("ui.list.search"), value=s.search) \
+                .props("dense outlined clearable debounce=300").classes("w-72").mark("list-search") \
+                .on_value_change(lambda e: self._set("search", e.value or ""))
+            streets = {k: v[0] if lang_ == "zh" else v[1] for k, v in STREET_CHOICES.items()}
+            divisions = {k: f"{k} {label(SPORTS_DIVISIONS, k, lang_)}" for k in SPORTS_DIVISIONS}
+            for name, options, key in (("streets", streets, "ui.list.streets"),
+                                       ("divisions", divisions, "ui.list.divisions"),
+                                       ("tags", facets().tags, "ui.list.tags")):
+                ui.select(options, label=tr(key), multiple=True, value=getattr(s, name), clearable=True) \
+                    .props("dense outlined use-chips options-dense").classes("min-w-40") \
+                    .mark(f"filter-{name}").on_value_change(lambda e, n=name: self._set(n, e.value or []))
+            ui.button(tr("ui.list.clear"), icon="filter_alt_off", on_click=self._clear) \
+                .props("flat dense").mark("clear-filters")
+            ui.space()
+            ui.button(tr("ui.list.new"), icon="add", on_click=lambda: ui.navigate.to("/enterprises/new")) \
+                .props("unelevated").mark("new-enterprise")
+
+    def _set(self, name: str, value: Any) -> None:
+        setattr(self.state, name, value)
+        self.state.page = 1
+        self.load()
+
+    def _clear(self) -> None:
+        self.state.clear_filters()
+        self.state.save()
+        ui.navigate.reload()
+
+
+def _columns() -> list[dict[str, Any]]:
+    def col(name: str, title: str, sortable: bool = True, align: str = "left") -> dict[str, Any]:
+        return {"name": name, "field": name, "label": title, "sortable": sortable, "align": align}
+
+    lang_ = lang()
+    return [
+        col("name", spec("enterprise", "name").label(lang_)),
+        col("uscc", spec("enterprise", "uscc").label(lang_), sortable=False),
+        col("street", spec("enterprise", "street").label(lang_)),
+        col("sports_division", spec("enterprise", "sports_division").label(lang_)),
+        col("registration_date", spec("enterprise", "registration_date").label(lang_)),
+        col("registered_capital", tr("ui.list.capital_wan"), align="right"),
+        col("tags", spec("enterprise", "tags").label(lang_), sortable=False),
+        col("updated_at", tr("ui.list.updated")),
+    ]
+
+
+def _row(e: Any) -> dict[str, Any]:
+    lang_ = lang()
+    return {
+        "id": e.id, "name": e.name, "uscc": e.uscc or "",
+        "street": e.street or "",
+        "sports_division": f"{e.sports_division} {label(SPORTS_DIVISIONS, e.sports_division, lang_)}"
+        if e.sports_division else "",
+        "registration_date": show_date(e.registration_date),
+        "registered_capital": money_wan(e.registered_capital),
+        "tags": "、".join(e.tags or []),
+        "updated_at": show_date(e.updated_at),
+    }
+
+
+def new_enterprise_form() -> None:
+    """The empty enterprise form; saving opens the new record, errors stay beside their fields."""
+    form = record_form("enterprise")
+
+    def save() -> None:
+        try:
+            created = create_enterprise(form.data())
+        except ValidationFailed as bad:
+            form.show_errors(bad.by_field(lang()))
+            ui.notify(tr("error.validation"), type="warning")
+            return
+        form.show_errors({})
+        ui.notify(tr("ui.new.created", name=created.name), type="positive")
+        ui.navigate.to(f"/enterprises/{created.id}")
+
+    with ui.row().classes("gap-2"):
+        ui.button(tr("common.save"), icon="save", on_click=save).props("unelevated").mark("save")
+        ui.button(tr("common.cancel"), on_click=lambda: ui.navigate.to("/enterprises")) \
+            .props("flat").mark("cancel")
