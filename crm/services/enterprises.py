@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import select
 
 from crm import store
-from crm.config import get_settings
+from crm.auth import current_principal
 from crm.db import session_scope
 from crm.models import AuditEntry, Enterprise, Officer
 from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page
@@ -20,7 +20,7 @@ __all__ = ["Aggregate", "ConflictError", "EnterpriseQuery", "FieldError", "NotFo
 
 def current_actor() -> str:
     """The signed-in officer's username (desktop mode: the configured officer)."""
-    return get_settings().officer
+    return current_principal().username
 
 
 def list_enterprises(query: EnterpriseQuery) -> Page:
