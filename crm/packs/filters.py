@@ -67,7 +67,7 @@ def qty(value: Any, unit: str | None = None) -> Markup:
         return Markup(ymd(value))
     if isinstance(value, (int, float, Decimal)):
         number = Decimal(str(value))
-        text = f"{number.normalize():f}" if number == number.to_integral() else f"{number.quantize(_TWO)}"
+        text = f"{number.quantize(_TWO).normalize():f}"
         return _num(f"{text}\u00a0{_UNITS.get(unit or '', unit or '')}".rstrip("\u00a0"))
     return Markup("{}").format(value)
 

@@ -41,6 +41,7 @@ class Renderer:
     def __post_init__(self) -> None:
         self.templates_dir = self.templates_dir.resolve()
         self.env = make_environment(self.templates_dir)
+        self.last_refused: list[str] = []  # URLs the fetcher refused in the last render (tests, logs)
 
     def render_html(self, context: Mapping[str, Any], template: str = MAIN_TEMPLATE) -> str:
         """The pack as HTML (what WeasyPrint lays out)."""
@@ -54,21 +55,26 @@ class Renderer:
 
     def render_pdf(self, context: Mapping[str, Any], template: str = MAIN_TEMPLATE) -> bytes:
         """The pack as PDF bytes; identical inputs give identical bytes."""
+        return self.render_pack(context, template)[0]
+
+    def render_pack(self, context: Mapping[str, Any], template: str = MAIN_TEMPLATE) -> tuple[bytes, int]:
+        """The pack as (PDF bytes, page count)."""
         html_text = self.render_html(context, template)
         return self.write_pdf(html_text, identifier=str(context.get("document_id", "huiqi-pack")))
 
-    def write_pdf(self, html_text: str, *, identifier: str = "huiqi-pack") -> bytes:
-        """Lay out ``html_text`` (relative URLs resolve under the templates folder) into PDF bytes."""
+    def write_pdf(self, html_text: str, *, identifier: str = "huiqi-pack") -> tuple[bytes, int]:
+        """Lay out ``html_text`` (relative URLs resolve under the templates folder): (PDF bytes, pages)."""
         from weasyprint import HTML
 
         fetcher = TemplateFetcher(self.templates_dir, self.font_cache, text=html_text)
         html = HTML(string=html_text, base_url=self.templates_dir.as_uri() + "/", url_fetcher=fetcher)
-        pdf = html.write_pdf(
-            pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode(),
-            uncompressed_pdf=False,
-        )
+        document = html.render()
+        # A fixed identifier and no dates but the document's own: same inputs, same bytes.
+        pdf = document.write_pdf(
+            pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode())
         assert isinstance(pdf, bytes)
-        return pdf
+        self.last_refused = fetcher.refused
+        return pdf, len(document.pages)
 
 
 def make_environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
@@ -174,4 +180,9 @@ def _font_cache_dir() -> Path | None:
 def render_pdf(context: Mapping[str, Any], *, templates_dir: Path | None = None) -> bytes:
     """Render a pack context (from ``build_context``) into PDF bytes."""
     return get_renderer(templates_dir).render_pdf(context)
+
+
+def render_pack(context: Mapping[str, Any], *, templates_dir: Path | None = None) -> tuple[bytes, int]:
+    """Render a pack context into (PDF bytes, page count)."""
+    return get_renderer(templates_dir).render_pack(context)
 
