@@ -1,0 +1,169 @@
+"""The demo data set: Yangpu sports enterprises for trying Huiqi out, the same every time for a seed.
+
+Every record is cleaned by ``crm.validation`` like a form or an import would be, written in bulk
+(one INSERT per table, not one per record) and audited as created by the actor ``demo`` with the
+same audit rows ``crm.store`` writes for a single create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import MetaData, insert, text
+from sqlmodel import Session, SQLModel, col, select
+
+from crm import store, validation
+from crm.db import session_scope
+from crm.demo.generate import AS_OF, DemoEnterprise, DemoSet, generate
+from crm.models import (
+    AuditEntry,
+    ComplianceEvent,
+    Contact,
+    Credential,
+    Enterprise,
+    FiscalYear,
+    Interaction,
+    IPAsset,
+    Officer,
+    Task,
+    utcnow,
+)
+from crm.store import ENTITY_OF, _show
+
+__all__ = ["ACTOR", "AS_OF", "generate", "has_enterprises", "load_demo"]
+
+ACTOR = "demo"
+
+# (model, attribute of DemoEnterprise, key naming an officer -> the column that holds the officer's id)
+CHILDREN: tuple[tuple[type[SQLModel], str, tuple[str, str] | None], ...] = (
+    (FiscalYear, "fiscal_years", None),
+    (IPAsset, "ip_assets", None),
+    (Credential, "credentials", None),
+    (ComplianceEvent, "compliance_events", None),
+    (Contact, "contacts", None),
+    (Interaction, "interactions", ("officer", "officer_id")),
+    (Task, "tasks", ("assignee", "assignee_id")),
+)
+
+
+def load_demo(count: int = 320, seed: int = 20240601, replace: bool = False) -> str:
+    """Load ``count`` demo enterprises (deterministic for ``seed``); return a one-line summary."""
+    demo = generate(count, seed, AS_OF)
+    with session_scope() as session:
+        if replace:
+            clear_database(session)
+        clashes = _existing_codes(session, demo)
+        if clashes:
+            return (f"数据库中已有 {clashes} 个相同的信用代码，演示数据未载入；可用 --replace 重新载入 / "
+                    f"{clashes} demo USCCs already present: nothing loaded (use --replace)")
+        officers = _officers(session, demo)
+        counts = write_enterprises(session, demo.enterprises, officers)
+    return _summary(counts, len(officers), seed)
+
+
+def has_enterprises() -> bool:
+    """Whether the configured database holds any enterprise (live or deleted)."""
+    with session_scope() as session:
+        return session.exec(select(Enterprise.id).limit(1)).first() is not None
+
+
+def clear_database(session: Session) -> None:
+    """Delete the CRM's records and every row that refers to them; reference data stays."""
+    meta = MetaData()
+    meta.reflect(bind=session.connection())
+    doomed = {m.__tablename__ for m in (Enterprise, Officer, AuditEntry, *(c[0] for c in CHILDREN))}
+    grew = True
+    while grew:  # tables other features added that point at these (applications, packs, ...)
+        before = len(doomed)
+        doomed |= {t.name for t in meta.sorted_tables
+                   if any(fk.column.table.name in doomed for fk in t.foreign_keys)}
+        grew = len(doomed) > before
+    tables = [t for t in reversed(meta.sorted_tables) if t.name in doomed]
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+    else:
+        for table in tables:
+            session.execute(table.delete())
+
+
+def write_enterprises(session: Session, enterprises: Sequence[DemoEnterprise],
+                      officers: dict[str, int]) -> dict[str, int]:
+    """Validate and insert the enterprises and their children in bulk, audited; counts per entity."""
+    rows = [_clean("enterprise", e.data) | {"owner_officer_id": officers.get(e.owner or "")}
+            for e in enterprises]
+    ids = _insert_audited(session, Enterprise, rows)
+    counts = {"enterprise": len(ids)}
+    for model, attr, officer_key in CHILDREN:
+        entity = ENTITY_OF[model]  # type: ignore[index]
+        rows = []
+        for enterprise_id, e in zip(ids, enterprises, strict=True):
+            for item in getattr(e, attr):
+                row = _clean(entity, item) | {"enterprise_id": enterprise_id}
+                if officer_key:
+                    row[officer_key[1]] = officers.get(item.get(officer_key[0]) or "")
+                rows.append(row)
+        counts[entity] = len(_insert_audited(session, model, rows))
+    return counts
+
+
+def _clean(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return validation.clean(entity, data)
+    except validation.ValidationFailed as exc:  # a bug in the generator, not bad user input
+        raise RuntimeError(f"demo {entity} {data.get('name') or data}: {exc}") from exc
+
+
+def _insert_audited(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+    """One INSERT ... RETURNING id for all rows, then their audit rows as ``store`` writes them."""
+    if not rows:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(session.execute(stmt, rows).scalars())
+    audit = [a for record_id, row in zip(ids, rows, strict=True) for a in created_audit(model, record_id, row)]
+    session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[attr-defined]
+    return ids
+
+
+_META = ("id", "version", "created_at", "updated_at", "deleted_at", "password_hash")
+
+
+def created_audit(model: type[SQLModel], record_id: int, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The audit rows of a created record: one per known field, like ``store.create_*`` writes."""
+    entity = ENTITY_OF[model]  # type: ignore[index]
+    enterprise_id = record_id if model is Enterprise else row.get("enterprise_id")
+    now = utcnow()
+    return [{"at": now, "actor": ACTOR, "action": "create", "entity": entity, "entity_id": record_id,
+             "enterprise_id": enterprise_id, "field": name, "old": None, "new": _show(row[name])}
+            for name in model.model_fields if name not in _META and row.get(name) not in (None, [], "")]
+
+
+def _existing_codes(session: Session, demo: DemoSet) -> int:
+    codes = [e.data["uscc"] for e in demo.enterprises if e.data.get("uscc")]
+    found = session.exec(select(Enterprise.uscc).where(col(Enterprise.uscc).in_(codes),
+                                                       col(Enterprise.deleted_at).is_(None))).all()
+    return len(found)
+
+
+def _officers(session: Session, demo: DemoSet) -> dict[str, int]:
+    """The demo officers' ids by username, created through the store when missing."""
+    ids: dict[str, int] = {}
+    for data in demo.officers:
+        officer = session.exec(select(Officer).where(Officer.username == data["username"])).first()
+        if officer is None:
+            officer = store.create_officer(session=session, data=data, actor=ACTOR)
+        assert officer.id is not None
+        ids[officer.username] = officer.id
+    return ids
+
+
+def _summary(counts: dict[str, int], officers: int, seed: int) -> str:
+    c = counts
+    return (f"已载入演示数据：{c['enterprise']} 家企业、{c['fiscalyear']} 个财务年度、{c['ipasset']} 项知识产权、"
+            f"{c['credential']} 项资质、{c['complianceevent']} 条合规事件、{c['contact']} 位联系人、"
+            f"{c['interaction']} 条服务记录、{c['task']} 项待办，专员 {officers} 名（种子 {seed}） / "
+            f"demo loaded: {c['enterprise']} enterprises, {c['fiscalyear']} fiscal years, {c['ipasset']} IP assets, "
+            f"{c['credential']} credentials, {c['complianceevent']} compliance events, {c['contact']} contacts, "
+            f"{c['interaction']} interactions, {c['task']} tasks, {officers} officers (seed {seed})")

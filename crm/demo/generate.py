@@ -1,0 +1,387 @@
+"""Generate the demo enterprises as plain record data: deterministic for a seed and an "as of" date.
+
+Nothing here touches the database; ``crm.demo`` validates and writes the records.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from stdnum.cn import uscc as stdnum_uscc
+
+from crm import domain
+from crm.demo import words as w
+
+AS_OF = date(2026, 11, 28)
+YEARS = (2023, 2024, 2025)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+OFFICERS: tuple[dict[str, Any], ...] = (
+    {"username": "wangmin", "display_name": "王敏", "phone": "021-65430001", "role": "admin"},
+    {"username": "lizhe", "display_name": "李喆", "phone": "021-65430002", "role": "officer"},
+    {"username": "chenjun", "display_name": "陈珺", "phone": "021-65430003", "role": "officer"},
+    {"username": "zhouyu", "display_name": "周彧", "phone": "021-65430004", "role": "viewer"},
+)
+
+# (size, share, revenue range in 万元, staff range)
+SIZES = (("micro", 0.35, (30, 500), (3, 20)), ("small", 0.35, (500, 3000), (10, 80)),
+         ("medium", 0.22, (3000, 20000), (50, 300)), ("large", 0.08, (20000, 80000), (200, 1000)))
+
+
+@dataclass
+class DemoEnterprise:
+    """One enterprise and its child records, as the store's create functions take them."""
+
+    data: dict[str, Any]
+    fiscal_years: list[dict[str, Any]] = field(default_factory=list)
+    ip_assets: list[dict[str, Any]] = field(default_factory=list)
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+    compliance_events: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    interactions: list[dict[str, Any]] = field(default_factory=list)  # "officer": a username
+    tasks: list[dict[str, Any]] = field(default_factory=list)  # "assignee": a username
+    owner: str | None = None  # username of the officer in charge
+
+
+@dataclass
+class DemoSet:
+    officers: tuple[dict[str, Any], ...]
+    enterprises: list[DemoEnterprise]
+    near_duplicates: list[tuple[str, str]]
+
+
+def generate(count: int = 320, seed: int = 20240601, as_of: date = AS_OF) -> DemoSet:
+    """``count`` plausible Yangpu sports enterprises (near-duplicates included), same seed same data."""
+    gen = _Generator(random.Random(seed), as_of)
+    n_dupes = min(6, count // 50)
+    enterprises = [gen.enterprise(i) for i in range(count - n_dupes)]
+    companies = [e for e in enterprises if e.data["legal_form"] == "llc"]
+    pairs = [gen.near_duplicate(companies[(i * 37 + 5) % len(companies)], i) for i in range(n_dupes)]
+    enterprises += [dupe for dupe, _ in pairs]
+    return DemoSet(OFFICERS, enterprises, [(orig, dupe.data["name"]) for dupe, orig in pairs])
+
+
+def uscc_for(rng: random.Random, prefix: str = "91310110") -> str:
+    """A valid 18-character USCC with the given 8-character prefix."""
+    body = prefix + rng.choice(("MA1", "MA7", "MAC")) + "".join(rng.choice(USCC_ALPHABET) for _ in range(6))
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+class _Generator:
+    def __init__(self, rng: random.Random, as_of: date):
+        self.rng, self.as_of = rng, as_of
+        self.names: set[str] = set()
+        self.codes: set[str] = set()
+
+    # --- the enterprise ---------------------------------------------------------------------------
+
+    def enterprise(self, i: int) -> DemoEnterprise:
+        r = self.rng
+        division = f"{i + 1:02d}" if i < 11 else r.choice(list(domain.SPORTS_DIVISIONS))
+        street = domain.STREETS[i] if i < 12 else r.choice(domain.STREETS)
+        club = division in ("03", "06", "01") and r.random() < 0.12
+        size = self._size()
+        tech = division in w.TECH_DIVISIONS and r.random() < 0.55 or r.random() < 0.08
+        registered = self._date(date(1998, 1, 1), self.as_of - timedelta(days=60))
+        if tech and r.random() < 0.1:  # a young firm: not yet a year old when HNTE looks at it
+            registered = self._date(self.as_of - timedelta(days=330), self.as_of - timedelta(days=60))
+        name = self._name(division, club)
+        data: dict[str, Any] = {
+            "name": name,
+            "uscc": self._uscc("52310110" if club else "91310110"),
+            "registration_date": registered,
+            "legal_form": "private_non_enterprise" if club else r.choice(
+                ("llc",) * 8 + ("joint_stock", "partnership")),
+            "registered_capital": None if club else self._wan(r.choice((10, 50, 100, 200, 500, 1000, 3000))),
+            "address": self._address(street),
+            "street": street,
+            "sports_division": division,
+            "industry_code": r.choice(w.INDUSTRY_CODES[division]),
+            "wenchuang_sector": self._wenchuang(division, name),
+            "hnte_domain": self._hnte_domain(division) if tech else r.choice(("none", None)),
+            "niche_market_years": r.choice((None, r.randint(1, 15))) if tech else None,
+            "resident_enterprise": self._maybe(True, 0.9),
+            "independent_legal_person": True,
+            "registered_in_shanghai": True,
+            "tax_in_shanghai": self._maybe(True, 0.85),
+            "key_institution": self._maybe(r.random() < 0.05, 0.4),
+            "in_restricted_catalogue": self._maybe(False, 0.7),
+            "abnormal_operation_listed": self._maybe(False, 0.8),
+            "serious_dishonesty_listed": self._maybe(False, 0.75),
+            "tags": self._tags(street, division, size, name),
+        }
+        e = DemoEnterprise(data, owner=r.choice(OFFICERS[:3])["username"])
+        self._fill(e, size, tech, registered)
+        return e
+
+    def _fill(self, e: DemoEnterprise, size: tuple, tech: bool, registered: date) -> None:
+        r = self.rng
+        e.fiscal_years = self._fiscal_years(size, tech, registered)
+        e.ip_assets = self._ip_assets(e.data["name"], tech, registered)
+        e.credentials = self._credentials(e.fiscal_years, e.ip_assets, tech, registered)
+        if r.random() < 0.05:
+            e.compliance_events.append(self._compliance(e))
+        e.contacts = [self._contact(primary=k == 0) for k in range(r.choice((0, 1, 1, 2, 2, 3)))]
+        e.interactions = [self._interaction() for _ in range(r.choice((0, 1, 1, 2, 3, 4)))]
+        e.tasks = [self._task() for _ in range(r.choice((0, 0, 1, 1, 2)))]
+
+    def _size(self) -> tuple:
+        x, acc = self.rng.random(), 0.0
+        for size in SIZES:
+            acc += size[1]
+            if x < acc:
+                return size
+        return SIZES[-1]
+
+    def _name(self, division: str, club: bool) -> str:
+        r = self.rng
+        for _ in range(1000):
+            brand = "".join(r.sample(w.BRAND_CHARS, 2))
+            trade = r.choice(w.TRADE_WORDS[division])
+            if club:
+                name = r.choice((f"上海市杨浦区{brand}{trade}俱乐部", f"杨浦区{brand}青少年体育俱乐部",
+                                 f"上海{brand}{trade}中心"))
+            else:
+                name = r.choice((f"上海{brand}{trade}有限公司",) * 5 + (
+                    f"上海杨浦{brand}{trade}有限公司", f"{brand}{trade}（上海）有限公司",
+                    f"上海{brand}{trade}股份有限公司"))
+            if name not in self.names:
+                self.names.add(name)
+                return name
+        raise RuntimeError("name pool exhausted")
+
+    def _uscc(self, prefix: str) -> str | None:
+        if self.rng.random() < 0.03:
+            return None  # not collected yet
+        while True:
+            code = uscc_for(self.rng, prefix)
+            if code not in self.codes:
+                self.codes.add(code)
+                return code
+
+    def _address(self, street: str) -> str:
+        r = self.rng
+        road = r.choice(w.ROADS[street])
+        building = r.choice(w.BUILDINGS)
+        room = r.choice(("", f"{r.randint(1, 12)}{r.randint(1, 30):02d}室"))
+        return f"上海市杨浦区{road}{r.randint(1, 2000)}号{building}{room}"
+
+    def _wenchuang(self, division: str, name: str) -> str | None:
+        if "电竞" in name or "电子竞技" in name:
+            return "esports"
+        by_division = {"05": "advertising_exhibition", "07": "internet_services", "03": "leisure_entertainment"}
+        return by_division.get(division, self.rng.choice(("none", None)))
+
+    def _hnte_domain(self, division: str) -> str:
+        if division == "09":
+            return self.rng.choice(("advanced_manufacturing", "new_materials"))
+        return self.rng.choice(("electronic_info", "electronic_info", "hightech_services", "biomed"))
+
+    def _tags(self, street: str, division: str, size: tuple, name: str) -> list[str]:
+        r = self.rng
+        tags: list[str] = []
+        if size[0] in ("medium", "large") and r.random() < 0.6:
+            tags.append("重点企业")
+        by_street = {"五角场": "五角场示范基地", "长海路": "环上体创新带", "大桥": "杨浦滨江", "平凉路": "杨浦滨江",
+                     "定海路": "杨浦滨江", "新江湾城": "新江湾城"}
+        if street in by_street and r.random() < 0.7:
+            tags.append(by_street[street])
+        if street == "五角场" and r.random() < 0.3:
+            tags.append(r.choice(("大学路", "创智天地")))
+        if "电竞" in name or "电子竞技" in name:
+            tags.append("电竞")
+        if "科技" in name or division == "07":
+            tags.append("体育科技")
+        if r.random() < 0.08:
+            tags.append("拟上市")
+        return tags
+
+    # --- fiscal years -----------------------------------------------------------------------------
+
+    def _fiscal_years(self, size: tuple, tech: bool, registered: date) -> list[dict[str, Any]]:
+        r = self.rng
+        years = [y for y in YEARS if y >= registered.year]
+        if len(years) == 3 and r.random() < 0.07:
+            years.remove(r.choice((2023, 2025)))  # a year not collected: an unknown, not a zero
+        revenue = r.uniform(*size[2]) * 10_000
+        staff = r.randint(*size[3])
+        rd_ratio = r.choice((0.025, 0.03, 0.035, 0.04, 0.045, 0.05, 0.06, 0.08)) * r.uniform(0.85, 1.15)
+        tech_share = r.choice((0.06, 0.09, 0.1, 0.11, 0.15, 0.25, 0.4)) if tech else r.uniform(0, 0.08)
+        rows = []
+        for year in years:
+            rows.append(self._fiscal_year(year, revenue, staff, tech, rd_ratio, tech_share))
+            revenue *= r.uniform(0.85, 1.35)
+            staff = max(1, round(staff * r.uniform(0.9, 1.25)))
+        return rows
+
+    def _fiscal_year(self, year: int, revenue: float, staff: int, tech: bool, rd_ratio: float,
+                     tech_share: float) -> dict[str, Any]:
+        r = self.rng
+        income = revenue * r.uniform(1.0, 1.12)
+        rd = revenue * rd_ratio * r.uniform(0.9, 1.1) if tech else (revenue * r.uniform(0, 0.02)
+                                                                      if r.random() < 0.3 else None)
+        if rd is not None and r.random() < 0.06:
+            rd = None  # R&D not reported this year
+        assets = revenue * r.uniform(0.5, 2.0)
+        return {
+            "year": year,
+            "staff_total": None if r.random() < 0.04 else staff,
+            "tech_staff": round(staff * tech_share),
+            "sales_revenue": self._yuan(revenue),
+            "total_income": self._yuan(income),
+            "hightech_income": self._yuan(income * r.uniform(0.45, 0.85)) if tech else None,
+            "rd_expense": self._yuan(rd),
+            "rd_expense_domestic": self._yuan(rd * r.choice((1.0, 1.0, 0.95, 0.8))) if rd is not None else None,
+            "total_cost": self._yuan(income * r.uniform(0.8, 1.05)),
+            "total_assets": self._yuan(assets),
+            "total_liabilities": self._yuan(assets * r.uniform(0.15, 0.75)),
+            "tax_paid": self._yuan(revenue * r.uniform(0.01, 0.06)),
+            "equity_financing": r.choice((None, self._yuan(0), self._yuan(0),
+                                          self._yuan(r.uniform(200, 5000) * 10_000))),
+        }
+
+    # --- IP and credentials -----------------------------------------------------------------------
+
+    def _ip_assets(self, name: str, tech: bool, registered: date) -> list[dict[str, Any]]:
+        r = self.rng
+        counts = {"invention_patent": r.choice((0, 0, 1, 1, 2, 3, 5)), "utility_model": r.randint(0, 8),
+                  "software_copyright": r.randint(0, 8), "design_patent": r.randint(0, 2)} if tech else {
+            "software_copyright": r.choice((0, 0, 1)), "design_patent": r.choice((0, 0, 1))}
+        assets = [self._ip(kind, registered) for kind, n in counts.items() for _ in range(n)]
+        if r.random() < 0.4:
+            assets.append(self._ip("trademark", registered))
+        return assets
+
+    def _ip(self, kind: str, registered: date) -> dict[str, Any]:
+        r = self.rng
+        status = r.choice(("valid",) * 8 + ("pending", "expired"))
+        granted = None if status == "pending" else self._date(max(registered, date(2016, 1, 1)), self.as_of)
+        year = (granted or self.as_of).year
+        if kind == "software_copyright":
+            title, number = f"{r.choice(w.SOFTWARE_SUBJECTS)}V{r.randint(1, 3)}.0", f"{year}SR{r.randint(0, 9999999):07d}"
+        elif kind == "trademark":
+            title, number = r.choice(w.TRADEMARK_WORDS), str(r.randint(10_000_000, 79_999_999))
+        else:
+            prefix = {"invention_patent": "一种", "utility_model": "一种", "design_patent": ""}[kind]
+            digit = {"invention_patent": 1, "utility_model": 2, "design_patent": 3}[kind]
+            title = prefix + r.choice(w.PATENT_SUBJECTS)
+            number = f"ZL{year - 1}{digit}{r.randint(0, 9999999):07d}.{r.randint(0, 9)}"
+        return {"kind": kind, "title": title, "number": number, "status": status, "grant_date": granted,
+                "acquisition": r.choice(("own",) * 6 + ("transfer", None)),
+                "core_to_main_product": self._maybe(r.random() < 0.7, 0.7), "used_in_hnte": None}
+
+    def _credentials(self, years: list[dict], ips: list[dict], tech: bool, registered: date) -> list[dict]:
+        r = self.rng
+        creds: list[dict[str, Any]] = []
+        if tech and registered.year <= 2022 and len(years) >= 2 and r.random() < 0.45:
+            issued = date(r.choice((2023, 2024, 2025)), r.choice((11, 12)), r.randint(1, 28))
+            if issued < self.as_of:
+                creds.append({"kind": "hnte", "title": "高新技术企业证书", "level": "national", "issued_on": issued,
+                              "expires_on": issued.replace(year=issued.year + 3) - timedelta(days=1),
+                              "number": f"GR{issued.year}31{r.randint(0, 9999):06d}", "year": issued.year})
+                for ip in ips[: r.randint(0, len(ips))]:
+                    ip["used_in_hnte"] = ip["kind"] != "trademark"
+        if tech and r.random() < 0.5:
+            year = r.choice((2025, 2026))
+            creds.append({"kind": "tech_sme", "title": "科技型中小企业", "year": year,
+                          "number": f"{year}310110{r.randint(0, 99999):05d}{r.choice('ABCDE')}"})
+        for kind, chance, level in (("innovative_sme", 0.2, "municipal"), ("zjtx_sme", 0.1, "municipal"),
+                                    ("little_giant", 0.01, "national"), ("standard_led", 0.03, "national"),
+                                    ("provincial_rd_institution", 0.03, "municipal")):
+            if tech and r.random() < chance:
+                creds.append(self._titled(kind, level))
+        for kind, chance in (("demo_unit_municipal", 0.05), ("demo_project_municipal", 0.06),
+                             ("demo_unit_national", 0.01), ("wenchuang_funded", 0.04)):
+            if r.random() < chance:
+                creds.append(self._titled(kind, "national" if "national" in kind else "municipal"))
+        return creds
+
+    def _titled(self, kind: str, level: str) -> dict[str, Any]:
+        issued = self._date(date(2021, 1, 1), self.as_of - timedelta(days=30))
+        expires = issued.replace(year=issued.year + 3) if kind in ("innovative_sme", "zjtx_sme",
+                                                                    "little_giant") else None
+        return {"kind": kind, "title": domain.CREDENTIAL_KINDS[kind][0], "level": level, "issued_on": issued,
+                "expires_on": expires, "year": issued.year, "number": None}
+
+    # --- compliance, contacts, interactions, tasks ------------------------------------------------
+
+    def _compliance(self, e: DemoEnterprise) -> dict[str, Any]:
+        r = self.rng
+        kind = r.choice(list(w.COMPLIANCE_TEXTS))
+        if kind == "abnormal_operation":
+            e.data["abnormal_operation_listed"] = True
+        return {"kind": kind, "severity": r.choice(("minor", "minor", "serious")),
+                "occurred_on": self._date(date(2022, 1, 1), self.as_of), "description": w.COMPLIANCE_TEXTS[kind]}
+
+    def _contact(self, primary: bool) -> dict[str, Any]:
+        r = self.rng
+        name = r.choice(w.SURNAMES) + "".join(r.sample(w.GIVEN_CHARS, r.choice((1, 2, 2))))
+        phone = r.choice(w.MOBILE_PREFIXES) + f"{r.randint(0, 99_999_999):08d}"
+        return {"name": name, "position": r.choice(w.POSITIONS), "phone": None if r.random() < 0.05 else phone,
+                "email": None, "is_primary": primary}
+
+    def _interaction(self) -> dict[str, Any]:
+        r = self.rng
+        day = self._date(self.as_of - timedelta(days=540), self.as_of)
+        return {"kind": r.choice(("visit", "visit", "call", "call", "meeting", "message")), "occurred_on": day,
+                "summary": r.choice(w.INTERACTION_SUMMARIES).format(year=day.year - 1),
+                "follow_up": r.choice(w.FOLLOW_UPS), "officer": r.choice(OFFICERS[:3])["username"]}
+
+    def _task(self) -> dict[str, Any]:
+        r = self.rng
+        status = r.choice(("open", "open", "done", "cancelled"))
+        due = self.as_of + timedelta(days=r.randint(-60, 120))
+        return {"title": r.choice(w.TASK_TITLES), "due_date": due, "status": status, "notes": None,
+                "assignee": r.choice(OFFICERS[:3])["username"]}
+
+    # --- near-duplicates --------------------------------------------------------------------------
+
+    def near_duplicate(self, original: DemoEnterprise, k: int) -> tuple[DemoEnterprise, str]:
+        """A second record of ``original``'s company, as officers and imports create them."""
+        name = original.data["name"]
+        core = name.removeprefix("上海杨浦").removeprefix("上海").removesuffix("有限公司").removesuffix(
+            "股份").removesuffix("（上海）")
+        variants = [f"{core}（上海）有限公司", f"上海{core}有限公司杨浦分公司", _typo(name, self.rng),
+                    f"上海杨浦{core}有限公司", name.replace("（", "(").replace("）", ")"), f"上海{core}有限公司"]
+        fresh = [v for v in variants if v != name and v not in self.names]
+        dupe_name = fresh[k % len(fresh)]
+        self.names.add(dupe_name)
+        data = {**original.data, "name": dupe_name, "tags": list(original.data["tags"])}
+        data["uscc"] = None if k % 2 == 0 else self._uscc("91310110")
+        if "分公司" in dupe_name:
+            data.update(legal_form="branch", independent_legal_person=False, registered_capital=None)
+        dupe = DemoEnterprise(data, contacts=[dict(c) for c in original.contacts[:1]], owner=original.owner)
+        return dupe, name
+
+    # --- small helpers ----------------------------------------------------------------------------
+
+    def _date(self, start: date, end: date) -> date:
+        return start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
+
+    def _maybe(self, value: Any, known: float) -> Any:
+        return value if self.rng.random() < known else None
+
+    @staticmethod
+    def _wan(amount: float) -> Decimal:
+        return Decimal(amount * 10_000).quantize(Decimal("0.01"))
+
+    @staticmethod
+    def _yuan(amount: float | None) -> Decimal | None:
+        return None if amount is None else Decimal(round(amount * 100)).scaleb(-2)
+
+
+_TYPOS = {"锐": "瑞", "华": "骅", "博": "搏", "达": "大", "健": "建", "运": "云", "翔": "祥", "明": "铭"}
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """The name with one look- or sound-alike character, or two characters swapped (a data-entry slip)."""
+    start = 4 if name.startswith("上海杨浦") else 2 if name.startswith("上海") else 0
+    spots = [i for i, ch in enumerate(name) if ch in _TYPOS and i >= start]
+    if spots:
+        i = rng.choice(spots)
+        return name[:i] + _TYPOS[name[i]] + name[i + 1:]
+    return name[:start] + name[start + 1] + name[start] + name[start + 2:]
