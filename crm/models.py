@@ -202,3 +202,20 @@ CHILD_MODELS: tuple[type[Versioned], ...] = (
 
 # --- packs (service-pack history lives in its own module; imported here so metadata sees it) ---
 from crm.models_packs import PackRecord  # noqa: E402,F401
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+class MergeRecord(SQLModel, table=True):
+    """One merge of a duplicate enterprise into another: enough to show it and to undo it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    winner_id: int = Field(foreign_key="enterprise.id", index=True)
+    loser_id: int = Field(foreign_key="enterprise.id", index=True)
+    # moved child rows by table, winner fields before the merge, fiscal-year fields filled in
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    undone_at: datetime | None = None
+    undone_by: str | None = Field(default=None, max_length=64)

@@ -15,6 +15,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+# a date exported as text with a midnight time: "2019-03-05 00:00:00", "2019/3/5 0:00"
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000), "亿元": Decimal(100_000_000),
           "亿": Decimal(100_000_000)}
@@ -41,7 +43,7 @@ def parse_date(value: object) -> date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_excel_serial(float(value))
-    text = normalize_text(value)
+    text = _TIME_SUFFIX.sub("", normalize_text(value))
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -66,6 +68,7 @@ def parse_money(value: object, default_unit: str = "元") -> Decimal | None:
     if isinstance(value, int | float | Decimal):
         return (Decimal(str(value)) * _UNITS[default_unit]).quantize(Decimal("0.01"))
     text = normalize_text(value).replace(",", "").replace(" ", "").replace("￥", "").replace("¥", "")
+    text = text.removeprefix("人民币").removesuffix("人民币").removesuffix("RMB")
     unit = default_unit
     for suffix in sorted(_UNITS, key=len, reverse=True):
         if text.endswith(suffix):

@@ -1,0 +1,122 @@
+"""Suspected duplicates: the same USCC, or names that are the same once the legal boilerplate is gone.
+
+Names are normalised (full/half width, brackets, 上海/（上海）/有限公司/股份/集团/分公司 dropped) and then
+compared with rapidfuzz. A whole-table scan does not compare every pair: it sorts the names several ways
+(as written, reversed, by pinyin initials) and compares each name with its neighbours in each order
+(sorted-neighbourhood blocking), scoring the pairs in bulk with ``process.cpdist``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+# longest first, so 有限责任公司 goes before 有限公司 and 公司
+_BOILERPLATE = (
+    "股份有限公司", "有限责任公司", "有限公司", "分公司", "集团", "股份", "总公司", "公司", "中国",
+    "上海市", "上海", "杨浦区", "杨浦",
+)
+_BOILER_RE = re.compile("|".join(map(re.escape, _BOILERPLATE)))
+_BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕《》「」『』\"'“”‘’·・.,，。、\s\-—_]")
+DEFAULT_THRESHOLD = 88
+WINDOW = 12
+
+
+def normalize_name(name: str) -> str:
+    """The comparable core of a company name: '上海力动体育（集团）有限公司' -> '力动体育'."""
+    text = unicodedata.normalize("NFKC", name or "").lower()
+    text = _BRACKETS.sub("", text)
+    core = _BOILER_RE.sub("", text)
+    return core or text
+
+
+def name_score(a: str, b: str) -> float:
+    """Similarity (0-100) of two normalised names; a name that starts with the other scores high too."""
+    if not a or not b:
+        return 0.0
+    score = fuzz.ratio(a, b)
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short):
+        score = max(score, 90.0)
+    return float(score)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two records that look like one enterprise: indices into the scanned lists, score and reason."""
+
+    a: int
+    b: int
+    score: float
+    reason: str  # uscc | name
+
+
+def scan(names: Sequence[str], usccs: Sequence[str | None] = (), *, threshold: float = DEFAULT_THRESHOLD,
+         window: int = WINDOW, keys: Sequence[str] | None = None, workers: int = -1) -> list[Pair]:
+    """Suspected duplicate pairs among ``names`` (same USCC, or similar normalised names), best first."""
+    norm = [normalize_name(n) for n in names]
+    pairs: dict[tuple[int, int], Pair] = {}
+    for a, b in _same_value_pairs(usccs):
+        pairs[(a, b)] = Pair(a, b, 100.0, "uscc")
+    for a, b, score in _neighbour_pairs(norm, threshold, window, keys, workers):
+        pairs.setdefault((a, b), Pair(a, b, score, "name"))
+    return sorted(pairs.values(), key=lambda p: (-p.score, p.a, p.b))
+
+
+def cross_scan(new_names: Sequence[str], old_names: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD,
+               window: int = WINDOW, workers: int = -1) -> dict[int, list[tuple[int, float]]]:
+    """For each new name (by index), the old names (by index, with score) it probably duplicates."""
+    names = list(new_names) + list(old_names)
+    n_new = len(new_names)
+    norm = [normalize_name(n) for n in names]
+    found: dict[int, list[tuple[int, float]]] = {}
+    for a, b, score in _neighbour_pairs(norm, threshold, window, None, workers):
+        if a < n_new <= b:
+            found.setdefault(a, []).append((b - n_new, score))
+    for hits in found.values():
+        hits.sort(key=lambda h: -h[1])
+    return found
+
+
+def _same_value_pairs(values: Sequence[str | None]) -> list[tuple[int, int]]:
+    groups: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        if v:
+            groups.setdefault(v, []).append(i)
+    return [(g[i], g[j]) for g in groups.values() for i in range(len(g)) for j in range(i + 1, len(g))]
+
+
+def _neighbour_pairs(norm: list[str], threshold: float, window: int, keys: Sequence[str] | None,
+                     workers: int) -> list[tuple[int, int, float]]:
+    n = len(norm)
+    if n < 2:
+        return []
+    arr = np.array(norm, dtype=object)
+    orders = [np.argsort(arr, kind="stable"), np.argsort(np.array([s[::-1] for s in norm], dtype=object))]
+    if keys is not None:
+        orders.append(np.argsort(np.array(list(keys), dtype=object), kind="stable"))
+    seen: dict[tuple[int, int], float] = {}
+    for order in orders:
+        for d in range(1, min(window, n - 1) + 1):
+            left, right = order[:-d], order[d:]
+            scores = process.cpdist(arr[left].tolist(), arr[right].tolist(), scorer=fuzz.ratio, workers=workers)
+            _collect(seen, left, right, scores, norm, threshold)
+    return [(a, b, s) for (a, b), s in seen.items()]
+
+
+def _collect(seen: dict[tuple[int, int], float], left: np.ndarray, right: np.ndarray, scores: np.ndarray,
+             norm: list[str], threshold: float) -> None:
+    # ratio alone misses '力动体育' vs '力动体育科技'; those (score >= 60) get the prefix check
+    for k in np.nonzero(scores >= min(threshold, 60))[0]:
+        a, b = int(left[k]), int(right[k])
+        a, b = min(a, b), max(a, b)
+        if (a, b) in seen:
+            continue
+        score = float(scores[k]) if scores[k] >= threshold else name_score(norm[a], norm[b])
+        if score >= threshold:
+            seen[(a, b)] = score

@@ -1,0 +1,328 @@
+"""Import rows into enterprises: plan (parse, validate, match, flag duplicates), then write in one transaction.
+
+``plan_import`` writes nothing: it returns a ``Preview`` with, per row, the cleaned values, the errors
+(row, column, field, message in Chinese), the existing enterprise it updates (same USCC or same name)
+and the suspected duplicates. ``commit_import`` writes through ``crm.store`` (validated, versioned,
+audited) inside the caller's session; the caller's ``session_scope`` makes it all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlmodel import Session, col, select
+
+from crm import parsing, store
+from crm.intake.dedupe import cross_scan, normalize_name
+from crm.intake.mapping import Target
+from crm.intake.readers import Table
+from crm.intake.search import fold
+from crm.models import Contact, Enterprise, FiscalYear
+from crm.validation import ValidationFailed, clean
+
+Mode = Literal["all-or-nothing", "valid-only"]
+Action = str  # "create" | "skip" | "update:<enterprise id>"
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem of one row: the spreadsheet row, the column header, the field label and why."""
+
+    row: int
+    column: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行 · {self.column}：{self.message}"
+
+
+@dataclass
+class RowPlan:
+    """What importing one row would do."""
+
+    row: int
+    cells: list[Any]
+    enterprise: dict[str, Any] = field(default_factory=dict)
+    fiscal_years: dict[int, dict[str, Any]] = field(default_factory=dict)
+    contact: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowIssue] = field(default_factory=list)
+    match_id: int | None = None
+    match_by: str | None = None  # uscc | name
+    suspects: list[tuple[int, str, float]] = field(default_factory=list)
+    action: Action = "create"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def name(self) -> str:
+        return str(self.enterprise.get("name") or "")
+
+
+@dataclass
+class Preview:
+    """The whole plan: rows, column targets and file-level notes."""
+
+    table: Table
+    mapping: dict[str, str]
+    rows: list[RowPlan]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowIssue]:
+        return [e for r in self.rows for e in r.errors]
+
+    def counts(self) -> dict[str, int]:
+        """Rows by outcome: valid, invalid, to create, to update, suspected duplicates, skipped."""
+        ok = [r for r in self.rows if r.ok]
+        return {"total": len(self.rows), "valid": len(ok), "invalid": len(self.rows) - len(ok),
+                "create": sum(r.action == "create" for r in ok),
+                "update": sum(r.action.startswith("update") for r in ok),
+                "skip": sum(r.action == "skip" for r in ok),
+                "suspected": sum(bool(r.suspects) for r in self.rows)}
+
+    def report(self) -> str:
+        """The validation report as text, one line per problem (row and field named)."""
+        c = self.counts()
+        lines = [f"共 {c['total']} 行：有效 {c['valid']} 行（新建 {c['create']}，更新 {c['update']}，"
+                 f"跳过 {c['skip']}），有错误 {c['invalid']} 行，疑似重复 {c['suspected']} 行。"]
+        lines += self.notes
+        lines += [str(e) for e in self.errors]
+        for r in self.rows:
+            for sid, sname, score in r.suspects[:3]:
+                lines.append(f"第 {r.row} 行 · 疑似重复：“{r.name}” 与已有企业“{sname}”（#{sid}，相似度 {score:.0f}）")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportResult:
+    """What was written, and the rows that were not."""
+
+    written: bool
+    created: list[int]
+    updated: list[int]
+    skipped: int
+    rejected: list[RowPlan]
+
+    def summary(self) -> str:
+        """One line for people."""
+        if not self.written:
+            return f"未导入任何数据：{len(self.rejected)} 行有错误（整体导入模式下须全部通过校验）。"
+        return (f"已导入：新建 {len(self.created)} 家，更新 {len(self.updated)} 家，跳过 {self.skipped} 行，"
+                f"拒绝 {len(self.rejected)} 行。")
+
+
+# --- planning -------------------------------------------------------------------------------------
+
+
+def plan_import(table: Table, mapping: dict[str, str], *, session: Session) -> Preview:
+    """Parse and validate every row, match existing enterprises and flag suspected duplicates."""
+    targets = {j: Target.parse(mapping.get(h, "")) for j, h in enumerate(table.headers)}
+    targets = {j: t for j, t in targets.items() if t is not None}
+    preview = Preview(table, mapping, [RowPlan(n, cells) for n, cells in zip(table.row_numbers, table.rows,
+                                                                              strict=True)])
+    preview.notes += _mapping_notes(table, targets)
+    for plan in preview.rows:
+        _parse_row(plan, table.headers, targets)
+    _match_existing(preview, session)
+    _check_within_file(preview, table.headers, targets)
+    return preview
+
+
+def _mapping_notes(table: Table, targets: dict[int, Target]) -> list[str]:
+    notes = []
+    ignored = [h for j, h in enumerate(table.headers) if j not in targets]
+    if ignored:
+        notes.append("以下列未对应到字段，不会导入：" + "、".join(ignored))
+    if not any(t.entity == "enterprise" and t.field in ("name", "uscc") for t in targets.values()):
+        notes.append("缺少“企业名称”或“统一社会信用代码”列，无法识别企业。")
+    return notes
+
+
+def _parse_row(plan: RowPlan, headers: list[str], targets: dict[int, Target]) -> None:
+    raw: dict[str, dict[Any, dict[str, Any]]] = {"enterprise": {None: {}}, "fiscalyear": {}, "contact": {None: {}}}
+    columns: dict[tuple[str, Any, str], str] = {}
+    year_col = next((j for j, t in targets.items() if t.entity == "fiscalyear" and t.field == "year"), None)
+    for j, t in targets.items():
+        if j == year_col:
+            continue
+        value = _in_unit(plan.cells[j], t)
+        if parsing.is_blank(value):
+            continue
+        year = t.year if t.entity == "fiscalyear" else None
+        if t.entity == "fiscalyear" and year is None:
+            year = _row_year(plan, headers, year_col)
+            if year is None:
+                continue
+        raw[t.entity].setdefault(year, {})[t.field] = value
+        columns[(t.entity, year, t.field)] = headers[j]
+    plan.enterprise = _clean_part(plan, "enterprise", raw["enterprise"][None], columns, None, partial=True)
+    contact = raw["contact"][None]
+    if contact:
+        contact.setdefault("name", "（未填姓名）")  # a phone number without a name is still worth keeping
+        plan.contact = _clean_part(plan, "contact", contact, columns, None, partial=False)
+    for year, values in raw["fiscalyear"].items():
+        cleaned = _clean_part(plan, "fiscalyear", {"year": year, **values}, columns, year, partial=False)
+        if cleaned:
+            plan.fiscal_years[year] = {k: v for k, v in cleaned.items() if k == "year" or k in values}
+
+
+def _row_year(plan: RowPlan, headers: list[str], year_col: int | None) -> int | None:
+    value = plan.cells[year_col] if year_col is not None else None
+    try:
+        year = parsing.parse_int(str(value).removesuffix("年度").removesuffix("年")) if value is not None else None
+    except ValueError:
+        year = None
+    if year is None:
+        column = headers[year_col] if year_col is not None else "年度"
+        issue = RowIssue(plan.row, column, "年度", "财务数据缺少年度：请在表头写明年份（如“2023年营业收入”）或增加“年度”列")
+        if issue not in plan.errors:
+            plan.errors.append(issue)
+    return year
+
+
+def _in_unit(value: Any, target: Target) -> Any:
+    """A money cell in the column's unit (万元, 亿元) becomes yuan; anything unparsable is left for clean()."""
+    if target.unit is None or parsing.is_blank(value):
+        return value
+    try:
+        return parsing.parse_money(value, default_unit=target.unit)
+    except (ValueError, KeyError):
+        return value
+
+
+def _clean_part(plan: RowPlan, entity: str, data: dict[str, Any], columns: dict[tuple[str, Any, str], str],
+                year: int | None, *, partial: bool) -> dict[str, Any]:
+    try:
+        cleaned = clean(entity, data, partial=partial)
+    except ValidationFailed as failed:
+        for e in failed.errors:
+            column = columns.get((entity, year, e.field), e.label_zh)
+            plan.errors.append(RowIssue(plan.row, column, e.label_zh, e.message("zh")))
+        return {}
+    return {k: v for k, v in cleaned.items() if k in data}
+
+
+def _match_existing(preview: Preview, session: Session) -> None:
+    rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc)
+                        .where(col(Enterprise.deleted_at).is_(None))).all()
+    by_uscc = {u: i for i, _, u in rows if u}
+    by_name = {fold(n): i for i, n, _ in rows}
+    names = {i: n for i, n, _ in rows}
+    unmatched: list[RowPlan] = []
+    for plan in preview.rows:
+        uscc, name = plan.enterprise.get("uscc"), plan.enterprise.get("name")
+        if uscc and uscc in by_uscc:
+            plan.match_id, plan.match_by = by_uscc[uscc], "uscc"
+        elif name and fold(name) in by_name:
+            plan.match_id, plan.match_by = by_name[fold(name)], "name"
+        if plan.match_id is not None:
+            plan.action = f"update:{plan.match_id}"
+        elif name:
+            unmatched.append(plan)
+        elif plan.ok:
+            plan.errors.append(RowIssue(plan.row, "企业名称", "企业名称", "企业名称为必填项（信用代码未匹配到已有企业）"))
+    ids = list(names)
+    found = cross_scan([p.name for p in unmatched], [names[i] for i in ids])
+    for k, hits in found.items():
+        unmatched[k].suspects = [(ids[j], names[ids[j]], s) for j, s in hits[:5]]
+
+
+def _check_within_file(preview: Preview, headers: list[str], targets: dict[int, Target]) -> None:
+    uscc_col = next((headers[j] for j, t in targets.items() if t.entity == "enterprise" and t.field == "uscc"),
+                    "统一社会信用代码")
+    first: dict[str, int] = {}
+    for plan in preview.rows:
+        key = plan.enterprise.get("uscc") or ("name:" + normalize_name(plan.name) if plan.name else None)
+        if not key:
+            continue
+        if key in first:
+            what = "统一社会信用代码" if plan.enterprise.get("uscc") else "企业名称"
+            plan.errors.append(RowIssue(plan.row, uscc_col if what != "企业名称" else "企业名称", what,
+                                        f"与第 {first[key]} 行重复（同一文件中同一企业只能出现一次）"))
+        else:
+            first[key] = plan.row
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def commit_import(preview: Preview, *, session: Session, actor: str, mode: Mode = "all-or-nothing",
+                  decisions: dict[int, Action] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Write the plan through the store. all-or-nothing: any bad row means nothing is written."""
+    for plan in preview.rows:
+        if decisions and plan.row in decisions:
+            plan.action = decisions[plan.row]
+    bad = [p for p in preview.rows if not p.ok]
+    if bad and mode == "all-or-nothing":
+        return ImportResult(False, [], [], 0, bad)
+    result = ImportResult(True, [], [], 0, bad)
+    good = [p for p in preview.rows if p.ok]
+    for n, plan in enumerate(good, 1):
+        if plan.action == "skip":
+            result.skipped += 1
+        elif mode == "valid-only":
+            _write_isolated(plan, session, actor, result)
+        else:
+            _write(plan, session, actor, result)
+        if progress and (n % 200 == 0 or n == len(good)):
+            progress(n, len(good))
+    return result
+
+
+def _write_isolated(plan: RowPlan, session: Session, actor: str, result: ImportResult) -> None:
+    """valid-only: a row the store refuses is rolled back alone (a savepoint) and rejected with the reason."""
+    try:
+        with session.begin_nested():
+            _write(plan, session, actor, result)
+    except (ValidationFailed, store.StoreError) as exc:
+        plan.errors.append(RowIssue(plan.row, "-", "-", _reason(exc)))
+        result.rejected.append(plan)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationFailed):
+        return "；".join(e.message("zh") for e in exc.errors)
+    return exc.message("zh") if isinstance(exc, store.StoreError) else str(exc)
+
+
+def _write(plan: RowPlan, session: Session, actor: str, result: ImportResult) -> None:
+    if plan.action.startswith("update:"):
+        enterprise_id = int(plan.action.split(":", 1)[1])
+        current = store.get_record(session=session, model=Enterprise, record_id=enterprise_id)
+        changes = {k: v for k, v in plan.enterprise.items() if k != "name"}  # the name on file stays
+        if changes:
+            store.update_enterprise(session=session, enterprise_id=enterprise_id,
+                                    expected_version=current.version, data=changes, actor=actor)
+        result.updated.append(enterprise_id)
+    else:
+        enterprise_id = store.create_enterprise(session=session, data=plan.enterprise, actor=actor).id or 0
+        result.created.append(enterprise_id)
+    for data in plan.fiscal_years.values():
+        _upsert_year(session, enterprise_id, data, actor)
+    if plan.contact:
+        _add_contact(session, enterprise_id, plan.contact, actor)
+
+
+def _upsert_year(session: Session, enterprise_id: int, data: dict[str, Any], actor: str) -> None:
+    existing = session.exec(select(FiscalYear).where(FiscalYear.enterprise_id == enterprise_id,
+                                                     FiscalYear.year == data["year"])).first()
+    if existing is None:
+        store.create_child(session=session, model=FiscalYear, enterprise_id=enterprise_id, data=data, actor=actor)
+    else:
+        changes = {k: v for k, v in data.items() if k != "year"}
+        store.update_child(session=session, model=FiscalYear, record_id=existing.id or 0,
+                           expected_version=existing.version, data=changes, actor=actor)
+
+
+def _add_contact(session: Session, enterprise_id: int, data: dict[str, Any], actor: str) -> None:
+    same = session.exec(select(Contact).where(Contact.enterprise_id == enterprise_id,
+                                              Contact.name == data["name"],
+                                              col(Contact.deleted_at).is_(None))).first()
+    if same is None:
+        store.create_child(session=session, model=Contact, enterprise_id=enterprise_id, data=data, actor=actor)

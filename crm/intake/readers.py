@@ -1,0 +1,115 @@
+"""Read the first sheet of an .xlsx or a .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) into rows.
+
+The header row is found rather than assumed: officers put a merged title row ("2024年杨浦区体育企业名单")
+and blank lines above it, so the row that names the most known columns wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HEADER_SCAN_ROWS = 15
+
+
+@dataclass
+class Table:
+    """Cells as read, with the header row located; row numbers are the spreadsheet's (1-based)."""
+
+    headers: list[str]
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    header_row: int
+    source: str = ""
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class UnreadableFile(ValueError):
+    """The file is not an .xlsx/.csv we can read; the message says why, in Chinese."""
+
+
+def read_table(data: bytes, filename: str, *, is_header: Callable[[str], bool] | None = None) -> Table:
+    """Read an .xlsx/.xls/.csv given as bytes; ``is_header`` recognises known column names."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv" or suffix == ".txt":
+        text, encoding = decode_csv(data)
+        grid = [list(r) for r in csv.reader(io.StringIO(text))]
+        table = _locate_header(grid, is_header)
+        table.encoding = encoding
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        table = _locate_header(_read_workbook(data), is_header)
+    else:
+        raise UnreadableFile(f"不支持的文件类型“{suffix or filename}”，请上传 .xlsx 或 .csv 文件")
+    table.source = filename
+    return table
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: a BOM means UTF-8; valid UTF-8 is UTF-8; otherwise GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile("无法识别文件编码（支持 UTF-8、GBK、GB18030），请在 Excel 中另存为 .xlsx 后再导入") from exc
+
+
+def _read_workbook(data: bytes) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated error types
+        raise UnreadableFile(f"无法读取该 Excel 文件：{exc}") from exc
+    return [[_cell(v) for v in row] for row in rows]
+
+
+def _cell(value: Any) -> Any:
+    # calamine gives every number as float; 91310110.0 must not become the text "91310110.0"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if value == "":
+        return None
+    return value
+
+
+def _locate_header(grid: Sequence[Sequence[Any]], is_header: Callable[[str], bool] | None) -> Table:
+    grid = [list(r) for r in grid]
+    best, best_score = 0, (-1, -1)
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        texts = [str(v).strip() for v in row if v is not None and str(v).strip()]
+        known = sum(1 for v in texts if is_header and is_header(v))
+        score = (known, len(texts) if len(texts) > 1 else 0)
+        if score > best_score:
+            best, best_score = i, score
+    if not grid:
+        raise UnreadableFile("文件是空的，没有找到表头")
+    width = max(len(r) for r in grid)
+    headers = [_header_text(v, j) for j, v in enumerate(_pad(grid[best], width))]
+    rows, numbers = [], []
+    for i in range(best + 1, len(grid)):
+        row = _pad(grid[i], width)
+        if any(v is not None and str(v).strip() for v in row):
+            rows.append(row)
+            numbers.append(i + 1)
+    return Table(headers=headers, rows=rows, row_numbers=numbers, header_row=best + 1)
+
+
+def _pad(row: list[Any], width: int) -> list[Any]:
+    return [None if isinstance(v, str) and not v.strip() else v for v in row] + [None] * (width - len(row))
+
+
+def _header_text(value: Any, index: int) -> str:
+    text = "" if value is None else " ".join(str(value).split())
+    return text or f"第{index + 1}列"
