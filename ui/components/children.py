@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-@dataclass
+@dataclass(eq=False)  # refreshable methods find their targets by ==; identity is what we mean
 class ChildTab:
     """The records of one kind for one enterprise; ``on_change`` runs after every write."""
 

@@ -47,7 +47,7 @@ def create() -> None:
             EnterpriseDetail(record).build()
 
 
-@dataclass
+@dataclass(eq=False)  # refreshable methods find their targets by ==; identity is what we mean
 class EnterpriseDetail:
     """The page's state: the record as last loaded (its version is what an edit is based on)."""
 
@@ -149,7 +149,7 @@ class EnterpriseDetail:
             ui.link(tr("nav.enterprises"), "/enterprises")
 
 
-@dataclass
+@dataclass(eq=False)
 class ProfileEditor:
     """The edit form. A stale save shows the conflict and keeps what the officer typed."""
 

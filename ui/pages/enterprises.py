@@ -68,7 +68,7 @@ class ListState:
         self.search, self.streets, self.divisions, self.tags, self.page = "", [], [], [], 1
 
 
-@dataclass
+@dataclass(eq=False)
 class EnterpriseList:
     """The list's widgets wired to its state: every change reloads one page from the server."""
 
