@@ -1,0 +1,168 @@
+"""Rule-engine verdicts and store aggregates (``crm.rules.evaluate.Verdict``) -> the plain verdict mappings packs read."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from crm.domain import SPORTS_DIVISIONS, label
+from crm.facts import CATALOGUE
+from crm.rules.evaluate import Trace, Verdict
+from crm.rules.model import UNKNOWN, Group
+
+
+def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
+    """One verdict as the mapping ``crm.packs.context.build_context`` reads."""
+    policy, meta = verdict.policy, verdict.policy.meta
+    leaves = [t for t in _leaves(verdict.trace) if t.relevant]
+    return {
+        "policy_id": policy.id, "title": policy.title, "level": policy.level, "authority": policy.authority,
+        "outcome": verdict.outcome, "rank": verdict.rank, "confidence": policy.confidence,
+        "summary": meta.get("notes") or "",
+        "benefits": list(meta.get("benefits") or []), "materials": list(meta.get("materials") or []),
+        "basis": [{k: b.get(k) for k in ("doc", "number", "clause")} for b in meta.get("basis") or []],
+        "window": next_window(meta.get("windows") or [], verdict.on),
+        "conditions": [_condition(t) for t in leaves],
+        "to_collect": _to_collect(verdict, leaves, aggregate),
+    }
+
+
+def next_window(windows: Iterable[dict[str, Any]], on: date) -> dict[str, Any] | None:
+    """The yearly window (MM-DD to MM-DD) that closes next on or after ``on``."""
+    best: tuple[date, date, str] | None = None
+    for w in windows:
+        for year in (on.year, on.year + 1):
+            opens, closes = _md(w["opens"], year), _md(w["closes"], year)
+            if closes < opens:
+                closes = _md(w["closes"], year + 1)
+            if closes >= on and (best is None or closes < best[1]):
+                best = (opens, closes, w.get("note") or "")
+                break
+    return None if best is None else {"opens": best[0], "closes": best[1], "note": best[2]}
+
+
+def data_used(aggregate: Any, on: date) -> list[dict[str, Any]]:
+    """The enterprise data a pack shows for checking (请核对): identity and the last three fiscal years."""
+    e = aggregate.enterprise
+    rows: list[dict[str, Any]] = [
+        {"label": "成立日期", "value": e.registration_date, "unit": None, "source": "企业档案"},
+        {"label": "所属街道", "value": e.street, "unit": None, "source": "企业档案"},
+        {"label": "体育产业类别", "value": label(SPORTS_DIVISIONS, e.sports_division) or None, "unit": None,
+         "source": "企业档案"},
+    ]
+    years = {fy.year: fy for fy in aggregate.fiscal_years}
+    for year in range(on.year - 1, on.year - 4, -1):
+        fy = years.get(year)
+        for field, text, unit in _FY_ROWS:
+            value = getattr(fy, field) if fy is not None else None
+            rows.append({"label": f"{text}（{year}年）", "value": value, "unit": unit, "source": "企业年度数据"})
+    valid_ip = [ip for ip in aggregate.ip_assets if ip.status == "valid"]
+    rows.append({"label": "有效知识产权", "value": len(valid_ip), "unit": "count", "source": "知识产权清单"})
+    return rows
+
+
+_FY_ROWS = (
+    ("staff_total", "职工总数", "people"), ("tech_staff", "科技人员", "people"),
+    ("sales_revenue", "销售收入", "CNY"), ("rd_expense", "研发费用", "CNY"), ("tax_paid", "纳税总额", "CNY"),
+)
+
+
+def _condition(t: Trace) -> dict[str, Any]:
+    node = t.node
+    status = "manual" if t.review and t.status == UNKNOWN else t.status_name
+    unit = _unit(node)
+    return {
+        "id": node.id, "label": node.label, "status": status, "value": _value(t.value),
+        "threshold": _value(t.threshold), "gap": _value(t.shortfall), "unit": unit, "clause": node.clause or "",
+        "note": "（接近达标）" if t.near and t.status != UNKNOWN else "",
+    }
+
+
+def _to_collect(verdict: Verdict, leaves: list[Trace], aggregate: Any) -> list[dict[str, Any]]:
+    why: dict[str, str] = {}
+    for t in leaves:
+        for fact in t.missing:
+            why.setdefault(fact, t.node.label)
+    items = []
+    for fact in verdict.to_collect:
+        spec = CATALOGUE.get(fact)
+        for item in spec.collect_items(verdict.on, aggregate) if spec else [fact]:
+            items.append({"fact": item, "label": item, "why": f"用于核实：{why.get(fact, '')}".rstrip("：")})
+    return items
+
+
+def _unit(node: Any) -> str | None:
+    fact = getattr(node, "fact", None)
+    if fact in CATALOGUE:
+        return CATALOGUE[fact].unit or None
+    return "points" if type(node).__name__ == "Score" else (getattr(node, "unit", None) or None)
+
+
+def _value(value: Any) -> Any:
+    """Engine values (floats, tuples for ranges) -> plain values the filters format."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, tuple):
+        return "–".join(str(_value(v)) for v in value)
+    if isinstance(value, (list, set, frozenset)):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def _leaves(trace: Trace) -> list[Trace]:
+    if isinstance(trace.node, Group):
+        return [leaf for child in trace.children for leaf in _leaves(child)]
+    return [trace]
+
+
+def _md(month_day: str, year: int) -> date:
+    month, day = (int(x) for x in month_day.split("-"))
+    if (month, day) == (2, 29) and not calendar.isleap(year):
+        day = 28
+    return date(year, month, day)
+
+
+# --- one enterprise's pack input ----------------------------------------------------------------
+
+
+def evaluate(aggregate: Any, on: date) -> tuple[list[Verdict], str]:
+    """The ranked verdicts of every policy in force for this enterprise, and the rule set's hash."""
+    from crm import facts
+    from crm.rules import loader
+    from crm.rules.evaluate import evaluate_all
+
+    ruleset = loader.current()
+    return evaluate_all(ruleset.in_force(on), facts.derive(aggregate, on), on), ruleset.hash
+
+
+def enterprise_block(aggregate: Any) -> dict[str, Any]:
+    """The identity block a pack prints (cover and running header)."""
+    e = aggregate.enterprise
+    primary = next((c for c in aggregate.contacts if c.is_primary), None)
+    return {
+        "id": e.id, "name": e.name, "uscc": e.uscc or "", "street": e.street or "", "address": e.address or "",
+        "registration_date": e.registration_date, "legal_form": e.legal_form or "",
+        "sports_division": f"{e.sports_division} {label(SPORTS_DIVISIONS, e.sports_division)}"
+        if e.sports_division else "",
+        "contact": primary.name if primary else "", "contact_phone": (primary.phone or "") if primary else "",
+    }
+
+
+_VOLATILE = {"version", "created_at", "updated_at"}
+
+
+def fingerprint(aggregate: Any) -> str:
+    """sha256 of the enterprise records a pack reads (not versions or timestamps): changes when data does."""
+    records = [aggregate.enterprise, *aggregate.fiscal_years, *aggregate.ip_assets, *aggregate.credentials,
+               *aggregate.compliance_events, *aggregate.contacts]
+    rows = sorted(
+        json.dumps([type(r).__name__, {k: v for k, v in r.model_dump().items() if k not in _VOLATILE}],
+                   sort_keys=True, default=str, ensure_ascii=False)
+        for r in records
+    )
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()

@@ -1,0 +1,92 @@
+"""Packs from stored enterprises: record in the history, reopen, out-of-date flag, batch with a failure."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from crm import store
+from crm.config import get_settings
+from crm.db import session_scope
+from crm.models import FiscalYear
+from crm.rules import loader
+from crm.services import packs
+
+ON = date(2026, 5, 18)
+
+
+@pytest.fixture(autouse=True)
+def two_policies(tmp_path: Path):
+    """Two shipped policies only: packs of a few pages keep the suite fast."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for name in ("wenchuang_fund.yaml", "talent_employer.yaml"):
+        (rules / name).write_text((get_settings().rules_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
+    ruleset, errors = loader.load_dir(rules)
+    assert not errors and len(ruleset.policies) == 2
+    loader.use(ruleset)
+    yield
+    loader.use(None)
+
+
+def add_enterprise(name: str) -> int:
+    with session_scope() as session:
+        enterprise = store.create_enterprise(session=session, actor="tester", data={
+            "name": name, "street": "五角场", "registration_date": date(2019, 3, 12), "sports_division": "07"})
+        for year, revenue in ((2025, 31250000), (2024, 27100000), (2023, 22400000)):
+            store.create_child(session=session, model=FiscalYear, enterprise_id=enterprise.id, actor="tester",
+                               data={"year": year, "sales_revenue": Decimal(revenue), "staff_total": 86})
+        assert enterprise.id is not None
+        return enterprise.id
+
+
+def text_of(pdf: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+
+
+def test_make_pack_records_it_and_reopens_the_same_file() -> None:
+    enterprise_id = add_enterprise("上海翀镕体育文化有限公司")
+    result = packs.make_pack(enterprise_id, on=ON)
+    assert "上海翀镕体育文化有限公司" in text_of(result.pdf)
+    for shown in result.record.verdicts:
+        if shown["outcome"] in ("eligible", "likely", "near_miss"):
+            assert shown["title"] in text_of(result.pdf)
+    assert result.record.officer == "tester" and result.record.pages == len(PdfReader(io.BytesIO(result.pdf)).pages)
+    [view] = packs.list_packs(enterprise_id)
+    assert not view.out_of_date and view.download_name.endswith("-2026-05-18.pdf")
+    assert packs.open_pack(result.record.id) == result.pdf
+
+
+def test_pack_is_flagged_out_of_date_when_the_data_changes() -> None:
+    enterprise_id = add_enterprise("上海彧昇运动科技有限公司")
+    packs.make_pack(enterprise_id, on=ON)
+    with session_scope() as session:
+        store.update_enterprise(session=session, enterprise_id=enterprise_id, expected_version=1, actor="tester",
+                                data={"street": "大桥"})
+    [view] = packs.list_packs(enterprise_id)
+    assert view.out_of_date and view.reasons == ["企业数据已变更"]
+
+
+def test_batch_lists_a_failure_and_still_makes_the_others(tmp_path: Path) -> None:
+    ids = [add_enterprise("上海喆体育有限公司"), 99999, add_enterprise("上海堃体育有限公司")]
+    seen: list[tuple[int, int]] = []
+    result = packs.make_packs(ids, tmp_path / "out", on=ON, workers=1,
+                              progress=lambda done, total, _name: seen.append((done, total)))
+    assert [f[0] for f in result.failed] == [99999]
+    assert len(result.made) == 2 and seen[-1] == (3, 3)
+    assert result.zip_path is not None
+    names = zipfile.ZipFile(result.zip_path).namelist()
+    assert sorted(names) == sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) and len(names) == 2
+
+
+def test_select_enterprises_by_street() -> None:
+    first = add_enterprise("上海甲体育有限公司")
+    assert packs.select_enterprises(streets=["五角场"]) == [first]
+    assert packs.select_enterprises(streets=["殷行"]) == []
