@@ -1,0 +1,186 @@
+"""Applications: created from a match in one click, moved between stages (audited), listed and boarded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from crm import store_applications as store
+from crm.db import session_scope
+from crm.models import Enterprise, Officer
+from crm.models_applications import Application, PipelineStage
+from crm.services import deadlines
+from crm.services.enterprises import current_actor
+from crm.store_applications import ConflictError, DuplicateApplication, NotFoundError, UnknownStage
+
+__all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "UnknownStage"]
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    label: str
+    label_en: str
+    outcome: str  # open | won | lost
+
+
+@dataclass(frozen=True)
+class PipelineFilter:
+    """Board and list filters: owner officer, policy, street, cycle, stage, text in the enterprise name."""
+
+    officer_id: int | None = None
+    policy_id: str | None = None
+    street: str | None = None
+    cycle: str | None = None
+    stage: str | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a kanban card and a list row show."""
+
+    id: int
+    version: int
+    enterprise_id: int
+    enterprise: str
+    street: str | None
+    policy_id: str
+    policy: str
+    cycle: str
+    stage: str
+    stage_since: date
+    owner: str | None
+    amount: Decimal | None
+    notes: str | None
+
+
+@dataclass
+class Column:
+    stage: Stage
+    total: int
+    cards: list[Card] = field(default_factory=list)
+
+
+def stages() -> list[Stage]:
+    """The configured stages in board order."""
+    with session_scope() as session:
+        return [_stage(s) for s in store.stages(session=session)]
+
+
+def _stage(s: PipelineStage) -> Stage:
+    return Stage(s.code, s.label_zh, s.label_en, s.outcome)
+
+
+def create_from_match(enterprise_id: int, policy_id: str, *, on: date | None = None, cycle: str | None = None,
+                      outcome: str | None = None, owner_officer_id: int | None = None,
+                      actor: str | None = None) -> Application:
+    """One click on a match: open the application in the first stage, owned by the enterprise's officer."""
+    on = on or date.today()
+    with session_scope() as session:
+        enterprise = session.get(Enterprise, enterprise_id)
+        owner = owner_officer_id or (enterprise.owner_officer_id if enterprise else None)
+        return store.create_application(
+            session=session, enterprise_id=enterprise_id, policy_id=policy_id, on=on,
+            cycle=cycle or deadlines.current_cycle(policy_id, on, session=session),
+            owner_officer_id=owner, match_outcome=outcome, actor=actor or current_actor())
+
+
+def move(application_id: int, expected_version: int, stage: str, *, on: date | None = None,
+         actor: str | None = None) -> Application:
+    """Move an application to another stage (ConflictError when someone moved it first)."""
+    with session_scope() as session:
+        return store.move_application(session=session, application_id=application_id,
+                                      expected_version=expected_version, stage=stage,
+                                      on=on or date.today(), actor=actor or current_actor())
+
+
+def update(application_id: int, expected_version: int, data: dict[str, Any], *,
+           actor: str | None = None) -> Application:
+    """Edit owner, amount secured or notes."""
+    with session_scope() as session:
+        return store.update_application(session=session, application_id=application_id,
+                                        expected_version=expected_version, data=data,
+                                        actor=actor or current_actor())
+
+
+def get(application_id: int) -> Card:
+    """One application as a card."""
+    with session_scope() as session:
+        rows = session.exec(_card_query(PipelineFilter()).where(Application.id == application_id)).all()
+        if not rows:
+            raise NotFoundError(entity="application", record_id=application_id)
+        return _card(rows[0], deadlines.policy_titles())
+
+
+def board(filters: PipelineFilter, *, per_column: int = 50) -> list[Column]:
+    """Kanban columns in stage order: each stage's total and its most recently moved cards."""
+    titles = deadlines.policy_titles()
+    with session_scope() as session:
+        totals = dict(session.exec(_where(select(Application.stage, func.count()), filters)
+                                   .group_by(Application.stage)).all())
+        columns = []
+        for s in store.stages(session=session):
+            query = (_card_query(filters).where(Application.stage == s.code)
+                     .order_by(col(Application.stage_since).desc(), col(Application.id).desc()).limit(per_column))
+            columns.append(Column(_stage(s), int(totals.get(s.code, 0)),
+                                  [_card(r, titles) for r in session.exec(query)]))
+        return columns
+
+
+def list_applications(filters: PipelineFilter, *, page: int = 1, page_size: int = 25) -> tuple[list[Card], int]:
+    """One page of applications (newest stage change first) and the total."""
+    titles = deadlines.policy_titles()
+    with session_scope() as session:
+        total = session.exec(_where(select(func.count()).select_from(Application), filters)).one()
+        query = (_card_query(filters).order_by(col(Application.stage_since).desc(), col(Application.id).desc())
+                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+        return [_card(r, titles) for r in session.exec(query)], int(total)
+
+
+def for_enterprise(enterprise_id: int) -> list[Card]:
+    """The enterprise's applications (detail page)."""
+    titles = deadlines.policy_titles()
+    with session_scope() as session:
+        query = _card_query(PipelineFilter()).where(Application.enterprise_id == enterprise_id)
+        return [_card(r, titles) for r in session.exec(query.order_by(col(Application.id).desc()))]
+
+
+def _card_query(filters: PipelineFilter) -> Any:
+    query = (select(Application, Enterprise.name, Enterprise.street, Officer.display_name)
+             .join(Officer, col(Officer.id) == Application.owner_officer_id, isouter=True))
+    return _where(query, filters)
+
+
+def _where(query: Any, f: PipelineFilter) -> Any:
+    query = query.join(Enterprise, col(Enterprise.id) == Application.enterprise_id).where(
+        col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None))
+    for column, value in ((Application.owner_officer_id, f.officer_id), (Application.policy_id, f.policy_id),
+                          (Enterprise.street, f.street), (Application.cycle, f.cycle),
+                          (Application.stage, f.stage)):
+        if value is not None and value != "":
+            query = query.where(column == value)
+    if f.search:
+        query = query.where(col(Enterprise.name).contains(f.search.strip(), autoescape=True))
+    return query
+
+
+def _card(row: Any, titles: dict[str, str]) -> Card:
+    app, name, street, owner = row
+    return Card(app.id, app.version, app.enterprise_id, name, street, app.policy_id,
+                titles.get(app.policy_id, app.policy_id), app.cycle, app.stage, app.stage_since, owner,
+                app.amount_secured, app.notes)
+
+
+def stage_counts(session: Session, *, cycle_prefix: str | None = None) -> dict[str, int]:
+    """Live applications per stage (optionally of cycles starting with a year)."""
+    query = select(Application.stage, func.count()).where(col(Application.deleted_at).is_(None))
+    if cycle_prefix:
+        query = query.where(sa.or_(Application.cycle == cycle_prefix,
+                                   col(Application.cycle).startswith(cycle_prefix + "-")))
+    return {k: int(v) for k, v in session.exec(query.group_by(Application.stage)).all()}

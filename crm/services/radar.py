@@ -1,0 +1,235 @@
+"""The officer's radar (工作台): who to call this week and what is slipping, per officer or whole office.
+
+Five sections, each a total plus the most urgent items: eligible or near-miss enterprises not yet told
+with a window closing soon; applications stalled in a stage; certificates expiring (re-apply);
+tasks due or overdue; facts to collect that block a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from crm import calendar as cal
+from crm import domain
+from crm.db import session_scope
+from crm.facts import VALIDITY_YEARS
+from crm.models import Credential, Enterprise, Task
+from crm.models_applications import Application, PipelineStage
+from crm.services import deadlines, match_source
+
+OUTCOME_ZH = {"eligible": "符合", "likely": "可能符合", "near_miss": "差一点", "held": "已持有", "ineligible": "不符合"}
+
+
+@dataclass(frozen=True)
+class RadarSettings:
+    """How far ahead and behind the radar looks (working days unless named otherwise)."""
+
+    closing_within: int = 10
+    stalled_days: int = 30  # calendar days in the same stage
+    expiring_days: int = 180  # calendar days until a certificate ends
+    tasks_within: int = 3
+    collect_within: int = 40
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Item:
+    enterprise_id: int
+    enterprise: str
+    what: str
+    detail: str
+    due: date | None
+    days_left: str
+    policy_id: str | None = None
+    outcome: str | None = None
+    application_id: int | None = None
+    cycle: str | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    total: int
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Radar:
+    on: date
+    officer_id: int | None
+    sections: list[Section]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+def radar(*, officer_id: int | None = None, on: date | None = None,
+          settings: RadarSettings = RadarSettings()) -> Radar:
+    """Every section of the radar for one officer (None: the whole office) as of ``on``."""
+    on = on or date.today()
+    with session_scope() as session:
+        closing = deadlines.closing_within(on, settings.collect_within, session=session)
+        sections = [
+            untold(session, on, officer_id, [w for w in closing
+                                             if cal.days_left(on, w.closes).working <= settings.closing_within],
+                   settings.limit),
+            stalled(session, on, officer_id, settings.stalled_days, settings.limit),
+            expiring(session, on, officer_id, settings.expiring_days, settings.limit),
+            tasks(session, on, officer_id, settings.tasks_within, settings.limit),
+            to_collect(session, on, officer_id, closing, settings.limit),
+        ]
+    return Radar(on, officer_id, sections)
+
+
+# --- sections ----------------------------------------------------------------------------------------
+
+
+def untold(session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int) -> Section:
+    """Matched (eligible, likely or near miss) but no application past its first stage for the closing cycle."""
+    m = match_source.current().select()
+    first = _first_stage(session)
+    total, items = 0, []
+    for w in _earliest_per_policy(closing):
+        told = (select(Application.id).where(Application.enterprise_id == m.c.enterprise_id,
+                                             Application.policy_id == w.policy_id, Application.cycle == w.cycle,
+                                             Application.stage != first, col(Application.deleted_at).is_(None))
+                .exists())
+        where = [m.c.policy_id == w.policy_id, m.c.outcome.in_(match_source.WORTH_TELLING), ~told,
+                 *_live_owned(officer_id)]
+        base = select(m.c.enterprise_id, Enterprise.name, m.c.outcome).join(
+            Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(*where)
+        total += session.exec(select(func.count()).select_from(base.subquery())).one()
+        left = cal.days_left(on, w.closes).label()
+        rank = sa.case({"eligible": 0, "likely": 1}, value=m.c.outcome, else_=2)
+        for eid, name, outcome in session.exec(base.order_by(rank, col(Enterprise.id)).limit(limit)):
+            items.append(Item(eid, name, f"告知申报：{w.title}", f"{OUTCOME_ZH.get(outcome, outcome)}；"
+                              f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}", w.closes, left,
+                              w.policy_id, outcome, cycle=w.cycle))
+    items.sort(key=lambda i: (i.due, i.outcome != "eligible"))
+    return Section("untold", "符合条件尚未告知（窗口即将截止）", total, items[:limit])
+
+
+def stalled(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
+    """Open applications whose stage has not changed for ``days`` calendar days."""
+    open_stages = select(PipelineStage.code).where(PipelineStage.outcome == "open")
+    where = [col(Application.deleted_at).is_(None), col(Application.stage).in_(open_stages),
+             Application.stage_since <= on - timedelta(days=days), *_live_owned(officer_id)]
+    total = session.exec(select(func.count()).select_from(Application).join(Enterprise).where(*where)).one()
+    query = (select(Application, Enterprise.name).join(Enterprise).where(*where)
+             .order_by(col(Application.stage_since), col(Application.id)).limit(limit))
+    titles, labels = deadlines.policy_titles(), _stage_labels(session)
+    items = [Item(a.enterprise_id, name, f"{titles.get(a.policy_id, a.policy_id)}（{a.cycle}）",
+                  f"停留在“{labels.get(a.stage, a.stage)}”已 {(on - a.stage_since).days} 天", a.stage_since,
+                  f"{(on - a.stage_since).days} 天未推进", a.policy_id, application_id=a.id, cycle=a.cycle)
+             for a, name in session.exec(query)]
+    return Section("stalled", f"申报停滞超过 {days} 天", int(total), items)
+
+
+def expiring(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
+    """Certificates (HNTE 3 years, ...) ending within ``days``: time to prepare the re-application."""
+    until = on + timedelta(days=days)
+    end = sa.case(*[(Credential.kind == kind, func.coalesce(
+        Credential.expires_on, _plus_years(session, Credential.issued_on, years))) for kind, years in
+        VALIDITY_YEARS.items()], else_=Credential.expires_on)
+    where = [col(Credential.deleted_at).is_(None), col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
+             _ends_between(on, until), *_live_owned(officer_id)]
+    total = session.exec(select(func.count()).select_from(Credential).join(Enterprise).where(*where)).one()
+    query = (select(Credential, Enterprise.name, end.label("ends")).join(Enterprise).where(*where)
+             .order_by(sa.text("ends"), col(Credential.id)).limit(limit))
+    items = []
+    for c, name, ends in session.exec(query):
+        ends = ends if isinstance(ends, date) else date.fromisoformat(str(ends)[:10])
+        label = domain.label(domain.CREDENTIAL_KINDS, c.kind)
+        items.append(Item(c.enterprise_id, name, f"{label}到期，准备重新申报", f"有效期至 {ends}", ends,
+                          cal.days_left(on, ends).label(), c.kind))
+    return Section("expiring", f"资质 {days} 天内到期", int(total), items)
+
+
+def tasks(session: Session, on: date, officer_id: int | None, within: int, limit: int) -> Section:
+    """Open tasks overdue or due within ``within`` working days."""
+    until = cal.add_working_days(on, within)
+    where = [col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).is_not(None),
+             col(Task.due_date) <= until]
+    if officer_id is not None:
+        where.append(Task.assignee_id == officer_id)
+    total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
+    query = (select(Task, Enterprise.name).join(Enterprise, isouter=True).where(*where)
+             .order_by(col(Task.due_date), col(Task.id)).limit(limit))
+    items = [Item(t.enterprise_id or 0, name or "", t.title, t.notes or "", t.due_date,
+                  cal.days_left(on, t.due_date).label() if t.due_date else "")
+             for t, name in session.exec(query)]
+    return Section("tasks", "待办到期或逾期", int(total), items)
+
+
+def to_collect(session: Session, on: date, officer_id: int | None, closing: list[cal.Window],
+               limit: int) -> Section:
+    """Verdicts held up by unknown facts, for policies with a window coming up: what to ask the enterprise."""
+    m = match_source.current().select()
+    policies = {w.policy_id: w for w in _earliest_per_policy(closing)}
+    where = [m.c.to_collect.is_not(None), m.c.to_collect != "", col(m.c.policy_id).in_(tuple(policies)),
+             m.c.outcome.in_(("likely", "near_miss")), *_live_owned(officer_id)]
+    base = select(m.c.enterprise_id, Enterprise.name, m.c.policy_id, m.c.to_collect, m.c.outcome).join(
+        Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(*where)
+    total = session.exec(select(func.count()).select_from(base.subquery())).one() if policies else 0
+    items = []
+    for eid, name, pid, facts, outcome in (session.exec(base.order_by(col(Enterprise.id)).limit(limit))
+                                          if policies else []):
+        w = policies[pid]
+        items.append(Item(eid, name, f"补充信息：{w.title}", f"待收集：{facts}", w.closes,
+                          cal.days_left(on, w.closes).label(), pid, outcome, cycle=w.cycle))
+    return Section("to_collect", "待收集信息（影响判定）", int(total), items)
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _earliest_per_policy(windows: list[cal.Window]) -> list[cal.Window]:
+    best: dict[str, cal.Window] = {}
+    for w in sorted(windows, key=lambda w: w.closes):
+        best.setdefault(w.policy_id, w)
+    return list(best.values())
+
+
+def _live_owned(officer_id: int | None) -> list[Any]:
+    where: list[Any] = [col(Enterprise.deleted_at).is_(None)]
+    if officer_id is not None:
+        where.append(Enterprise.owner_officer_id == officer_id)
+    return where
+
+
+def _first_stage(session: Session) -> str:
+    return session.exec(select(PipelineStage.code).where(PipelineStage.active == True)  # noqa: E712
+                        .order_by(col(PipelineStage.position))).first() or "recommended"
+
+
+def _stage_labels(session: Session) -> dict[str, str]:
+    return {s.code: s.label_zh for s in session.exec(select(PipelineStage))}
+
+
+def _ends_between(on: date, until: date) -> Any:
+    """Credential end in [on, until]: ``expires_on`` when set, else issue date + validity - 1 day."""
+    by_kind = [sa.and_(Credential.kind == kind, col(Credential.expires_on).is_(None),
+                       col(Credential.issued_on).between(_shift(on, -years) + timedelta(days=1),
+                                                         _shift(until, -years) + timedelta(days=1)))
+               for kind, years in VALIDITY_YEARS.items()]
+    return sa.or_(col(Credential.expires_on).between(on, until), *by_kind)
+
+
+def _shift(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _plus_years(session: Session, column: Any, years: int) -> Any:
+    """SQL date ``column`` + ``years`` - 1 day, on SQLite and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column, f"+{years} years", "-1 day")
+    return sa.cast(column + sa.text(f"interval '{years} years'") - sa.text("interval '1 day'"), sa.Date)

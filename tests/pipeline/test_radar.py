@@ -1,0 +1,83 @@
+"""The radar: who to call before a window closes, what stalls, what expires, what is due, what to collect."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crm.services import deadlines, pipeline, radar
+from tests.pipeline.conftest import TODAY, Office, add_credential, add_task
+
+# the SQL behind these two differs per database (anti-join, date arithmetic): run them on both
+both_databases = pytest.mark.usefixtures("any_db")
+
+
+def names(section: radar.Section) -> list[str]:
+    return [i.enterprise for i in section.items]
+
+
+@both_databases
+def test_matched_but_untold_with_the_window_closing_within_ten_working_days(office: Office) -> None:
+    r = radar.radar(on=TODAY)
+    untold = r.section("untold")
+    # HNTE closes 2026-12-10: 9 working days away; the ineligible one and the closed demo window are left out
+    assert untold.total == 3
+    assert names(untold)[0] == "上海跃动体育科技有限公司"  # eligible first
+    assert untold.items[0].days_left == "剩 9 个工作日（12 天）"
+    assert "材料交区截止 2026-12-03" in untold.items[0].detail
+
+
+def test_telling_an_enterprise_takes_it_off_the_call_list(office: Office) -> None:
+    app = pipeline.create_from_match(office.ent["跃动"], "hnte", on=TODAY)
+    assert radar.radar(on=TODAY).section("untold").total == 3  # recommended is not told yet
+    pipeline.move(app.id, app.version, "told", on=TODAY)
+    assert "上海跃动体育科技有限公司" not in names(radar.radar(on=TODAY).section("untold"))
+
+
+def test_a_window_further_than_the_horizon_is_not_on_the_list(office: Office) -> None:
+    assert radar.radar(on=date(2026, 11, 2)).section("untold").total == 0
+
+
+def test_per_officer_radar_shows_only_their_enterprises(office: Office) -> None:
+    assert names(radar.radar(on=TODAY, officer_id=office.li).section("untold")) == ["上海赛途体育发展有限公司"]
+
+
+def test_an_officer_set_window_replaces_the_pattern(office: Office) -> None:
+    deadlines.set_cycle_window({"policy_id": "hnte", "year": 2026, "batch": "第六批", "opens": "2026-11-01",
+                                "closes": "2027-01-29"})
+    assert radar.radar(on=TODAY).section("untold").total == 0
+
+
+def test_stalled_applications(office: Office) -> None:
+    old = pipeline.create_from_match(office.ent["蓝湾"], "hnte", on=date(2026, 9, 1))
+    pipeline.move(old.id, old.version, "preparing", on=date(2026, 10, 1))
+    pipeline.create_from_match(office.ent["跃动"], "hnte", on=date(2026, 11, 20))
+    stalled = radar.radar(on=TODAY).section("stalled")
+    assert stalled.total == 1
+    assert stalled.items[0].detail == "停留在“准备材料”已 58 天"
+
+
+@both_databases
+def test_hnte_certificate_three_years_old_asks_for_re_application(office: Office) -> None:
+    add_credential(office.ent["蓝湾"], "hnte", date(2024, 1, 15))  # valid until 2027-01-14
+    add_credential(office.ent["赛途"], "hnte", date(2025, 6, 1))   # until 2028: not yet
+    expiring = radar.radar(on=TODAY).section("expiring")
+    assert expiring.total == 1
+    assert expiring.items[0].what == "高新技术企业到期，准备重新申报"
+    assert expiring.items[0].due == date(2027, 1, 14)
+
+
+def test_tasks_due_or_overdue_for_the_assignee(office: Office) -> None:
+    add_task(office.ent["跃动"], "催交审计报告", date(2026, 11, 25), office.zhang)
+    add_task(office.ent["跃动"], "上门走访", date(2026, 12, 2), office.zhang)
+    add_task(office.ent["赛途"], "年底回访", date(2026, 12, 31), office.li)
+    tasks = radar.radar(on=TODAY, officer_id=office.zhang).section("tasks")
+    assert [i.what for i in tasks.items] == ["催交审计报告", "上门走访"]
+    assert tasks.items[0].days_left == "已过期 3 天"
+
+
+def test_facts_to_collect_block_a_verdict(office: Office) -> None:
+    collect = radar.radar(on=TODAY).section("to_collect")
+    assert collect.total == 1
+    assert collect.items[0].detail == "待收集：近三年研发费用、科技人员数"
