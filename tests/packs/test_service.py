@@ -1,4 +1,4 @@
-"""Packs from stored enterprises: record in the history, reopen, out-of-date flag, batch with a failure."""
+"""Packs from stored enterprises (two policies only, see conftest): record in the history, reopen, out-of-date flag, batch with a failure."""
 
 from __future__ import annotations
 
@@ -10,30 +10,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import typer
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
-from crm import store
-from crm.config import get_settings
+from crm import cli_packs, store
 from crm.db import session_scope
 from crm.models import FiscalYear
-from crm.rules import loader
 from crm.services import packs
 
 ON = date(2026, 5, 18)
+pytestmark = pytest.mark.usefixtures("two_policies")
 
 
-@pytest.fixture(autouse=True)
-def two_policies(tmp_path: Path):
-    """Two shipped policies only: packs of a few pages keep the suite fast."""
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    for name in ("wenchuang_fund.yaml", "talent_employer.yaml"):
-        (rules / name).write_text((get_settings().rules_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
-    ruleset, errors = loader.load_dir(rules)
-    assert not errors and len(ruleset.policies) == 2
-    loader.use(ruleset)
-    yield
-    loader.use(None)
 
 
 def add_enterprise(name: str) -> int:
@@ -90,3 +79,14 @@ def test_select_enterprises_by_street() -> None:
     first = add_enterprise("上海甲体育有限公司")
     assert packs.select_enterprises(streets=["五角场"]) == [first]
     assert packs.select_enterprises(streets=["殷行"]) == []
+
+
+def test_cli_pack_writes_the_pdf(tmp_path: Path) -> None:
+    app = typer.Typer()
+    cli_packs.register(app)
+    enterprise_id = add_enterprise("上海玥体育有限公司")
+    out = tmp_path / "p.pdf"
+    result = CliRunner().invoke(app, ["pack", "--enterprise", str(enterprise_id), "--out", str(out),
+                                      "--on", "2026-05-18"])
+    assert result.exit_code == 0, result.output
+    assert "上海玥体育有限公司" in text_of(out.read_bytes()) and "已生成" in result.output
