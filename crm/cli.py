@@ -64,7 +64,8 @@ def _register_plugins() -> None:
     """Commands that live next to their feature (rules, packs, intake, calendar)."""
     import importlib
 
-    for name in ("crm.cli_rules", "crm.cli_packs", "crm.cli_intake", "crm.cli_calendar"):
+    for name in ("crm.cli_rules", "crm.cli_packs", "crm.cli_intake", "crm.cli_calendar",
+                 "crm.cli_admin"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

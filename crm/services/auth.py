@@ -25,10 +25,11 @@ from crm.auth import (
 from crm.config import get_settings
 from crm.db import session_scope
 from crm.models import Officer
+from crm.validation import ValidationFailed
 
 __all__ = ["AccountLocked", "AuthError", "LoginFailed", "NotSignedIn", "PermissionDenied", "Principal",
            "WeakPassword", "acting_as", "current_principal", "require", "session_expired",
-           "set_principal_provider"]
+           "set_principal_provider", "ValidationFailed"]
 
 
 def is_server_mode() -> bool:
