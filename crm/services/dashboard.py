@@ -1,0 +1,194 @@
+"""KPI cards and chart data of the 工作台 and the yearly report; every chart exportable to .xlsx."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from crm import domain
+from crm.db import session_scope
+from crm.models import Enterprise
+from crm.models_applications import Application, PipelineStage
+from crm.models_packs import PackRecord
+from crm.services import deadlines, match_source
+
+OUTCOME_ORDER = (("eligible", "符合"), ("likely", "可能符合"), ("near_miss", "差一点"), ("held", "已持有"),
+                 ("ineligible", "不符合"))
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: str
+    raw: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart's numbers: categories along one axis, one or more named series."""
+
+    key: str
+    title: str
+    kind: str  # bar | stacked | funnel
+    categories: list[str]
+    series: list[tuple[str, list[float]]]
+    unit: str = "家"
+
+
+@dataclass
+class Dashboard:
+    year: int
+    on: date
+    kpis: list[Kpi] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+    def chart(self, key: str) -> Chart:
+        return next(c for c in self.charts if c.key == key)
+
+
+def dashboard(*, year: int | None = None, on: date | None = None) -> Dashboard:
+    """Every KPI and chart for ``year`` (default: this year) as of ``on``."""
+    on = on or date.today()
+    year = year or on.year
+    with session_scope() as session:
+        charts = [by_division(session), by_street(session), matches(session), funnel(session, year),
+                  approvals(session, year), packs_by_month(session, year)]
+        return Dashboard(year, on, kpis(session, year, charts), charts)
+
+
+def kpis(session: Session, year: int, charts: list[Chart]) -> list[Kpi]:
+    """The headline numbers (the cards)."""
+    live = col(Enterprise.deleted_at).is_(None)
+    enterprises = session.exec(select(func.count()).select_from(Enterprise).where(live)).one()
+    match_chart = next(c for c in charts if c.key == "matches")
+    worth = sum(sum(v) for name, v in match_chart.series if name in ("符合", "可能符合"))
+    open_apps = session.exec(select(func.count()).select_from(Application).join(
+        PipelineStage, col(PipelineStage.code) == Application.stage).where(
+        col(Application.deleted_at).is_(None), PipelineStage.outcome == "open")).one()
+    approved = next(c for c in charts if c.key == "approvals")
+    count = sum(approved.series[0][1])
+    amount = sum(approved.series[1][1])
+    packs = sum(next(c for c in charts if c.key == "packs").series[0][1])
+    return [Kpi("enterprises", "在册企业", f"{enterprises:,}", enterprises),
+            Kpi("worth_telling", "符合/可能符合的政策匹配", f"{int(worth):,}", worth),
+            Kpi("open_applications", "在办申报", f"{open_apps:,}", open_apps),
+            Kpi("approved", f"{year} 年获批", f"{int(count):,}", count),
+            Kpi("amount", f"{year} 年获批金额（万元）", f"{amount:,.2f}", amount),
+            Kpi("packs", f"{year} 年发放服务包", f"{int(packs):,}", packs)]
+
+
+def by_division(session: Session) -> Chart:
+    """Live enterprises per sports-industry division (01–11, then 未填)."""
+    counts = _group(session, Enterprise.sports_division)
+    cats = [code for code in domain.SPORTS_DIVISIONS if counts.get(code)] + ([None] if counts.get(None) else [])
+    return Chart("by_division", "企业按体育产业类别", "bar",
+                 [f"{c} {domain.SPORTS_DIVISIONS[c][0]}" if c else "未填" for c in cats],
+                 [("企业数", [counts[c] for c in cats])])
+
+
+def by_street(session: Session) -> Chart:
+    """Live enterprises per street of Yangpu."""
+    counts = _group(session, Enterprise.street)
+    cats = [s for s in domain.STREETS if counts.get(s)] + [s for s in counts if s not in domain.STREETS]
+    return Chart("by_street", "企业按街道", "bar", [s or "未填" for s in cats], [("企业数", [counts[s] for s in cats])])
+
+
+def matches(session: Session) -> Chart:
+    """Stored matches per policy, split by outcome."""
+    m = match_source.current().select()
+    rows = session.exec(select(m.c.policy_id, m.c.outcome, func.count()).join(
+        Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(col(Enterprise.deleted_at).is_(None))
+        .group_by(m.c.policy_id, m.c.outcome)).all()
+    titles = deadlines.policy_titles()
+    policies = sorted({p for p, _, _ in rows}, key=lambda p: (list(titles).index(p) if p in titles else 99, p))
+    table = {(p, o): n for p, o, n in rows}
+    series = [(zh, [table.get((p, code), 0) for p in policies]) for code, zh in OUTCOME_ORDER]
+    return Chart("matches", "政策匹配结果", "stacked", [titles.get(p, p) for p in policies],
+                 [s for s in series if any(s[1])])
+
+
+def funnel(session: Session, year: int) -> Chart:
+    """Applications of the year's cycles that reached each stage (a rejection reached the stage before it)."""
+    stages = list(session.exec(select(PipelineStage).where(PipelineStage.active == True)  # noqa: E712
+                               .order_by(col(PipelineStage.position))))
+    cycle = sa.or_(Application.cycle == str(year), col(Application.cycle).startswith(f"{year}-"))
+    counts = dict(session.exec(select(Application.stage, func.count()).where(
+        col(Application.deleted_at).is_(None), cycle).group_by(Application.stage)).all())
+    chain = [s for s in stages if s.outcome != "lost"]
+    reached = []
+    for i, stage in enumerate(chain):
+        later = sum(counts.get(s.code, 0) for s in chain[i:])
+        lost = sum(counts.get(s.code, 0) for s in stages if s.outcome == "lost"
+                   and _before(stages, s) >= _index(chain, stage))
+        reached.append(later + lost)
+    return Chart("funnel", f"{year} 年申报漏斗", "funnel", [s.label_zh for s in chain], [("申报数", reached)], "件")
+
+
+def approvals(session: Session, year: int) -> Chart:
+    """Approvals decided in ``year`` per policy: count and amount secured (万元)."""
+    won = select(PipelineStage.code).where(PipelineStage.outcome == "won")
+    rows = session.exec(select(Application.policy_id, func.count(), func.sum(Application.amount_secured)).where(
+        col(Application.deleted_at).is_(None), col(Application.stage).in_(won),
+        col(Application.decided_on).between(date(year, 1, 1), date(year, 12, 31)))
+        .group_by(Application.policy_id).order_by(Application.policy_id)).all()
+    titles = deadlines.policy_titles()
+    return Chart("approvals", f"{year} 年获批情况", "bar", [titles.get(p, p) for p, _, _ in rows],
+                 [("获批数", [n for _, n, _ in rows]),
+                  ("获批金额（万元）", [_wan(amount) for _, _, amount in rows])], "件")
+
+
+def packs_by_month(session: Session, year: int) -> Chart:
+    """Service packs handed out per month of ``year``."""
+    month = sa.extract("month", PackRecord.created_at)
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    rows = dict(session.exec(select(month, func.count()).where(
+        PackRecord.created_at >= start, PackRecord.created_at < end).group_by(month)).all())
+    return Chart("packs", f"{year} 年服务包发放", "bar", [f"{m}月" for m in range(1, 13)],
+                 [("服务包", [int(rows.get(m, 0)) for m in range(1, 13)])], "份")
+
+
+def export_xlsx(board: Dashboard) -> bytes:
+    """Every chart's numbers as an .xlsx workbook: one sheet per chart, plus the KPI cards."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "关键指标"
+    sheet.append(["指标", "数值"])
+    for k in board.kpis:
+        sheet.append([k.label, k.raw])
+    for chart in board.charts:
+        ws = book.create_sheet(chart.title[:31])
+        ws.append(["类别", *[name for name, _ in chart.series]])
+        for i, cat in enumerate(chart.categories):
+            ws.append([cat, *[values[i] for _, values in chart.series]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _group(session: Session, column: Any) -> dict[Any, int]:
+    rows = session.exec(select(column, func.count()).where(col(Enterprise.deleted_at).is_(None)).group_by(column))
+    return {k: int(n) for k, n in rows.all()}
+
+
+def _index(chain: list[PipelineStage], stage: PipelineStage) -> int:
+    return chain.index(stage)
+
+
+def _before(stages: list[PipelineStage], lost: PipelineStage) -> int:
+    """Index in the non-lost chain of the last still-open stage before a lost one (评审中 for 未获批)."""
+    chain = [s for s in stages if s.outcome != "lost"]
+    earlier = [s for s in chain if s.position < lost.position and s.outcome == "open"]
+    return chain.index(earlier[-1]) if earlier else 0
+
+
+def _wan(amount: Any) -> float:
+    return float((Decimal(amount or 0) / 10000).quantize(Decimal("0.01")))
