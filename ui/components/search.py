@@ -31,14 +31,7 @@ def find(text: str, limit: int = LIMIT) -> list[Hit]:
             raise
         page = list_enterprises(EnterpriseQuery(search=text, page_size=limit))
         return [Hit(e.id, e.name, e.uscc or "") for e in page.rows]
-    return [_hit(item) for item in search(text, limit)][:limit]
-
-
-def _hit(item: object) -> Hit:
-    """Adapt a search result (an object or a mapping with id/enterprise_id and name)."""
-    get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
-    ident = get("enterprise_id") or get("id")
-    return Hit(int(ident), str(get("name", "")), str(get("uscc", "") or ""))
+    return [Hit(h.enterprise_id, h.name, h.matched_on) for h in search(text, limit)]
 
 
 @dataclass

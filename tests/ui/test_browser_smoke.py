@@ -1,0 +1,144 @@
+"""Smoke test in a real headless Chromium: the app starts, shows the enterprise list with demo data
+in Chinese (real glyphs from the bundled font, not boxes), and a screenshot is saved.
+
+Set HUIQI_UPDATE_SCREENSHOT=1 to also refresh the README's screenshot (ui/static/screenshot.png).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm import config, db
+from crm.services.enterprises import create_enterprise
+from tests.ui.conftest import SAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+README_SHOT = ROOT / "ui" / "static" / "screenshot.png"
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                                reason="needs Debian's chromium and chromium-driver (.ci/system-deps test)")
+
+
+def load_demo_data() -> None:
+    """The demo set when crm.demo exists, else a small plausible set written through the services."""
+    try:
+        from crm.demo import load_demo
+    except ModuleNotFoundError as exc:
+        if exc.name != "crm.demo":
+            raise
+        _small_demo()
+        return
+    load_demo(count=60, seed=20240601, replace=True)
+
+
+def _small_demo() -> None:
+    from crm.domain import SPORTS_DIVISIONS, STREETS
+
+    for data in SAMPLE:
+        create_enterprise(dict(data))
+    kinds = ["体育科技", "赛事运营", "健身管理", "体育文化传播", "运动器材", "电竞娱乐"]
+    for i in range(30):
+        create_enterprise({
+            "name": f"上海{STREETS[i % 12]}{kinds[i % 6]}有限公司{'' if i < 12 else f'（{i}）'}",
+            "street": STREETS[i % 12], "sports_division": sorted(SPORTS_DIVISIONS)[i % 11],
+            "registration_date": f"{2012 + i % 12}-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            "registered_capital": f"{50 + 37 * i}万元", "tags": [["重点企业"], ["电竞"], []][i % 3]})
+
+
+@pytest.fixture
+def server(huiqi_env: config.Settings) -> Iterator[str]:
+    load_demo_data()
+    db.dispose_engines()
+    port = _free_port()
+    env = {**os.environ, "HUIQI_DATA_DIR": str(huiqi_env.data_dir), "HUIQI_OFFICER": "张敏"}
+    env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think it runs under its own screen fixture
+    code = "from ui.cli import main; main()"
+    proc = subprocess.Popen([sys.executable, "-c", code, "app", "--port", str(port), "--no-browser"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}",
+                "--window-size=1440,900", "--lang=zh-CN"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_enterprise_list_in_chromium(server: str, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/enterprises")
+    wait = WebDriverWait(browser, 30)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".q-table tbody tr td")))
+    assert "企业" in browser.find_element(By.TAG_NAME, "body").text
+    rows = browser.find_elements(By.CSS_SELECTOR, ".q-table tbody tr")
+    assert len(rows) >= 10
+    # the CJK face must really be loaded, or a machine without a CJK font would show boxes
+    wait.until(lambda d: d.execute_script(
+        "return document.fonts.status === 'loaded' && [...document.fonts]"
+        ".some(f => f.family.includes('Huiqi Sans SC') && f.status === 'loaded')"))
+    time.sleep(0.3)  # let the swapped-in font paint
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "enterprises.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
+    if os.environ.get("HUIQI_UPDATE_SCREENSHOT"):
+        shutil.copyfile(shot, README_SHOT)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            raise AssertionError(f"huiqi app exited with {proc.returncode}:\n{out}")
+        try:
+            with urllib.request.urlopen(url + "/enterprises", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"huiqi app did not answer at {url} within {timeout} s")
