@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import Session, col, select
 
 from crm.db import session_scope
@@ -111,3 +111,26 @@ class _IndexCache:
 
 
 _cache = _IndexCache()
+_WATCHED = {"enterprise", "contact"}
+
+
+@event.listens_for(Session, "after_flush")
+def _note_orm_changes(session: Session, _context: Any) -> None:
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(getattr(type(o), "__tablename__", None) in _WATCHED for o in touched):
+        session.info["search_stale"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_changes(state: Any) -> None:
+    # the store writes updates as version-checked UPDATE statements, which after_flush does not see
+    if state.is_update or state.is_insert or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in _WATCHED:
+            state.session.info["search_stale"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _refresh_after_commit(session: Session) -> None:
+    if session.info.pop("search_stale", False):
+        invalidate()
