@@ -159,12 +159,19 @@ def _hb() -> Any | None:
     return ffi, hb, hbs
 
 
+def _hb_loaded() -> Any:
+    libs = _hb()
+    if libs is None:
+        raise RuntimeError("HarfBuzz-Subset is not installed (Debian: libharfbuzz-subset0)")
+    return libs
+
+
 _faces: dict[Path, Any] = {}
 _faces_lock = threading.Lock()
 
 
 def _hb_face(path: Path) -> Any:
-    ffi, hb, _ = _hb()
+    ffi, hb, _ = _hb_loaded()
     with _faces_lock:
         if path not in _faces:
             blob = hb.hb_blob_create_from_file_or_fail(str(path).encode())
@@ -175,7 +182,7 @@ def _hb_face(path: Path) -> Any:
 
 
 def _hb_subset(path: Path, chars: str) -> bytes:
-    ffi, hb, hbs = _hb()
+    ffi, hb, hbs = _hb_loaded()
     face = _hb_face(path)
     subset_input = hbs.hb_subset_input_create_or_fail()
     try:
