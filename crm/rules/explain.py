@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from crm.domain import HNTE_DOMAINS, LEGAL_FORMS, SPORTS_DIVISIONS, WENCHUANG_SECTORS, label
 from crm.facts import CATALOGUE, collect_items
 from crm.rules.evaluate import Gap, Trace, Verdict
 from crm.rules.model import MET, NOT_MET, OUTCOME_ZH, Compare, Group, Manual, Relation, Score
 
+CODE_VOCABULARIES = {"hnte_domain": HNTE_DOMAINS, "wenchuang_sector": WENCHUANG_SECTORS,
+                     "sports_division": SPORTS_DIVISIONS, "legal_form": LEGAL_FORMS}
 MARKS = {MET: "✓", NOT_MET: "✗"}
 OP_ZH = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "between": "介于", "eq": "=", "ne": "≠", "in": "属于",
          "not_in": "不属于", "is": "为", "date_ge": "不早于", "date_le": "不晚于"}
@@ -88,13 +91,15 @@ def condition_line(t: Trace) -> str:
     text = f"{mark} {node.label}"
     if isinstance(node, (Compare, Score)) and t.value is not None:
         op = OP_ZH.get(getattr(node, "op", ""), "")
-        text += f"：{fmt(t.value, _unit(node))}，要求 {op} {fmt(t.threshold, _unit(node))}"
+        value, threshold = _code_label(node, t.value), _code_label(node, t.threshold)
+        text += f"：{fmt(value, _unit(node))}，要求 {op} {fmt(threshold, _unit(node))}"
     if t.shortfall is not None:
         text += f"，差 {fmt(t.shortfall, _unit(node))}" + ("（接近）" if t.near else "")
     if t.review and t.settled is None:
         text += "（待人工核定）"
     if t.settled is not None:
-        text += f"（已核定：{t.settled.by} {t.settled.note}）".replace("  ", " ")
+        who = " ".join(x for x in (t.settled.by, t.settled.note) if x)
+        text += f"（已核定{'：' + who if who else ''}）"
     return text
 
 
@@ -111,7 +116,16 @@ def fmt(value: Any, unit: str) -> str:
     if isinstance(value, str):
         return value
     return {"CNY": lambda: f"{value / 10000:,.2f} 万元", "ratio": lambda: f"{value * 100:.2f}%",
-            "years": lambda: f"{value:g} 年", "points": lambda: f"{value:g} 分"}.get(unit, lambda: f"{value:g}")()
+            "years": lambda: f"{value:.1f} 年", "points": lambda: f"{value:g} 分"}.get(unit, lambda: f"{value:g}")()
+
+
+def _code_label(node: Any, value: Any) -> Any:
+    vocabulary = CODE_VOCABULARIES.get(getattr(node, "fact", ""))
+    if vocabulary is None:
+        return value
+    if isinstance(value, tuple):
+        return "、".join(label(vocabulary, v) for v in value)
+    return label(vocabulary, value) if isinstance(value, str) else value
 
 
 def _tree_lines(t: Trace, depth: int) -> list[str]:

@@ -178,3 +178,8 @@ def _order(policies: list[Policy]) -> tuple[list[Policy], list[RuleError]]:
     for policy in sorted(policies, key=lambda p: p.id):
         visit(policy)
     return ordered, errors
+
+
+def check_dir(directory: Path) -> list[RuleError]:
+    """The errors of a rules directory, without installing it (``huiqi doctor``, ``huiqi rules check``)."""
+    return load_dir(directory)[1]

@@ -1,0 +1,291 @@
+"""Matching use-cases: one enterprise (stored, explained), a profile file, what-if, re-match everyone with
+diffs, and officers settling manual conditions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlmodel import Session, col, delete, select
+
+from crm import facts as facts_mod
+from crm.db import session_scope
+from crm.facts_profile import Profile, aggregate, load_profile
+from crm.models import AuditEntry, Enterprise
+from crm.models_packs import PackRecord
+from crm.models_rules import ManualSettlement, MatchDiff, MatchResult
+from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
+from crm.rules.cases import coerce_facts
+from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
+from crm.store import load_aggregate
+from crm.store_facts import load_fact_table
+
+
+@dataclass
+class MatchReport:
+    """The verdicts of one enterprise (or profile) on one date, with the facts they came from."""
+
+    subject: dict[str, Any]
+    on: date
+    rules_hash: str
+    verdicts: list[Verdict]
+    facts: dict[str, Any]
+    aggregate: Any = None
+
+    def document(self) -> dict[str, Any]:
+        """The documented JSON document (``huiqi match --json``)."""
+        return document(self.verdicts, on=self.on, rules_hash=self.rules_hash, subject=self.subject,
+                        aggregate=self.aggregate)
+
+
+@dataclass
+class RematchSummary:
+    run_id: str
+    on: date
+    rules_hash: str
+    enterprises: int
+    by_outcome: dict[str, int]
+    diffs: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def match(enterprise_id: int, *, on: date | None = None, overrides: dict[str, Any] | None = None,
+          store: bool = True) -> MatchReport:
+    """Evaluate every policy in force for one stored enterprise; store the verdicts unless ``store`` is False."""
+    on = on or date.today()
+    ruleset = loader.current()
+    with session_scope() as session:
+        agg = load_aggregate(session=session, enterprise_id=enterprise_id)
+        settled = settlements(session, enterprise_id)
+        facts = facts_mod.derive(agg, on, coerce_facts(overrides or {}))
+        verdicts = evaluate_all(ruleset.in_force(on), facts, on, settled=settled)
+        if store and not overrides:
+            _store_one(session, enterprise_id, verdicts, ruleset.hash, on)
+    subject = {"enterprise_id": enterprise_id, "name": agg.enterprise.name, "uscc": agg.enterprise.uscc}
+    return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg)
+
+
+def what_if(enterprise_id: int, *, overrides: dict[str, Any], on: date | None = None) -> MatchReport:
+    """The verdicts with some facts changed temporarily (nothing is stored)."""
+    return match(enterprise_id, on=on, overrides=overrides, store=False)
+
+
+def match_profile(profile: str | Path | Profile, *, on: date | None = None) -> MatchReport:
+    """Evaluate every policy for an enterprise profile file (no database)."""
+    on = on or date.today()
+    profile = profile if isinstance(profile, Profile) else load_profile(profile)
+    agg = aggregate(profile)
+    ruleset = loader.current()
+    facts = facts_mod.derive(agg, on, coerce_facts(profile.facts))
+    verdicts = evaluate_all(ruleset.in_force(on), facts, on, settled=profile.settled)
+    subject = {"enterprise_id": None, "name": profile.enterprise.name, "uscc": profile.enterprise.uscc}
+    return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg)
+
+
+# --- manual settlements --------------------------------------------------------------------------------
+
+
+def settle(*, enterprise_id: int, policy_id: str, condition_id: str, met: bool | None, officer: str,
+           note: str = "") -> ManualSettlement:
+    """Record an officer's decision on a manual condition (None withdraws it); audited."""
+    _check_settleable(policy_id, condition_id)
+    with session_scope() as session:
+        row = ManualSettlement(enterprise_id=enterprise_id, policy_id=policy_id, condition_id=condition_id,
+                               met=met, officer=officer, note=note)
+        session.add(row)
+        session.flush()
+        session.add(AuditEntry(actor=officer, action="settle", entity="manualsettlement", entity_id=row.id or 0,
+                               enterprise_id=enterprise_id, field=f"{policy_id}.{condition_id}",
+                               new=f"{_met_zh(met)} {note}".strip()))
+    return row
+
+
+def settlements(session: Session, enterprise_id: int) -> dict[str, dict[str, Settlement]]:
+    """The standing settlements of one enterprise, by policy and condition (newest decision wins)."""
+    rows = session.exec(select(ManualSettlement).where(ManualSettlement.enterprise_id == enterprise_id)
+                        .order_by(col(ManualSettlement.at), col(ManualSettlement.id))).all()
+    latest = {(r.policy_id, r.condition_id): r for r in rows}
+    out: dict[str, dict[str, Settlement]] = {}
+    for (policy_id, cid), r in latest.items():
+        if r.met is not None:
+            out.setdefault(policy_id, {})[cid] = Settlement(r.met, r.officer, r.at, r.note)
+    return out
+
+
+def settleable_conditions(policy: Policy) -> list[tuple[str, str]]:
+    """(condition id, label) of the conditions an officer may settle in a policy."""
+    return [(n.id, n.label) for n in policy.nodes.values() if isinstance(n, (Manual, Score))]
+
+
+def _check_settleable(policy_id: str, condition_id: str) -> None:
+    ruleset = loader.current()
+    if policy_id not in ruleset.ids():
+        raise ValueError(f"没有政策 '{policy_id}'")
+    if condition_id not in dict(settleable_conditions(ruleset.get(policy_id))):
+        raise ValueError(f"条件 '{condition_id}' 不是需要人工核定的条件")
+
+
+def _met_zh(met: bool | None) -> str:
+    return {True: "核定为满足", False: "核定为不满足", None: "撤回核定"}[met]
+
+
+# --- re-match everyone -----------------------------------------------------------------------------------
+
+
+def rematch_all(*, on: date | None = None) -> RematchSummary:
+    """Re-evaluate every live enterprise x every policy in force (batch path), store, and keep the diffs."""
+    on = on or date.today()
+    ruleset = loader.current()
+    policies = ruleset.in_force(on)
+    started = time.perf_counter()
+    with session_scope() as session:
+        ids, cols = load_fact_table(session, on)
+        if len(ids) == 0:
+            return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
+        batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
+        rows = _batch_rows(ids, batch, on, ruleset.hash)
+        diffs = _replace_results(session, rows, ids, ruleset.hash)
+    counts = Counter(r["outcome"] for r in rows)
+    return RematchSummary(diffs[0]["run_id"] if diffs else uuid.uuid4().hex[:12], on, ruleset.hash, len(ids),
+                          dict(counts), diffs, time.perf_counter() - started)
+
+
+def _settled_columns(session: Session, ids: np.ndarray, policies: tuple[Policy, ...]) -> dict[str, dict[str, np.ndarray]]:
+    position = {int(e): i for i, e in enumerate(ids)}
+    rows = session.exec(select(ManualSettlement).order_by(col(ManualSettlement.at), col(ManualSettlement.id))).all()
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for r in rows:
+        if r.enterprise_id not in position:
+            continue
+        column = out.setdefault(r.policy_id, {}).setdefault(r.condition_id, np.full(len(ids), UNKNOWN, np.int8))
+        column[position[r.enterprise_id]] = UNKNOWN if r.met is None else MET if r.met else NOT_MET
+    return out
+
+
+def _batch_rows(ids: np.ndarray, batch: dict[str, Any], on: date, rules_hash: str) -> list[dict[str, Any]]:
+    rows = []
+    for policy_id, verdicts in batch.items():
+        for i, enterprise_id in enumerate(ids):
+            row = verdicts.row(i)
+            items = facts_mod.collect_items(row["to_collect"], on)
+            rows.append({"enterprise_id": int(enterprise_id), "policy_id": policy_id, "outcome": row["outcome"],
+                         "rank": 0, "as_of": on, "rules_hash": rules_hash,
+                         "gaps": [{"condition": c, "shortfall": s, "near": c in row["near"]} for c, s in row["gaps"].items()],
+                         "to_collect": "、".join(items) or None, "pending": row["pending"]})
+    return rows
+
+
+def _store_one(session: Session, enterprise_id: int, verdicts: list[Verdict], rules_hash: str, on: date) -> None:
+    rows = [{"enterprise_id": enterprise_id, "policy_id": v.policy_id, "outcome": v.outcome, "rank": v.rank,
+             "as_of": on, "rules_hash": rules_hash,
+             "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
+             "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on)) or None, "pending": v.pending}
+            for v in verdicts]
+    _replace_results(session, rows, np.array([enterprise_id]), rules_hash)
+
+
+def _replace_results(session: Session, rows: list[dict[str, Any]], ids: np.ndarray, rules_hash: str) -> list[dict[str, Any]]:
+    """Swap the stored verdicts of ``ids`` for ``rows``; write and return the diffs."""
+    id_list = [int(i) for i in ids]
+    old = {(r.enterprise_id, r.policy_id): r.outcome
+           for r in session.exec(select(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))}
+    session.execute(delete(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
+    if rows:
+        session.execute(sa.insert(MatchResult), rows)
+    diffs = _diffs(session, old, rows, rules_hash)
+    if diffs:
+        session.execute(sa.insert(MatchDiff), diffs)
+    return diffs
+
+
+def _diffs(session: Session, old: dict[tuple[int, str], str], rows: list[dict[str, Any]], rules_hash: str) -> list[dict[str, Any]]:
+    run_id = uuid.uuid4().hex[:12]
+    out, changed = [], set()
+    for r in rows:
+        before, after = old.get((r["enterprise_id"], r["policy_id"])), r["outcome"]
+        kind = _diff_kind(before, after)
+        if before != after:
+            changed.add(r["enterprise_id"])
+        if kind:
+            out.append({"run_id": run_id, "enterprise_id": r["enterprise_id"], "policy_id": r["policy_id"],
+                        "kind": kind, "old_outcome": before, "new_outcome": after, "rules_hash": rules_hash})
+    new_by_enterprise: dict[int, dict[str, str]] = {}
+    for r in rows:
+        new_by_enterprise.setdefault(r["enterprise_id"], {})[r["policy_id"]] = r["outcome"]
+    for enterprise_id in sorted(changed & _enterprises_with_packs(session, changed)):
+        out.append({"run_id": run_id, "enterprise_id": enterprise_id, "policy_id": None, "kind": "pack_out_of_date",
+                    "old_outcome": None, "new_outcome": None, "rules_hash": rules_hash})
+    return out
+
+
+def _diff_kind(before: str | None, after: str) -> str | None:
+    if after == "eligible" and before not in ("eligible", "held"):
+        return "newly_eligible"
+    if before == "eligible" and after not in ("eligible", "held"):
+        return "no_longer_eligible"
+    return None
+
+
+def _enterprises_with_packs(session: Session, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = select(PackRecord.enterprise_id).where(col(PackRecord.enterprise_id).in_(sorted(ids))).distinct()
+    return set(session.exec(query).all())
+
+
+# --- reading stored results ------------------------------------------------------------------------------
+
+
+def match_rows_select() -> Any:
+    """Stored verdicts as a selectable (enterprise_id, policy_id, outcome, to_collect) for pipeline and radar."""
+    t = MatchResult.__table__  # type: ignore[attr-defined]
+    return sa.select(t.c.enterprise_id, t.c.policy_id, t.c.outcome, t.c.to_collect)
+
+
+def stored_results(enterprise_id: int) -> list[dict[str, Any]]:
+    """The stored verdicts of one enterprise, best rank first."""
+    with session_scope() as session:
+        rows = session.exec(select(MatchResult).where(MatchResult.enterprise_id == enterprise_id)
+                            .order_by(col(MatchResult.rank))).all()
+        return [r.model_dump() for r in rows]
+
+
+def outcome_counts(policy_id: str) -> dict[str, list[tuple[int, str]]]:
+    """Enterprises (id, name) in each outcome of one policy, from the stored verdicts."""
+    with session_scope() as session:
+        query = (select(MatchResult.outcome, Enterprise.id, Enterprise.name)
+                 .join(Enterprise, col(Enterprise.id) == col(MatchResult.enterprise_id))
+                 .where(MatchResult.policy_id == policy_id, col(Enterprise.deleted_at).is_(None))
+                 .order_by(col(Enterprise.name)))
+        out: dict[str, list[tuple[int, str]]] = {o: [] for o in OUTCOMES}
+        for outcome, eid, name in session.exec(query):
+            out[outcome].append((eid, name))
+        return out
+
+
+def recent_diffs(*, limit: int = 200) -> list[dict[str, Any]]:
+    """The newest re-match differences, for the dashboard."""
+    with session_scope() as session:
+        query = (select(MatchDiff, Enterprise.name).join(Enterprise, col(Enterprise.id) == col(MatchDiff.enterprise_id))
+                 .order_by(col(MatchDiff.at).desc(), col(MatchDiff.id).desc()).limit(limit))
+        return [d.model_dump() | {"enterprise_name": name} for d, name in session.exec(query)]
+
+
+def policies(on: date | None = None) -> tuple[Policy, ...]:
+    """The policies in force (all of them when ``on`` is None)."""
+    ruleset = loader.current()
+    return ruleset.policies if on is None else ruleset.in_force(on)
+
+
+def rules_status() -> dict[str, Any]:
+    """Hash, load time and the errors of the last reload (shown in the UI)."""
+    ruleset = loader.current()
+    return {"hash": ruleset.hash, "loaded_at": ruleset.loaded_at, "policies": len(ruleset.policies),
+            "errors": [e.to_dict() for e in loader.last_errors()]}
