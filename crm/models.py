@@ -219,3 +219,7 @@ class MergeRecord(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     undone_at: datetime | None = None
     undone_by: str | None = Field(default=None, max_length=64)
+
+
+# --- rule engine results (stored verdicts, settlements, re-match diffs; see crm/models_rules.py) ---
+from crm.models_rules import ManualSettlement, MatchDiff, MatchResult  # noqa: E402,F401
