@@ -68,23 +68,36 @@ class _Field:
     def __init__(self, keys: list[str], owners: list[int]):
         self.keys = keys
         self.owners = owners
-        self.blob = SEP + SEP.join(keys) + SEP
+        # every key without its first character: a hit in here is an inner (not prefix) hit
+        self.tails = SEP + SEP.join(k[1:] for k in keys) + SEP
         starts, pos = [], 1
         for k in keys:
             starts.append(pos)
-            pos += len(k) + 1
-        self.starts = starts
+            pos += len(k)
+        self.tail_starts = starts
+        self.order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+        self.sorted_keys = [keys[k] for k in self.order]
+        self.sorted_lengths = np.array([len(k) for k in self.sorted_keys], dtype=np.int32)
 
-    def find(self, q: str, limit: int = MAX_SUBSTRING_HITS) -> Iterable[tuple[int, bool]]:
-        """(key index, is prefix) of keys containing ``q``, at most ``limit``."""
-        blob, start, n = self.blob, 0, 0
+    def prefixed(self, q: str, keep: int) -> list[int]:
+        """Keys starting with ``q``: a range of the sorted keys; of a big range only the ``keep`` shortest."""
+        lo = bisect.bisect_left(self.sorted_keys, q)
+        hi = bisect.bisect_left(self.sorted_keys, q + "\uffff")
+        if hi - lo > keep:
+            picked = lo + np.argpartition(self.sorted_lengths[lo:hi], keep)[:keep]
+            return [int(k) for k in self.order[picked]]
+        return [int(k) for k in self.order[lo:hi]]
+
+    def inside(self, q: str, limit: int) -> Iterable[int]:
+        """Keys containing ``q`` after their first character, at most ``limit`` (C-speed ``str.find``)."""
+        blob, starts, start, n = self.tails, self.tail_starts, 0, 0
         while n < limit:
             pos = blob.find(q, start)
             if pos < 0:
                 return
-            k = bisect.bisect_right(self.starts, pos) - 1
-            yield k, pos == self.starts[k]
-            start = self.starts[k] + len(self.keys[k]) + 1  # next key: one hit per key is enough
+            k = bisect.bisect_right(starts, pos) - 1
+            start = starts[k + 1] if k + 1 < len(starts) else len(blob)  # one hit per key is enough
+            yield k
             n += 1
 
 
@@ -151,7 +164,7 @@ class SearchIndex:
             return []
         best: dict[int, tuple[float, str]] = {}
         for field in self._fields_for(q):
-            self._substring(field, q, best)
+            self._substring(field, q, best, limit)
         if _is_latin(q) and len(q) >= 4:
             self._fuzzy("pinyin", q, best, weight=0.8)
         elif not _is_code(q) and len(q) >= 2:
@@ -168,14 +181,18 @@ class SearchIndex:
             return ["initials", "pinyin", "name", "contact"]
         return ["name", "former", "contact"]
 
-    def _substring(self, field: str, q: str, best: dict[int, tuple[float, str]]) -> None:
+    def _substring(self, field: str, q: str, best: dict[int, tuple[float, str]], limit: int) -> None:
         index = self.fields[field]
         _, prefix_score, inner_score = FIELDS[field]
-        for k, is_prefix in index.find(q):
-            if not is_prefix and field in ("uscc",):
-                continue
+        keep = max(limit * 5, 50)
+        prefixed = index.prefixed(q, keep)
+        hits = [(k, prefix_score) for k in prefixed]
+        if inner_score:
+            # inner hits rank below prefix hits: when there are plenty of those, a few inner ones suffice
+            cap = keep if len(prefixed) >= keep else MAX_SUBSTRING_HITS
+            hits += [(k, inner_score) for k in index.inside(q, cap)]
+        for k, score in hits:
             key = index.keys[k]
-            score = prefix_score if is_prefix else inner_score
             if key == q:
                 score = 100.0 if field != "contact" else 94.0
             score -= min(6.0, (len(key) - len(q)) * 0.2)  # the closer the length, the better
