@@ -3,9 +3,12 @@ already gives each test its own data dir and SQLite database)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from nicegui.testing import User
 from stdnum.cn import uscc
 
 from crm.services.enterprises import create_enterprise
@@ -31,3 +34,15 @@ SAMPLE = [
 @pytest.fixture
 def enterprises() -> list[Any]:
     return [create_enterprise(dict(data)) for data in SAMPLE]
+
+
+@pytest.fixture
+async def user(user: User) -> AsyncIterator[User]:
+    """NiceGUI's simulated user, given a moment at the end to send its last updates.
+
+    Python 3.11's asyncio.wait_for can swallow a cancellation that arrives just as the awaited event
+    fires; NiceGUI's outbox loop then ignores the shutdown and teardown waits 2 s and logs an error.
+    Letting the outbox drain first avoids that race.
+    """
+    yield user
+    await asyncio.sleep(0.2)
