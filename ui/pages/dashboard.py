@@ -1,0 +1,116 @@
+"""工作台 (/): the radar (who to call this week), KPI cards and charts, per officer or for the office."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nicegui import ui
+
+from crm.i18n import register
+from crm.services import dashboard, pipeline, radar
+from crm.services.enterprises import officers
+from ui.i18n_ui import tr
+from ui.theme import frame
+
+register({
+    "ui.dash.title": ("工作台", "Dashboard"),
+    "ui.dash.office": ("全办", "Whole office"),
+    "ui.dash.officer": ("专员", "Officer"),
+    "ui.dash.radar": ("本周要办", "This week"),
+    "ui.dash.none": ("暂无", "Nothing"),
+    "ui.dash.more": ("共 {n} 项，显示前 {shown} 项", "{n} in total, first {shown} shown"),
+    "ui.dash.open_app": ("建申报", "Open application"),
+    "ui.dash.opened": ("已建申报 #{id}", "Application #{id} opened"),
+    "ui.dash.export": ("导出图表数据（Excel）", "Export chart data (Excel)"),
+    "ui.dash.figures": ("统计", "Figures"),
+})
+
+
+def create() -> None:
+    @ui.page("/")
+    def dashboard_page() -> None:
+        with frame(tr("ui.dash.title")):
+            Workbench().build()
+
+
+class Workbench:
+    def __init__(self) -> None:
+        self.officer_id: int | None = None
+
+    def build(self) -> None:
+        choices = {None: tr("ui.dash.office"), **{o.id: o.display_name for o in officers()}}
+        ui.select(choices, value=None, label=tr("ui.dash.officer"),
+                  on_change=lambda e: self._officer(e.value)).classes("w-48").mark("radar-officer")
+        self.radar()
+        self.figures()
+
+    def _officer(self, officer_id: int | None) -> None:
+        self.officer_id = officer_id
+        self.radar.refresh()
+
+    @ui.refreshable_method
+    def radar(self) -> None:
+        result = radar.radar(officer_id=self.officer_id)
+        ui.label(tr("ui.dash.radar")).classes("text-h6")
+        with ui.row().classes("w-full gap-3 items-stretch"):
+            for section in result.sections:
+                self.section(section)
+
+    def section(self, section: radar.Section) -> None:
+        with ui.card().classes("w-96 q-pa-sm").mark(f"radar-{section.key}"):
+            ui.label(f"{section.title}（{section.total}）").classes("text-subtitle1")
+            if not section.items:
+                ui.label(tr("ui.dash.none")).classes("text-grey-7")
+            for item in section.items:
+                with ui.row().classes("w-full items-center no-wrap gap-2"):
+                    with ui.column().classes("gap-0 col"):
+                        ui.link(item.enterprise, f"/enterprises/{item.enterprise_id}").classes("text-body2")
+                        ui.label(f"{item.what}｜{item.detail}").classes("text-caption")
+                    ui.badge(item.days_left, color="negative" if "过期" in item.days_left else "primary")
+                    if section.key == "untold" and item.policy_id:
+                        ui.button(tr("ui.dash.open_app"), on_click=lambda i=item: self.open_application(i)) \
+                            .props("flat dense size=sm").mark(f"open-app-{item.enterprise_id}-{item.policy_id}")
+            if section.total > len(section.items):
+                ui.label(tr("ui.dash.more", n=section.total, shown=len(section.items))).classes("text-caption")
+
+    def open_application(self, item: radar.Item) -> None:
+        try:
+            app = pipeline.create_from_match(item.enterprise_id, item.policy_id or "", cycle=item.cycle,
+                                             outcome=item.outcome)
+        except pipeline.DuplicateApplication as exc:
+            ui.notify(exc.message(), type="warning")
+            return
+        ui.notify(tr("ui.dash.opened", id=app.id), type="positive")
+
+    def figures(self) -> None:
+        board = dashboard.dashboard()
+        ui.label(tr("ui.dash.figures")).classes("text-h6 q-mt-md")
+        with ui.row().classes("gap-3"):
+            for kpi in board.kpis:
+                with ui.card().classes("q-pa-sm w-48").mark(f"kpi-{kpi.key}"):
+                    ui.label(kpi.label).classes("text-caption text-grey-7")
+                    ui.label(kpi.value).classes("text-h5 text-primary")
+        ui.button(tr("ui.dash.export"), icon="download",
+                  on_click=lambda: ui.download.content(dashboard.export_xlsx(dashboard.dashboard()),
+                                                       f"huiqi-dashboard-{date.today()}.xlsx")) \
+            .props("flat").mark("export-xlsx")
+        with ui.grid(columns=2).classes("w-full gap-3"):
+            for chart in board.charts:
+                with ui.card().classes("q-pa-sm"):
+                    ui.echart(echart_options(chart)).classes("w-full h-72").mark(f"chart-{chart.key}")
+
+
+def echart_options(chart: dashboard.Chart) -> dict:
+    """ECharts options of one chart (bars horizontal so long Chinese labels stay readable)."""
+    stacked = chart.kind == "stacked"
+    if chart.kind == "funnel":
+        return {"title": {"text": chart.title, "textStyle": {"fontSize": 14}}, "tooltip": {},
+                "series": [{"type": "funnel", "sort": "none", "label": {"formatter": "{b}：{c}"},
+                            "data": [{"name": c, "value": v} for c, v in
+                                     zip(chart.categories, chart.series[0][1], strict=True)]}]}
+    return {"title": {"text": chart.title, "textStyle": {"fontSize": 14}}, "tooltip": {"trigger": "axis"},
+            "legend": {"top": 24} if len(chart.series) > 1 else {"show": False},
+            "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
+            "xAxis": {"type": "value"}, "yAxis": {"type": "category", "data": chart.categories, "inverse": True},
+            "series": [{"name": name, "type": "bar", "data": values, **({"stack": "all"} if stacked else {})}
+                       for name, values in chart.series]}
