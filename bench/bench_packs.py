@@ -39,6 +39,8 @@ def main() -> None:
     _print_row("ours (HarfBuzz-Subset present)" if _hb() else "ours (fontTools)", ours, ours_pdf)
     _print_row("baseline, same machine", base, base_pdf)
     print(f"ratio baseline/ours: {base / ours:.2f}x")
+    if args.throughput:
+        _throughput(args.throughput)
     if _hb() is not None and not args.skip_fonttools:
         _without_harfbuzz_subset()
         ft_runs = max(2, args.runs // 3)
@@ -47,8 +49,6 @@ def main() -> None:
         _print_row("ours, fontTools fallback (no libharfbuzz-subset0)", ours_ft, ours_ft_pdf)
         _print_row("baseline, fontTools fallback", base_ft, base_ft_pdf)
         print(f"ratio baseline/ours without HarfBuzz-Subset: {base_ft / ours_ft:.2f}x")
-    if args.throughput:
-        _throughput(args.throughput)
 
 
 def _args() -> argparse.Namespace:
@@ -114,7 +114,9 @@ def _worker_renderer() -> Renderer:
 
 def _throughput(count: int) -> None:
     names = [f"{NAMES[i % len(NAMES)]}{i}" for i in range(count)]  # distinct character sets, no cache hits
-    with ProcessPoolExecutor(2) as pool:
+    import multiprocessing
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(_render_named, NAMES[:2]))  # start both workers (imports) before timing
         start = time.perf_counter()
         sizes = list(pool.map(_render_named, names))
