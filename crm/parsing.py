@@ -66,7 +66,7 @@ def parse_money(value: object, default_unit: str = "元") -> Decimal | None:
     if isinstance(value, bool):
         raise ValueError(str(value))
     if isinstance(value, int | float | Decimal):
-        return (Decimal(str(value)) * _UNITS[default_unit]).quantize(Decimal("0.01"))
+        return _fen(Decimal(str(value)), _UNITS[default_unit], value)
     text = normalize_text(value).replace(",", "").replace(" ", "").replace("￥", "").replace("¥", "")
     text = text.removeprefix("人民币").removesuffix("人民币").removesuffix("RMB")
     unit = default_unit
@@ -78,9 +78,20 @@ def parse_money(value: object, default_unit: str = "元") -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(str(value)) from exc
-    if not amount.is_finite():
-        raise ValueError(str(value))
-    return (amount * _UNITS[unit]).quantize(Decimal("0.01"))
+    return _fen(amount, _UNITS[unit], value)
+
+
+_MAX_AMOUNT = Decimal(10) ** 15  # 1e15 yuan: far above any enterprise figure, far below int64 fen
+
+
+def _fen(amount: Decimal, unit: Decimal, raw: object) -> Decimal:
+    """``amount * unit`` to the fen; NaN, infinities and absurd magnitudes are a ValueError, not a crash."""
+    if not amount.is_finite() or abs(amount) >= _MAX_AMOUNT:
+        raise ValueError(str(raw))
+    amount *= unit
+    if abs(amount) >= _MAX_AMOUNT:
+        raise ValueError(str(raw))
+    return amount.quantize(Decimal("0.01"))
 
 
 def parse_int(value: object) -> int | None:
@@ -96,7 +107,8 @@ def parse_int(value: object) -> int | None:
         number = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(str(value)) from exc
-    if number != number.to_integral_value():
+    # a huge exponent ("1e999999") would build a million-digit int: bounded before converting
+    if not number.is_finite() or abs(number) >= 10**18 or number != number.to_integral_value():
         raise ValueError(str(value))
     return int(number)
 
