@@ -38,7 +38,10 @@ def read_table(data: bytes, filename: str, *, is_header: Callable[[str], bool] |
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv" or suffix == ".txt":
         text, encoding = decode_csv(data)
-        grid = [list(r) for r in csv.reader(io.StringIO(text))]
+        try:
+            grid = [list(r) for r in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:  # e.g. a stray NUL or bare CR inside a field (found by fuzzing)
+            raise UnreadableFile(f"CSV 文件格式有误，无法读取：{exc}") from None
         table = _locate_header(grid, is_header)
         table.encoding = encoding
     elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
