@@ -59,7 +59,8 @@ class Hit:
 def fold(text: str) -> str:
     """Query/key folding: NFKC (full-width to half-width), lower case, no spaces or brackets."""
     text = unicodedata.normalize("NFKC", text).lower()
-    return re.sub(r"[\s()（）\[\]【】\-]", "", text)
+    # control characters go too: SEP (NUL) inside a query or key would break the joined-key index
+    return re.sub(r"[\s()（）\[\]【】\-\x00-\x1f\x7f]", "", text)
 
 
 class _Field:
