@@ -1,0 +1,124 @@
+"""Random and hostile input to every parser, form validation, the rule loader, the import reader and
+search: the only failures allowed are the clean, explained ones (ValueError / ValidationFailed /
+RuleError / UnreadableFile), never a crash."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crm import parsing, validation
+from crm.config import get_settings
+from crm.fields import SPECS
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+HOSTILE_TEXT = st.sampled_from([
+    "<script>alert(1)</script>", "'; DROP TABLE enterprise; --", "{{ 7*7 }}", "${jndi:ldap://x}", "\x00",
+    "\u202e反向文字", "９９９９９９９９９９９９９９９９９９９９万元", "1e999999", "NaN", "-Infinity", "2019-02-30",
+    "2019年13月1日", "０．５亿", "是否", "𠀀𪚥" * 50, " " * 5000, "%s%s%n", "\r\n\t", "١٢٣",
+])
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True), st.text(max_size=300), HOSTILE_TEXT, st.dates(),
+    st.lists(st.one_of(st.text(max_size=20), HOSTILE_TEXT), max_size=5),
+)
+
+
+@pytest.mark.parametrize("parser", [parsing.parse_date, parsing.parse_money, parsing.parse_int,
+                                    parsing.parse_bool, parsing.parse_list], ids=lambda f: f.__name__)
+@FUZZ
+@given(value=VALUES)
+def test_parsers_return_a_value_or_a_clean_value_error(parser: object, value: object) -> None:
+    with contextlib.suppress(ValueError):  # the one clean failure a parser may raise
+        parser(value)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("entity", sorted(SPECS))
+@FUZZ
+@given(data=st.data())
+def test_every_form_accepts_or_names_the_bad_fields_in_both_languages(entity: str, data: st.DataObject) -> None:
+    names = [s.name for s in SPECS[entity]]
+    record = data.draw(st.dictionaries(st.sampled_from(names + ["unknown_extra"]), VALUES, max_size=len(names)))
+    try:
+        clean = validation.clean(entity, record, partial=data.draw(st.booleans()))
+    except validation.ValidationFailed as failed:
+        assert failed.errors and all(e.field in names for e in failed.errors)
+        for lang in ("zh", "en"):
+            assert all(failed.by_field(lang).values())
+        return
+    assert set(clean) <= set(names)
+    assert not any(isinstance(v, float | Decimal) and not Decimal(str(v)).is_finite() for v in clean.values())
+
+
+def _policy_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(get_settings().rules_dir.glob("*.yaml"))[:3]]
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_rule_loader_turns_broken_files_into_rule_errors(data: st.DataObject) -> None:
+    from crm.rules.loader import load_policy
+    from crm.rules.source import RuleError
+
+    texts = _policy_texts()
+    base = data.draw(st.sampled_from(texts)) if texts else ""
+    lines = base.splitlines()
+    mutation = data.draw(st.sampled_from(["drop", "replace", "insert", "truncate", "random"]))
+    at = data.draw(st.integers(0, max(len(lines) - 1, 0)))
+    junk = data.draw(st.one_of(st.text(max_size=80), HOSTILE_TEXT, st.sampled_from(
+        ["  - {", "criteria: 5", "  at_least: abc", "id: [1, 2]", "&a [*a, *a]", "!!python/object:os.system x",
+         "\t- x", "cases: {}", "in_force: {from: 2099-13-45}"])))
+    if mutation == "drop" and lines:
+        lines.pop(at)
+    elif mutation == "replace" and lines:
+        lines[at] = junk
+    elif mutation == "insert":
+        lines.insert(at, junk)
+    elif mutation == "truncate":
+        lines = lines[:at]
+    else:
+        lines = [junk]
+    path = Path("fuzz.yaml") if mutation == "random" else Path(f"{_stem(base)}.yaml")
+    try:
+        load_policy(path, "\n".join(lines))
+    except RuleError as error:
+        assert error.reason and error.line >= 0
+
+
+def _stem(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("id:"):
+            return line.split(":", 1)[1].strip() or "fuzz"
+    return "fuzz"
+
+
+@FUZZ
+@given(blob=st.one_of(st.binary(max_size=2000), st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+                      st.text(max_size=300).map(lambda t: t.encode("gbk", errors="replace"))),
+       name=st.sampled_from(["data.csv", "data.xlsx", "data.xls", "data.txt"]))
+def test_the_import_reader_reads_or_says_why_not(blob: bytes, name: str) -> None:
+    from crm.services import intake
+
+    try:
+        table = intake.read_file(blob, name)
+    except intake.UnreadableFile as reason:
+        assert str(reason)
+        return
+    intake.suggest_mapping(table)
+
+
+@FUZZ
+@given(text=st.one_of(st.text(max_size=100), HOSTILE_TEXT))
+def test_search_answers_any_text(text: str) -> None:
+    from crm.services import enterprises, search
+
+    if not enterprises.list_enterprises(enterprises.EnterpriseQuery()).total:
+        enterprises.create_enterprise({"name": "上海跃动体育科技有限公司", "former_names": ["<b>旧名</b>"]})
+        search.invalidate()
+    assert isinstance(search.search(text), list)
