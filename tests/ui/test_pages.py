@@ -1,21 +1,32 @@
-"""Every navigation entry opens (built pages, or a note of what will come there)."""
+"""Every navigation entry opens: a built page, or a note of what will come there (never an error)."""
 
 from __future__ import annotations
+
+import importlib.util
 
 import pytest
 from nicegui.testing import User
 
-from ui.theme import NAV
+from ui.theme import NAV, NavItem
+
+
+def built(item: NavItem) -> bool:
+    return importlib.util.find_spec(f"ui.pages.{item.key}") is not None
 
 
 @pytest.mark.parametrize("item", NAV, ids=[n.key for n in NAV])
-async def test_every_navigation_entry_opens(user: User, item) -> None:
+async def test_every_navigation_entry_opens(user: User, item: NavItem) -> None:
     await user.open(item.route)
     await user.should_see(marker="page-title")
     await user.should_see(marker=f"nav-{item.key}")
+    if not built(item):
+        await user.should_see("即将上线")
 
 
 async def test_page_not_built_yet_says_what_will_come(user: User) -> None:
-    await user.open("/calendar")
+    missing = [item for item in NAV if not built(item)]
+    if not missing:
+        pytest.skip("every navigation entry has its page now")
+    await user.open(missing[0].route)
     await user.should_see("即将上线")
-    await user.should_see("申报日历")
+    await user.should_see(marker="coming-soon")
