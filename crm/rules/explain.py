@@ -160,3 +160,23 @@ def _plain(value: Any) -> Any:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def condition_text(cond: dict[str, Any]) -> str:
+    """One condition of the JSON document in Chinese: value vs threshold and the gap (no mark, no label)."""
+    unit, parts = cond.get("unit") or "", []
+    if cond.get("kind") in ("compare", "score") and cond.get("value") is not None:
+        vocabulary = CODE_VOCABULARIES.get(cond.get("fact") or "")
+        value, threshold = cond["value"], cond.get("threshold")
+        if vocabulary:
+            value = label(vocabulary, value) if isinstance(value, str) else value
+            threshold = "、".join(label(vocabulary, v) for v in threshold) if isinstance(threshold, list) else threshold
+        parts.append(f"{fmt(value, unit)}，要求 {OP_ZH.get(cond.get('op') or '', '')} {fmt(threshold, unit)}")
+    if cond.get("gap") is not None:
+        parts.append(f"差 {fmt(cond['gap'], unit)}" + ("（接近）" if cond.get("near") else ""))
+    if cond.get("settled"):
+        s = cond["settled"]
+        parts.append("已核定" + ("：" + " ".join(x for x in (s.get("by"), s.get("note")) if x) if s.get("by") else ""))
+    elif cond.get("review") and cond.get("status") == "unknown":
+        parts.append("待人工核定")
+    return "，".join(parts)

@@ -289,3 +289,15 @@ def rules_status() -> dict[str, Any]:
     ruleset = loader.current()
     return {"hash": ruleset.hash, "loaded_at": ruleset.loaded_at, "policies": len(ruleset.policies),
             "errors": [e.to_dict() for e in loader.last_errors()]}
+
+
+def condition_text(cond: dict[str, Any]) -> str:
+    """A condition of the match document as Chinese text (value vs threshold, gap, settlement)."""
+    from crm.rules.explain import condition_text as text
+
+    return text(cond)
+
+
+def what_if_facts() -> list[tuple[str, str, str]]:
+    """(name, Chinese label, type) of the facts the what-if panel may change."""
+    return [(f.name, f.zh, f.type) for f in facts_mod.CATALOGUE.values() if f.type not in ("date", "code")]
