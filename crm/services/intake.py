@@ -55,6 +55,17 @@ def mapping_choices() -> dict[str, str]:
     return mapping.choices()
 
 
+def target_label(target: str) -> str:
+    """The Chinese column label of a target text ('fy2023.sales_revenue@万元' -> '2023年销售收入(万元)')."""
+    parsed = mapping.Target.parse(target)
+    if parsed is None:
+        return "（不导入）"
+    try:
+        return parsed.label()
+    except StopIteration:
+        return target
+
+
 def saved_mappings() -> dict[str, dict[str, str]]:
     """The named mappings saved so far."""
     return mapping.load_mappings(get_settings().data_dir)
