@@ -180,3 +180,41 @@ def condition_text(cond: dict[str, Any]) -> str:
     elif cond.get("review") and cond.get("status") == "unknown":
         parts.append("待人工核定")
     return "，".join(parts)
+
+
+def criteria_outline(node: Any) -> dict[str, Any]:
+    """A policy's condition tree as plain data with a Chinese description of each test (the 政策 page)."""
+    out: dict[str, Any] = {"id": node.id, "label": node.label, "clause": node.clause, "text": _describe(node)}
+    if isinstance(node, Group):
+        out["children"] = [criteria_outline(c) for c in node.children]
+    return out
+
+
+def _describe(node: Any) -> str:
+    if isinstance(node, Group):
+        return GROUP_ZH[node.op].format(n=node.n)
+    if isinstance(node, Manual):
+        return "人工核定" + (f"：{node.hint}" if node.hint else "")
+    if isinstance(node, Relation):
+        return ("须先取得 " if node.kind == "requires" else "不得已持有 ") + node.policy
+    if isinstance(node, Score):
+        return f"评分 {OP_ZH[node.op]} {fmt(_plain_threshold(node.threshold), 'points')}（{len(node.components)} 个评分项）"
+    fact = CATALOGUE[node.fact]
+    return f"{fact.zh} {OP_ZH[node.op]} {_threshold_text(node, fact.unit)}"
+
+
+def _threshold_text(node: Any, unit: str) -> str:
+    t = node.threshold
+    if isinstance(t, tuple) and t and not hasattr(t[0], "value"):
+        return str(_code_label(node, t))
+    if isinstance(t, tuple):
+        return "–".join(_threshold_text(type(node)(**{**node.__dict__, "threshold": x}), unit) for x in t)
+    if hasattr(t, "by"):
+        bands = [f"≤{fmt(up, CATALOGUE[t.by].unit)} 时 {fmt(v, unit)}" for up, v in zip(t.uppers, t.values, strict=True)]
+        return f"按{CATALOGUE[t.by].zh}分档（{'；'.join(bands)}；其余 {fmt(t.default, unit)}）"
+    text = fmt(_plain_threshold(t), unit)
+    return f"{text}（参数 {t.name}）" if hasattr(t, "name") else text
+
+
+def _plain_threshold(t: Any) -> Any:
+    return getattr(t, "value", t)

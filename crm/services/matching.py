@@ -301,3 +301,14 @@ def condition_text(cond: dict[str, Any]) -> str:
 def what_if_facts() -> list[tuple[str, str, str]]:
     """(name, Chinese label, type) of the facts the what-if panel may change."""
     return [(f.name, f.zh, f.type) for f in facts_mod.CATALOGUE.values() if f.type not in ("date", "code")]
+
+
+def policy_outline(policy_id: str) -> dict[str, Any]:
+    """One policy as plain data for the 政策 page: metadata and the criteria tree in Chinese."""
+    from crm.rules.explain import criteria_outline
+
+    p = loader.current().get(policy_id)
+    return {"id": p.id, "title": p.title, "title_en": p.title_en, "level": p.level, "authority": p.authority,
+            "confidence": p.confidence, "todo": p.todo, "in_force_from": p.in_force_from, "path": p.path,
+            "requires": p.requires, "excludes": p.excludes, "unlocks": p.unlocks, **p.meta,
+            "criteria": criteria_outline(p.criteria), "cases": len(p.cases)}

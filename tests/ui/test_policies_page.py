@@ -1,0 +1,28 @@
+"""The 政策 page: the list with level and confidence, a policy's criteria tree, and who matches it."""
+
+from __future__ import annotations
+
+from nicegui.testing import User
+
+from crm.services import matching
+from crm.services.enterprises import create_enterprise
+
+
+async def test_the_list_shows_every_policy(user: User) -> None:
+    await user.open("/policies")
+    rows = user.find("policy-table").elements.pop().rows
+    assert len(rows) == 10
+    assert {"国家级", "市级"} == {r["level"] for r in rows}
+    assert "上海市体育产业示范单位" in {r["title"] for r in rows}
+
+
+async def test_a_policy_shows_its_criteria_parameters_and_matching_enterprises(user: User) -> None:
+    ent = create_enterprise({"name": "上海杨浦政策页测试有限公司", "registered_in_shanghai": True,
+                             "tax_in_shanghai": True, "independent_legal_person": True,
+                             "abnormal_operation_listed": False, "serious_dishonesty_listed": False})
+    matching.match(ent.id)
+    await user.open("/policies/demo_unit_municipal")
+    await user.should_see("上年销售收入 ≥ 2,000.00 万元（参数 revenue_min）")
+    await user.should_see("上年营业收入下限（占位）（revenue_min）")
+    await user.open("/policies/talent_employer")
+    await user.should_see("可能符合（1）")
