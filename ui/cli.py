@@ -8,6 +8,7 @@ import typer
 
 from crm import cli as core_cli
 from crm.config import get_settings
+from ui.server import serve_command
 
 app = core_cli.app
 
@@ -31,6 +32,9 @@ def start_app(
 
     typer.echo(f"惠企 Huiqi: http://{host}:{port}")
     run(host=host, port=port, native=native, show=not no_browser)
+
+
+app.command("serve")(serve_command)  # multi-officer server mode (ui/server.py, issue 7)
 
 
 def native_unavailable() -> str | None:

@@ -13,19 +13,21 @@ from types import ModuleType
 from nicegui import ui
 
 from crm.config import get_settings
+from ui.auth import install as install_auth
 from ui.i18n_ui import tr
 from ui.pages.placeholders import coming_soon
 from ui.theme import NAV, NavItem, add_fonts, frame
 
 # Pages that are not navigation entries, registered before the others ("/enterprises/new"
 # must come before "/enterprises/{enterprise_id}").
-EXTRA_PAGES = ("enterprise_detail",)
+EXTRA_PAGES = ("enterprise_detail", "login")
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def setup() -> None:
     """Fonts, static files and every page; each page module is optional (a helper drops it in)."""
     add_fonts()
+    install_auth()  # server mode: login page guard and who-is-acting for the services (issue 7)
     for item in NAV:
         _register(item)
     for name in EXTRA_PAGES:

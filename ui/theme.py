@@ -10,6 +10,7 @@ from nicegui import app, ui
 
 from crm.config import get_settings
 from crm.i18n import current_lang
+from ui.auth import display_name, principal, sign_out
 from ui.components.search import global_search
 from ui.i18n_ui import lang, set_lang, tr
 
@@ -79,10 +80,17 @@ def _header(drawer: ui.left_drawer) -> None:
         ui.link(tr("app.title"), "/").classes("text-white text-subtitle1 no-underline")
         ui.space()
         global_search()
-        ui.label(tr("frame.officer", name=get_settings().officer)).mark("officer")
+        ui.label(tr("frame.officer", name=display_name(get_settings().officer))).mark("officer")
+        if principal() is not None:  # server mode: signed in, so offer to sign out
+            ui.button(icon="logout", on_click=_sign_out).props("flat round dense color=white").mark("logout")
         other = "en" if lang() == "zh" else "zh"
         ui.button(tr("frame.language"), on_click=lambda: _switch(other)) \
             .props("flat dense color=white no-caps").mark("lang-switch")
+
+
+def _sign_out() -> None:
+    sign_out()
+    ui.navigate.to("/login")
 
 
 def _switch(value: str) -> None:

@@ -25,9 +25,10 @@ from crm.auth import (
 from crm.config import get_settings
 from crm.db import session_scope
 from crm.models import Officer
+from crm.store import ConflictError
 from crm.validation import ValidationFailed
 
-__all__ = ["AccountLocked", "AuthError", "LoginFailed", "NotSignedIn", "PermissionDenied", "Principal",
+__all__ = ["AccountLocked", "AuthError", "ConflictError", "LoginFailed", "NotSignedIn", "PermissionDenied", "Principal",
            "WeakPassword", "acting_as", "current_principal", "require", "session_expired",
            "set_principal_provider", "ValidationFailed"]
 

@@ -1,0 +1,51 @@
+"""The login page of server mode (desktop mode has no login and sends /login home)."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from crm.i18n import register
+from crm.services import auth as accounts
+from ui.auth import sign_in
+from ui.i18n_ui import lang, tr
+
+register({
+    "srv.login.title": ("惠企 · 登录", "Huiqi · Sign in"),
+    "srv.login.username": ("用户名", "Username"),
+    "srv.login.password": ("密码", "Password"),
+    "srv.login.submit": ("登录", "Sign in"),
+    "srv.login.hint": ("忘记密码请联系管理员重置。", "Forgot your password? Ask an administrator to reset it."),
+})
+
+
+def create() -> None:
+    @ui.page("/login")
+    def login_page(redirect_to: str = "/") -> None:
+        target = redirect_to if redirect_to.startswith("/") and not redirect_to.startswith("//") else "/"
+        if not accounts.is_server_mode():
+            ui.navigate.to(target)
+            return
+        ui.page_title(tr("srv.login.title"))
+        with ui.card().classes("absolute-center w-80 gap-2"):
+            ui.label(tr("srv.login.title")).classes("text-h6")
+            username = ui.input(tr("srv.login.username")).props("autofocus").classes("w-full") \
+                .mark("login-username")
+            password = ui.input(tr("srv.login.password"), password=True, password_toggle_button=True) \
+                .classes("w-full").mark("login-password")
+            error = ui.label("").classes("text-negative text-caption").mark("login-error")
+
+            async def attempt() -> None:
+                try:
+                    who = await run.io_bound(accounts.login, username.value or "", password.value or "")
+                except accounts.LoginFailed as failed:
+                    error.text = failed.message(lang())
+                    password.value = ""
+                    return
+                assert who is not None
+                sign_in(who)
+                ui.navigate.to(target)
+
+            password.on("keydown.enter", attempt)
+            ui.button(tr("srv.login.submit"), on_click=attempt).props("unelevated").classes("w-full") \
+                .mark("login-submit")
+            ui.label(tr("srv.login.hint")).classes("text-caption text-grey-7")

@@ -1,0 +1,55 @@
+"""`huiqi serve`: the multi-officer server (login required, PostgreSQL recommended).
+
+Set-up (see the README): HUIQI_DATABASE_URL=postgresql://huiqi:...@db/huiqi, HUIQI_STORAGE_SECRET (a long
+random string, e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`), a first admin with
+`huiqi officer add <name> --name ... --role admin`, then `huiqi serve --host 0.0.0.0 --port 8080` behind
+an HTTPS reverse proxy with HUIQI_COOKIE_SECURE=1.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import typer
+
+from crm import config
+
+
+def serve_command(
+    host: str = typer.Option("127.0.0.1", help="address to bind (0.0.0.0: every interface)"),
+    port: int = typer.Option(8080, help="port to listen on"),
+) -> None:
+    """Start the multi-officer server: every officer signs in; roles decide what they may do."""
+    problem = server_problem()
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
+    settings = replace(config.get_settings(), mode="server")
+    config.override_settings(settings)
+    os.environ["HUIQI_MODE"] = "server"  # worker processes (pack batches) read settings afresh
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "ui-storage"))
+    from nicegui import ui
+
+    from ui.i18n_ui import tr
+    from ui.main import STATIC_DIR
+
+    typer.echo(f"惠企 Huiqi 服务器模式 / server mode: http://{host}:{port}")
+    ui.run(host=host, port=port, show=False, reload=False, title=tr("app.title"), language="zh-CN",
+           favicon=STATIC_DIR / "favicon.svg", storage_secret=settings.storage_secret,
+           session_middleware_kwargs={"https_only": settings.cookie_secure, "same_site": "strict",
+                                      "max_age": int(settings.session_hours * 3600)})
+
+
+def server_problem() -> str | None:
+    """Why the server must not start (Chinese and English), or None."""
+    settings = config.get_settings()
+    if not settings.storage_secret or len(settings.storage_secret) < 16:
+        return ("拒绝启动：未设置 HUIQI_STORAGE_SECRET（至少 16 个字符的随机字符串，用于签名登录会话）。\n"
+                "refusing to start: set HUIQI_STORAGE_SECRET (16+ random characters) to sign session cookies.")
+    from crm.services.auth import has_active_admin_with_password
+
+    if not has_active_admin_with_password():
+        return ("拒绝启动：还没有可登录的管理员。请先运行 huiqi officer add <用户名> --name <姓名> --role admin\n"
+                "refusing to start: no administrator can sign in; run `huiqi officer add NAME --name ... --role admin`.")
+    return None
