@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import crm.models  # noqa: F401 - registers every table
 from crm.db import alembic_config, get_engine
+from crm.migrations import include_object
 
 
 def test_single_head() -> None:
@@ -23,6 +24,6 @@ def test_single_head() -> None:
 def test_migrated_schema_matches_models() -> None:
     engine = get_engine()
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}),
-                                SQLModel.metadata)
+        opts = {"compare_type": False, "include_object": include_object}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), SQLModel.metadata)
     assert diff == [], f"models and migrations differ; add a migration: {diff}"

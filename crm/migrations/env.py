@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import crm.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from crm.migrations import include_object
 
 config = context.config
 
@@ -28,6 +29,7 @@ def run_migrations() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             render_item=render_item,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
