@@ -71,11 +71,32 @@ def _templates() -> Check:
 
 
 def _cjk_font() -> Check:
-    fonts = importlib.import_module("pylopdf_fonts_zh_cn")
-    files = sorted(Path(next(iter(fonts.__path__))).glob("*.otf"))
-    ok = any("SansSC" in f.name for f in files)
-    return Check("中文字体 CJK font", ok, ", ".join(f.name for f in files) or "未找到",
-                 "pip install pylopdf-fonts-zh-cn（make run 会自动安装）")
+    from crm.packs.fonts import fonts_status, missing_characters
+
+    status = fonts_status()
+    absent = [name for name, present in status["faces"].items() if not present]
+    if absent:
+        return Check("中文字体 CJK font", False, f"缺少 {', '.join(absent)}（{status['font_dir']}）",
+                     "pip install pylopdf-fonts-zh-cn（make run 会自动安装）")
+    missing = missing_characters(_names_in_database())
+    detail = f"{', '.join(status['faces'])}; 子集化 subsetter: {status['subsetter']}"
+    if missing:
+        return Check("中文字体 CJK font", False, f"{detail}; 字体缺字: {''.join(sorted(missing))}",
+                     "这些字符在服务包中会显示为方框；请核对企业/联系人名称或换用覆盖更全的字体")
+    ok = status["subsetter"] == "harfbuzz"
+    return Check("中文字体 CJK font", ok, detail + "; 库中企业和联系人名称的每个字都能显示",
+                 "apt-get install -y libharfbuzz-subset0（否则生成服务包很慢）")
+
+
+def _names_in_database() -> str:
+    from sqlmodel import Session, select
+
+    from crm.db import get_engine
+    from crm.models import Contact, Enterprise
+
+    with Session(get_engine()) as session:
+        names = list(session.exec(select(Enterprise.name))) + list(session.exec(select(Contact.name)))
+    return "".join(names)
 
 
 def _weasyprint() -> Check:
