@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -76,11 +76,24 @@ def _condition(t: Trace) -> dict[str, Any]:
     node = t.node
     status = "manual" if t.review and t.status == UNKNOWN else t.status_name
     unit = _unit(node)
-    return {
+    condition = {
         "id": node.id, "label": node.label, "status": status, "value": _value(t.value),
         "threshold": _value(t.threshold), "gap": _value(t.shortfall), "unit": unit, "clause": node.clause or "",
         "note": "（接近达标）" if t.near and t.status != UNKNOWN else "",
     }
+    if t.settled is not None:
+        condition.update(_settled(t.settled, condition["value"]))
+    return condition
+
+
+def _settled(settlement: Any, value: Any) -> dict[str, Any]:
+    """A manual condition an officer settled: the pack says so, with who, when and the note."""
+    when = f" {settlement.at:%Y-%m-%d}" if settlement.at else ""
+    note = f"：{settlement.note}" if settlement.note else ""
+    shown = {"note": f"（经{settlement.by or '专员'}{when}核定{note}）"}
+    if value is None:
+        shown |= {"value": "专员已核定", "unit": None}
+    return shown
 
 
 def _to_collect(verdict: Verdict, leaves: list[Trace], aggregate: Any) -> list[dict[str, Any]]:
@@ -130,14 +143,23 @@ def _md(month_day: str, year: int) -> date:
 # --- one enterprise's pack input ----------------------------------------------------------------
 
 
-def evaluate(aggregate: Any, on: date) -> tuple[list[Verdict], str]:
-    """The ranked verdicts of every policy in force for this enterprise, and the rule set's hash."""
-    from crm import facts
-    from crm.rules import loader
-    from crm.rules.evaluate import evaluate_all
+def evaluate(enterprise_id: int, on: date) -> Any:
+    """The matching service's verdicts (with the officers' settlements of manual conditions), not stored.
 
-    ruleset = loader.current()
-    return evaluate_all(ruleset.in_force(on), facts.derive(aggregate, on), on), ruleset.hash
+    Returns a ``crm.services.matching.MatchReport``: ranked ``verdicts``, ``rules_hash``, ``aggregate``.
+    """
+    from crm.services import matching
+
+    return matching.match(enterprise_id, on=on, store=False)
+
+
+def settlements(enterprise_id: int) -> dict[str, dict[str, Any]]:
+    """The standing manual-condition settlements of one enterprise (part of what a pack shows)."""
+    from crm.db import session_scope
+    from crm.services import matching
+
+    with session_scope() as session:
+        return matching.settlements(session, enterprise_id)
 
 
 def enterprise_block(aggregate: Any) -> dict[str, Any]:
@@ -156,8 +178,8 @@ def enterprise_block(aggregate: Any) -> dict[str, Any]:
 _VOLATILE = {"version", "created_at", "updated_at"}
 
 
-def fingerprint(aggregate: Any) -> str:
-    """sha256 of the enterprise records a pack reads (not versions or timestamps): changes when data does."""
+def fingerprint(aggregate: Any, settled: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """sha256 of the enterprise records and settlements a pack reads (not versions or timestamps)."""
     records = [aggregate.enterprise, *aggregate.fiscal_years, *aggregate.ip_assets, *aggregate.credentials,
                *aggregate.compliance_events, *aggregate.contacts]
     rows = sorted(
@@ -165,4 +187,6 @@ def fingerprint(aggregate: Any) -> str:
                    sort_keys=True, default=str, ensure_ascii=False)
         for r in records
     )
+    rows += sorted(json.dumps(["Settlement", policy, cid, s.met, s.by, s.note], ensure_ascii=False)
+                   for policy, by_condition in (settled or {}).items() for cid, s in by_condition.items())
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()

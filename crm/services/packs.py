@@ -81,7 +81,7 @@ def list_packs(enterprise_id: int) -> list[PackView]:
         if not records:
             return []
         aggregate = store.load_aggregate(session=session, enterprise_id=enterprise_id)
-    data_hash = pack_input.fingerprint(aggregate)
+    data_hash = pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id))
     rules_hash = _rules_hash()
     return [PackView(r, *_staleness(r, rules_hash, data_hash), _download_name(aggregate.enterprise.name, r.as_of))
             for r in records]
@@ -121,9 +121,7 @@ def select_enterprises(*, streets: Sequence[str] = (), divisions: Sequence[str] 
     on = on or date.today()
     chosen = []
     for enterprise_id in candidates:
-        with session_scope() as session:
-            aggregate = store.load_aggregate(session=session, enterprise_id=enterprise_id)
-        verdicts, _ = pack_input.evaluate(aggregate, on)
+        verdicts = pack_input.evaluate(enterprise_id, on).verdicts
         if any(v.policy_id == policy and v.outcome in outcomes for v in verdicts):
             chosen.append(enterprise_id)
     return chosen
@@ -158,10 +156,10 @@ def make_packs(enterprise_ids: Sequence[int], out_dir: Path, *, officer: str | N
 
 
 def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
+    report = pack_input.evaluate(enterprise_id, on)  # the matching service's verdicts, settlements included
+    aggregate, verdicts, rules_hash = report.aggregate, report.verdicts, report.rules_hash
     with session_scope() as session:
-        aggregate = store.load_aggregate(session=session, enterprise_id=enterprise_id)
         officer_row = session.exec(select(Officer).where(Officer.username == officer)).first()
-    verdicts, rules_hash = pack_input.evaluate(aggregate, on)
     context = build_context(
         enterprise=pack_input.enterprise_block(aggregate), officer=_officer_block(officer, officer_row),
         verdicts=[pack_input.verdict_input(v, aggregate) for v in verdicts],
@@ -172,7 +170,7 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
     return {
         "enterprise_id": enterprise_id, "enterprise_name": aggregate.enterprise.name, "officer": officer,
         "officer_name": context["officer"]["name"], "as_of": on, "rules_hash": rules_hash,
-        "data_hash": pack_input.fingerprint(aggregate), "pdf": pdf, "sha256": digest, "pages": pages,
+        "data_hash": pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id)), "pdf": pdf, "sha256": digest, "pages": pages,
         "verdicts": [{"policy": v.policy_id, "title": v.policy.title, "outcome": v.outcome, "rank": v.rank}
                      for v in verdicts],
         "file_path": f"{enterprise_id}/{on.isoformat()}-{digest[:12]}.pdf",
@@ -225,7 +223,7 @@ def _staleness(record: PackRecord, rules_hash: str, data_hash: str) -> tuple[boo
     if record.rules_hash != rules_hash:
         reasons.append("政策规则已更新")
     if record.data_hash != data_hash:
-        reasons.append("企业数据已变更")
+        reasons.append("企业数据或人工核定已变更")
     return bool(reasons), reasons
 
 

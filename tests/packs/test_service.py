@@ -60,7 +60,7 @@ def test_pack_is_flagged_out_of_date_when_the_data_changes() -> None:
         store.update_enterprise(session=session, enterprise_id=enterprise_id, expected_version=1, actor="tester",
                                 data={"street": "大桥"})
     [view] = packs.list_packs(enterprise_id)
-    assert view.out_of_date and view.reasons == ["企业数据已变更"]
+    assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
 
 
 def test_batch_lists_a_failure_and_still_makes_the_others(tmp_path: Path) -> None:
@@ -90,3 +90,17 @@ def test_cli_pack_writes_the_pdf(tmp_path: Path) -> None:
                                       "--on", "2026-05-18"])
     assert result.exit_code == 0, result.output
     assert "上海玥体育有限公司" in text_of(out.read_bytes()) and "已生成" in result.output
+
+
+def test_a_settled_manual_condition_shows_in_the_pack_and_flags_older_packs() -> None:
+    from crm.services import matching
+
+    enterprise_id = add_enterprise("上海昇旻赛事有限公司")
+    before = packs.make_pack(enterprise_id, on=ON)
+    assert "专员已核定" not in text_of(before.pdf)
+    matching.settle(enterprise_id=enterprise_id, policy_id="wenchuang_fund", condition_id="accounts", met=True,
+                    officer="王专员", note="已查看财务制度")
+    [view] = packs.list_packs(enterprise_id)
+    assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
+    after = text_of(packs.make_pack(enterprise_id, on=ON).pdf)
+    assert "专员已核定" in after
