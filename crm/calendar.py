@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import chinese_calendar
@@ -43,10 +44,15 @@ def covered(day: date) -> bool:
 def is_working_day(day: date, *, strict: bool = False) -> bool:
     """True on a working day (调休 weekends count); beyond the data: weekday estimate or, strict, an error."""
     if covered(day):
-        return bool(chinese_calendar.is_workday(day))
+        return _official(day)
     if strict:
         raise HolidayDataMissing(day)
     return day.weekday() < 5 and (day.month, day.day) not in FIXED_STATUTORY
+
+
+@lru_cache(maxsize=16384)
+def _official(day: date) -> bool:
+    return bool(chinese_calendar.is_workday(day))
 
 
 @dataclass(frozen=True)

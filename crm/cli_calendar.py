@@ -45,7 +45,7 @@ def radar(officer: str | None = typer.Option(None, help="专员登录名（缺�
                            on=date.fromisoformat(on) if on else None,
                            settings=service.RadarSettings(closing_within=within))
     for section in result.sections:
-        typer.echo(f"\n■ {section.title}：{section.total}")
+        typer.echo(f"\n■ {section.title}：{section.shown_total}")
         for item in section.items:
             typer.echo(f"  - {item.enterprise}｜{item.what}｜{item.detail}｜{item.days_left}")
 

@@ -35,6 +35,7 @@ class Application(Versioned, table=True):
     __table_args__ = (
         sa.UniqueConstraint("enterprise_id", "policy_id", "cycle", name="uq_application_enterprise_policy_cycle"),
         sa.Index("ix_application_stage_since", "stage", "stage_since"),
+        sa.Index("ix_application_owner_stage_since", "owner_officer_id", "stage", "stage_since"),
     )
 
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)

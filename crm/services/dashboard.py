@@ -58,20 +58,21 @@ def dashboard(*, year: int | None = None, on: date | None = None) -> Dashboard:
     on = on or date.today()
     year = year or on.year
     with session_scope() as session:
-        charts = [by_division(session), by_street(session), matches(session), funnel(session, year),
+        places = _enterprise_counts(session)
+        stages = _stage_counts(session, year)
+        charts = [by_division(places), by_street(places), matches(session), funnel(session, stages, year),
                   approvals(session, year), packs_by_month(session, year)]
-        return Dashboard(year, on, kpis(session, year, charts), charts)
+        return Dashboard(year, on, kpis(session, year, charts, places, stages), charts)
 
 
-def kpis(session: Session, year: int, charts: list[Chart]) -> list[Kpi]:
+def kpis(session: Session, year: int, charts: list[Chart], places: dict[tuple[Any, Any], int],
+         stages: dict[tuple[str, str], int]) -> list[Kpi]:
     """The headline numbers (the cards)."""
-    live = col(Enterprise.deleted_at).is_(None)
-    enterprises = session.exec(select(func.count()).select_from(Enterprise).where(live)).one()
+    enterprises = sum(places.values())
     match_chart = next(c for c in charts if c.key == "matches")
     worth = sum(sum(v) for name, v in match_chart.series if name in ("符合", "可能符合"))
-    open_apps = session.exec(select(func.count()).select_from(Application).join(
-        PipelineStage, col(PipelineStage.code) == Application.stage).where(
-        col(Application.deleted_at).is_(None), PipelineStage.outcome == "open")).one()
+    open_codes = set(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "open")))
+    open_apps = sum(n for (stage, y), n in stages.items() if y == "*" and stage in open_codes)
     approved = next(c for c in charts if c.key == "approvals")
     count = sum(approved.series[0][1])
     amount = sum(approved.series[1][1])
@@ -84,18 +85,18 @@ def kpis(session: Session, year: int, charts: list[Chart]) -> list[Kpi]:
             Kpi("packs", f"{year} 年发放服务包", f"{int(packs):,}", packs)]
 
 
-def by_division(session: Session) -> Chart:
+def by_division(places: dict[tuple[Any, Any], int]) -> Chart:
     """Live enterprises per sports-industry division (01–11, then 未填)."""
-    counts = _group(session, Enterprise.sports_division)
+    counts = _sum_by(places, 1)
     cats = [code for code in domain.SPORTS_DIVISIONS if counts.get(code)] + ([None] if counts.get(None) else [])
     return Chart("by_division", "企业按体育产业类别", "bar",
                  [f"{c} {domain.SPORTS_DIVISIONS[c][0]}" if c else "未填" for c in cats],
                  [("企业数", [counts[c] for c in cats])])
 
 
-def by_street(session: Session) -> Chart:
+def by_street(places: dict[tuple[Any, Any], int]) -> Chart:
     """Live enterprises per street of Yangpu."""
-    counts = _group(session, Enterprise.street)
+    counts = _sum_by(places, 0)
     cats = [s for s in domain.STREETS if counts.get(s)] + [s for s in counts if s not in domain.STREETS]
     return Chart("by_street", "企业按街道", "bar", [s or "未填" for s in cats], [("企业数", [counts[s] for s in cats])])
 
@@ -103,9 +104,8 @@ def by_street(session: Session) -> Chart:
 def matches(session: Session) -> Chart:
     """Stored matches per policy, split by outcome."""
     m = match_source.current().select()
-    rows = session.exec(select(m.c.policy_id, m.c.outcome, func.count()).join(
-        Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(col(Enterprise.deleted_at).is_(None))
-        .group_by(m.c.policy_id, m.c.outcome)).all()
+    # the source holds live enterprises only (a deleted enterprise's matches are not stored)
+    rows = session.exec(select(m.c.policy_id, m.c.outcome, func.count()).group_by(m.c.policy_id, m.c.outcome)).all()
     titles = deadlines.policy_titles()
     policies = sorted({p for p, _, _ in rows}, key=lambda p: (list(titles).index(p) if p in titles else 99, p))
     table = {(p, o): n for p, o, n in rows}
@@ -114,13 +114,11 @@ def matches(session: Session) -> Chart:
                  [s for s in series if any(s[1])])
 
 
-def funnel(session: Session, year: int) -> Chart:
+def funnel(session: Session, by_stage: dict[tuple[str, str], int], year: int) -> Chart:
     """Applications of the year's cycles that reached each stage (a rejection reached the stage before it)."""
     stages = list(session.exec(select(PipelineStage).where(PipelineStage.active == True)  # noqa: E712
                                .order_by(col(PipelineStage.position))))
-    cycle = sa.or_(Application.cycle == str(year), col(Application.cycle).startswith(f"{year}-"))
-    counts = dict(session.exec(select(Application.stage, func.count()).where(
-        col(Application.deleted_at).is_(None), cycle).group_by(Application.stage)).all())
+    counts = {stage: n for (stage, y), n in by_stage.items() if y == str(year)}
     chain = [s for s in stages if s.outcome != "lost"]
     reached = []
     for i, stage in enumerate(chain):
@@ -174,9 +172,33 @@ def export_xlsx(board: Dashboard) -> bytes:
     return out.getvalue()
 
 
-def _group(session: Session, column: Any) -> dict[Any, int]:
-    rows = session.exec(select(column, func.count()).where(col(Enterprise.deleted_at).is_(None)).group_by(column))
-    return {k: int(n) for k, n in rows.all()}
+def _enterprise_counts(session: Session) -> dict[tuple[Any, Any], int]:
+    """Live enterprises per (street, division): one scan feeds both charts and the card."""
+    rows = session.exec(select(Enterprise.street, Enterprise.sports_division, func.count())
+                        .where(col(Enterprise.deleted_at).is_(None))
+                        .group_by(Enterprise.street, Enterprise.sports_division))
+    return {(street, division): int(n) for street, division, n in rows.all()}
+
+
+def _sum_by(places: dict[tuple[Any, Any], int], index: int) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    for key, n in places.items():
+        out[key[index]] = out.get(key[index], 0) + n
+    return out
+
+
+def _stage_counts(session: Session, year: int) -> dict[tuple[str, str], int]:
+    """Live applications per stage: all cycles under ``(stage, "*")``, the year's cycles under ``(stage, year)``."""
+    of_year = sa.case((sa.or_(Application.cycle == str(year), col(Application.cycle).startswith(f"{year}-")),
+                       str(year)), else_="*")
+    rows = session.exec(select(Application.stage, of_year, func.count()).where(
+        col(Application.deleted_at).is_(None)).group_by(Application.stage, of_year)).all()
+    out: dict[tuple[str, str], int] = {}
+    for stage, y, n in rows:
+        out[(stage, "*")] = out.get((stage, "*"), 0) + int(n)
+        if y != "*":
+            out[(stage, y)] = int(n)
+    return out
 
 
 def _index(chain: list[PipelineStage], stage: PipelineStage) -> int:

@@ -51,12 +51,19 @@ class Item:
     cycle: str | None = None
 
 
+CAP = 1000  # the radar is a call list, not statistics: totals stop counting here ("1000+")
+
+
 @dataclass
 class Section:
     key: str
     title: str
-    total: int
+    total: int  # at most CAP
     items: list[Item] = field(default_factory=list)
+
+    @property
+    def shown_total(self) -> str:
+        return f"{CAP}+" if self.total >= CAP else str(self.total)
 
 
 @dataclass
@@ -100,35 +107,39 @@ def untold(session: Session, on: date, officer_id: int | None, closing: list[cal
                                              Application.policy_id == w.policy_id, Application.cycle == w.cycle,
                                              Application.stage != first, col(Application.deleted_at).is_(None))
                 .exists())
-        where = [m.c.policy_id == w.policy_id, m.c.outcome.in_(match_source.WORTH_TELLING), ~told,
-                 *_live_owned(officer_id)]
-        base = select(m.c.enterprise_id, Enterprise.name, m.c.outcome).join(
-            Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(*where)
-        total += session.exec(select(func.count()).select_from(base.subquery())).one()
         left = cal.days_left(on, w.closes).label()
-        rank = sa.case({"eligible": 0, "likely": 1}, value=m.c.outcome, else_=2)
-        for eid, name, outcome in session.exec(base.order_by(rank, col(Enterprise.id)).limit(limit)):
-            items.append(Item(eid, name, f"告知申报：{w.title}", f"{OUTCOME_ZH.get(outcome, outcome)}；"
-                              f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}", w.closes, left,
-                              w.policy_id, outcome, cycle=w.cycle))
-    items.sort(key=lambda i: (i.due, i.outcome != "eligible"))
+        for outcome in match_source.WORTH_TELLING:  # eligible first; each query stops at ``limit``
+            base = select(m.c.enterprise_id, Enterprise.name).join(
+                Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
+                m.c.policy_id == w.policy_id, m.c.outcome == outcome, ~told, *_live_owned(officer_id))
+            total += _capped_count(session, base, CAP - total)
+            for eid, name in session.exec(base.order_by(m.c.enterprise_id).limit(limit)):
+                items.append(Item(eid, name, f"告知申报：{w.title}", f"{OUTCOME_ZH.get(outcome, outcome)}；"
+                                  f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}", w.closes, left,
+                                  w.policy_id, outcome, cycle=w.cycle))
+    rank = {o: i for i, o in enumerate(match_source.WORTH_TELLING)}
+    items.sort(key=lambda i: (i.due, rank.get(i.outcome or "", 9)))
     return Section("untold", "符合条件尚未告知（窗口即将截止）", total, items[:limit])
 
 
 def stalled(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
-    """Open applications whose stage has not changed for ``days`` calendar days."""
-    open_stages = select(PipelineStage.code).where(PipelineStage.outcome == "open")
-    where = [col(Application.deleted_at).is_(None), col(Application.stage).in_(open_stages),
-             Application.stage_since <= on - timedelta(days=days), *_live_owned(officer_id)]
-    total = session.exec(select(func.count()).select_from(Application).join(Enterprise).where(*where)).one()
-    query = (select(Application, Enterprise.name).join(Enterprise).where(*where)
-             .order_by(col(Application.stage_since), col(Application.id)).limit(limit))
+    """Open applications (owned by the officer) whose stage has not changed for ``days`` calendar days."""
     titles, labels = deadlines.policy_titles(), _stage_labels(session)
+    total, found = 0, []
+    for code in _open_stages(session):  # one index range per stage: (stage, stage_since)
+        where = [Application.stage == code, Application.stage_since <= on - timedelta(days=days),
+                 col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None)]
+        if officer_id is not None:
+            where.append(Application.owner_officer_id == officer_id)
+        total += _capped_count(session, select(Application.id).join(Enterprise).where(*where), CAP - total)
+        found += session.exec(select(Application, Enterprise.name).join(Enterprise).where(*where)
+                              .order_by(col(Application.stage_since), col(Application.id)).limit(limit)).all()
+    found.sort(key=lambda row: (row[0].stage_since, row[0].id))
     items = [Item(a.enterprise_id, name, f"{titles.get(a.policy_id, a.policy_id)}（{a.cycle}）",
                   f"停留在“{labels.get(a.stage, a.stage)}”已 {(on - a.stage_since).days} 天", a.stage_since,
                   f"{(on - a.stage_since).days} 天未推进", a.policy_id, application_id=a.id, cycle=a.cycle)
-             for a, name in session.exec(query)]
-    return Section("stalled", f"申报停滞超过 {days} 天", int(total), items)
+             for a, name in found[:limit]]
+    return Section("stalled", f"申报停滞超过 {days} 天", total, items)
 
 
 def expiring(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
@@ -139,7 +150,7 @@ def expiring(session: Session, on: date, officer_id: int | None, days: int, limi
         VALIDITY_YEARS.items()], else_=Credential.expires_on)
     where = [col(Credential.deleted_at).is_(None), col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
              _ends_between(on, until), *_live_owned(officer_id)]
-    total = session.exec(select(func.count()).select_from(Credential).join(Enterprise).where(*where)).one()
+    total = _capped_count(session, select(Credential.id).join(Enterprise).where(*where), CAP)
     query = (select(Credential, Enterprise.name, end.label("ends")).join(Enterprise).where(*where)
              .order_by(sa.text("ends"), col(Credential.id)).limit(limit))
     items = []
@@ -148,7 +159,7 @@ def expiring(session: Session, on: date, officer_id: int | None, days: int, limi
         label = domain.label(domain.CREDENTIAL_KINDS, c.kind)
         items.append(Item(c.enterprise_id, name, f"{label}到期，准备重新申报", f"有效期至 {ends}", ends,
                           cal.days_left(on, ends).label(), c.kind))
-    return Section("expiring", f"资质 {days} 天内到期", int(total), items)
+    return Section("expiring", f"资质 {days} 天内到期", total, items)
 
 
 def tasks(session: Session, on: date, officer_id: int | None, within: int, limit: int) -> Section:
@@ -158,13 +169,13 @@ def tasks(session: Session, on: date, officer_id: int | None, within: int, limit
              col(Task.due_date) <= until]
     if officer_id is not None:
         where.append(Task.assignee_id == officer_id)
-    total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
+    total = _capped_count(session, select(Task.id).where(*where), CAP)
     query = (select(Task, Enterprise.name).join(Enterprise, isouter=True).where(*where)
              .order_by(col(Task.due_date), col(Task.id)).limit(limit))
     items = [Item(t.enterprise_id or 0, name or "", t.title, t.notes or "", t.due_date,
                   cal.days_left(on, t.due_date).label() if t.due_date else "")
              for t, name in session.exec(query)]
-    return Section("tasks", "待办到期或逾期", int(total), items)
+    return Section("tasks", "待办到期或逾期", total, items)
 
 
 def to_collect(session: Session, on: date, officer_id: int | None, closing: list[cal.Window],
@@ -176,14 +187,14 @@ def to_collect(session: Session, on: date, officer_id: int | None, closing: list
              m.c.outcome.in_(("likely", "near_miss")), *_live_owned(officer_id)]
     base = select(m.c.enterprise_id, Enterprise.name, m.c.policy_id, m.c.to_collect, m.c.outcome).join(
         Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(*where)
-    total = session.exec(select(func.count()).select_from(base.subquery())).one() if policies else 0
+    total = _capped_count(session, base, CAP) if policies else 0
     items = []
-    for eid, name, pid, facts, outcome in (session.exec(base.order_by(col(Enterprise.id)).limit(limit))
+    for eid, name, pid, facts, outcome in (session.exec(base.order_by(m.c.enterprise_id).limit(limit))
                                           if policies else []):
         w = policies[pid]
         items.append(Item(eid, name, f"补充信息：{w.title}", f"待收集：{facts}", w.closes,
                           cal.days_left(on, w.closes).label(), pid, outcome, cycle=w.cycle))
-    return Section("to_collect", "待收集信息（影响判定）", int(total), items)
+    return Section("to_collect", "待收集信息（影响判定）", total, items)
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -201,6 +212,17 @@ def _live_owned(officer_id: int | None) -> list[Any]:
     if officer_id is not None:
         where.append(Enterprise.owner_officer_id == officer_id)
     return where
+
+
+def _capped_count(session: Session, query: Any, cap: int) -> int:
+    """``count(*)`` of ``query`` that stops at ``cap`` rows (bounded work on a big office)."""
+    if cap <= 0:
+        return 0
+    return int(session.exec(select(func.count()).select_from(query.limit(cap).subquery())).one())
+
+
+def _open_stages(session: Session) -> list[str]:
+    return list(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "open")))
 
 
 def _first_stage(session: Session) -> str:

@@ -58,7 +58,7 @@ class Workbench:
 
     def section(self, section: radar.Section) -> None:
         with ui.card().classes("w-96 q-pa-sm").mark(f"radar-{section.key}"):
-            ui.label(f"{section.title}（{section.total}）").classes("text-subtitle1")
+            ui.label(f"{section.title}（{section.shown_total}）").classes("text-subtitle1")
             if not section.items:
                 ui.label(tr("ui.dash.none")).classes("text-grey-7")
             for item in section.items:
@@ -71,7 +71,7 @@ class Workbench:
                         ui.button(tr("ui.dash.open_app"), on_click=lambda i=item: self.open_application(i)) \
                             .props("flat dense size=sm").mark(f"open-app-{item.enterprise_id}-{item.policy_id}")
             if section.total > len(section.items):
-                ui.label(tr("ui.dash.more", n=section.total, shown=len(section.items))).classes("text-caption")
+                ui.label(tr("ui.dash.more", n=section.shown_total, shown=len(section.items))).classes("text-caption")
 
     def open_application(self, item: radar.Item) -> None:
         try:
