@@ -69,7 +69,7 @@ class Fact:
         """Precise "please collect" items; with an aggregate, only the fields actually missing."""
         items = []
         for read in self.reads:
-            years = [on.year - back for back in read.years_back] or [None]
+            years: list[int | None] = [on.year - back for back in read.years_back] or [None]
             for year in years:
                 if aggregate is None or _field_missing(aggregate, read.field, year):
                     prefix = f"{year} 年" if year else ""

@@ -14,7 +14,7 @@ from crm import facts
 from crm.models import ComplianceEvent, Credential, Enterprise, FiscalYear, IPAsset
 from crm.rules.batch import columns
 
-CHILDREN = {"fiscal_years": FiscalYear, "ip_assets": IPAsset, "credentials": Credential,
+CHILDREN: dict[str, Any] = {"fiscal_years": FiscalYear, "ip_assets": IPAsset, "credentials": Credential,
             "compliance_events": ComplianceEvent}
 
 

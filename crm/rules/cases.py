@@ -55,9 +55,10 @@ def check(verdict: Verdict, expect: dict[str, Any]) -> list[str]:
         got = gaps.get(cid)
         if got is None or not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9):
             problems.append(f"条件 {cid} 的差距应为 {want}，实际为 {got}")
-    for key, got in (("to_collect", verdict.to_collect), ("pending", verdict.pending)):
-        if expect.get(key) is not None and sorted(got) != sorted(expect[key]):
-            problems.append(f"{key} 应为 {sorted(expect[key])}，实际为 {sorted(got)}")
+    for key, actual in (("to_collect", verdict.to_collect), ("pending", verdict.pending)):
+        wanted = expect.get(key)
+        if wanted is not None and sorted(actual) != sorted(wanted):
+            problems.append(f"{key} 应为 {sorted(wanted)}，实际为 {sorted(actual)}")
     return problems
 
 

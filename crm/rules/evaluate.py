@@ -253,7 +253,7 @@ def compare_values(op: str, value: Any, threshold: Any) -> bool:
     return value not in threshold  # ne, not_in
 
 
-def shortfall(op: str, value: float, threshold: Any) -> tuple[float, float]:
+def shortfall(op: str, value: Any, threshold: Any) -> tuple[float, float]:
     """How far a numeric miss is from passing, and the bound it missed."""
     if op in ("ge", "gt"):
         return threshold - value, threshold

@@ -157,7 +157,9 @@ def _policy(spec: PolicyFile, raw: LineDict, root: Any, held: Held | None, compi
 def _order(policies: list[Policy]) -> tuple[list[Policy], list[RuleError]]:
     """Topological order over requires/excludes; unknown targets and cycles are errors of the referring file."""
     by_id = {p.id: p for p in policies}
-    errors, ordered, state = [], [], {}
+    errors: list[RuleError] = []
+    ordered: list[Policy] = []
+    state: dict[str, int] = {}
     for policy in policies:
         for target in (*policy.requires, *policy.excludes, *policy.unlocks):
             if target not in by_id:

@@ -159,7 +159,7 @@ class Compiler:
         return self._with_relations(node)
 
     def node(self, raw: Any, negated: bool) -> Node:
-        if not isinstance(raw, dict):
+        if not isinstance(raw, LineDict):
             raise CompileError(getattr(raw, "line", 0), f"条件应为映射（键: 值），而不是 {raw!r}")
         line = getattr(raw, "line", 0)
         cid, label, clause = self._common(raw, line)
@@ -343,7 +343,7 @@ class Compiler:
 
     def _component(self, raw: Any, line: int) -> Component:
         line = getattr(raw, "line", line)
-        if not isinstance(raw, dict) or not {"id", "label"} <= raw.keys():
+        if not isinstance(raw, LineDict) or not {"id", "label"} <= raw.keys():
             raise CompileError(line, "评分项需要 id 和 label")
         self._closed(raw, {"id", "label", "fact", "bands", "otherwise", "judged", "best_of"}, line)
         if "judged" in raw:

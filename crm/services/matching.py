@@ -266,7 +266,7 @@ def outcome_counts(policy_id: str) -> dict[str, list[tuple[int, str]]]:
                  .order_by(col(Enterprise.name)))
         out: dict[str, list[tuple[int, str]]] = {o: [] for o in OUTCOMES}
         for outcome, eid, name in session.exec(query):
-            out[outcome].append((eid, name))
+            out[outcome].append((int(eid or 0), name))
         return out
 
 
