@@ -31,14 +31,14 @@ TAG_SETS = ([], [], [], *([t] for t in TAGS), *([a, b] for a in TAGS[:3] for b i
 DIVISIONS = tuple(domain.SPORTS_DIVISIONS)
 GRANT_DAYS = tuple(date(2021, 1, 1) + timedelta(days=d) for d in range(1500))
 T = TypeVar("T")
-AUDITED = ("name", "uscc", "street", "sports_division", "registration_date")
+AUDITED = ("name", "uscc", "street")  # a create trail per enterprise for the history query
 
 
 def populate(engine: Engine, count: int, seed: int = 1) -> dict[str, float]:
-    """Insert ``count`` enterprises with 3 fiscal years, 2 IP assets, a contact and audit rows."""
+    """Insert ``count`` enterprises with 3 fiscal years, 2 IP assets, a contact and 3 audit rows each."""
     rng = random.Random(seed)
     now = utcnow()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     rows = {"enterprise": 0, "fiscalyear": 0, "ipasset": 0, "credential": 0, "contact": 0, "auditentry": 0}
     with engine.begin() as conn:
         for first in range(1, count + 1, CHUNK):
@@ -52,7 +52,7 @@ def populate(engine: Engine, count: int, seed: int = 1) -> dict[str, float]:
                     rows[model.__tablename__] += len(data)  # type: ignore[operator]
         if conn.dialect.name == "postgresql":  # COPY with explicit ids does not move the sequence
             conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('enterprise', 'id'), %s)", (count,))
-    return {**rows, "seconds": time.perf_counter() - started}
+    return {**rows, "seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - started_cpu}
 
 
 def write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
