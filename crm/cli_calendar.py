@@ -14,6 +14,7 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report)
     app.command("ics")(ics)
     app.command("radar")(radar)
+    app.command("demo-pipeline")(demo_pipeline)
 
 
 def report(year: Annotated[int, typer.Option("--year", help="统计年度 / year")],
@@ -48,6 +49,13 @@ def radar(officer: str | None = typer.Option(None, help="专员登录名（缺�
         typer.echo(f"\n■ {section.title}：{section.shown_total}")
         for item in section.items:
             typer.echo(f"  - {item.enterprise}｜{item.what}｜{item.detail}｜{item.days_left}")
+
+
+def demo_pipeline() -> None:
+    """Add demo windows and applications in every stage on top of the demo enterprises."""
+    from crm.services.pipeline_demo import seed
+
+    typer.echo(seed())
 
 
 def _officer_id(username: str) -> int:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from crm import calendar as cal
 from crm import store_applications as sa_store
+from crm.auth import require
 from crm.config import get_settings
 from crm.db import session_scope
 from crm.models import Officer, Task
@@ -75,6 +76,7 @@ def list_cycle_windows(year: int | None = None) -> list[CycleWindow]:
 
 def set_cycle_window(data: dict[str, Any], *, actor: str | None = None) -> CycleWindow:
     """Record an announced window (policy, year, batch, opens, closes, lead days)."""
+    require("write")
     with session_scope() as session:
         return sa_store.create_cycle_window(session=session, data=data, actor=actor or current_actor())
 
@@ -82,6 +84,7 @@ def set_cycle_window(data: dict[str, Any], *, actor: str | None = None) -> Cycle
 def update_cycle_window(window_id: int, expected_version: int, data: dict[str, Any], *,
                         actor: str | None = None) -> CycleWindow:
     """Correct an announced window (ConflictError when someone saved first)."""
+    require("write")
     with session_scope() as session:
         return sa_store.update_cycle_window(session=session, window_id=window_id,
                                             expected_version=expected_version, data=data,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from crm import store_applications as store
+from crm.auth import require
 from crm.db import session_scope
 from crm.models import Enterprise, Officer
 from crm.models_applications import Application, PipelineStage
@@ -81,6 +82,7 @@ def create_from_match(enterprise_id: int, policy_id: str, *, on: date | None = N
                       outcome: str | None = None, owner_officer_id: int | None = None,
                       actor: str | None = None) -> Application:
     """One click on a match: open the application in the first stage, owned by the enterprise's officer."""
+    require("write")
     on = on or date.today()
     with session_scope() as session:
         enterprise = session.get(Enterprise, enterprise_id)
@@ -94,6 +96,7 @@ def create_from_match(enterprise_id: int, policy_id: str, *, on: date | None = N
 def move(application_id: int, expected_version: int, stage: str, *, on: date | None = None,
          actor: str | None = None) -> Application:
     """Move an application to another stage (ConflictError when someone moved it first)."""
+    require("write")
     with session_scope() as session:
         return store.move_application(session=session, application_id=application_id,
                                       expected_version=expected_version, stage=stage,
@@ -103,6 +106,7 @@ def move(application_id: int, expected_version: int, stage: str, *, on: date | N
 def update(application_id: int, expected_version: int, data: dict[str, Any], *,
            actor: str | None = None) -> Application:
     """Edit owner, amount secured or notes."""
+    require("write")
     with session_scope() as session:
         return store.update_application(session=session, application_id=application_id,
                                         expected_version=expected_version, data=data,

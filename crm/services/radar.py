@@ -35,6 +35,8 @@ class RadarSettings:
     tasks_within: int = 3
     collect_within: int = 40
     limit: int = 20
+    # waiting on the authority's review is not a stall the office can act on
+    stall_exempt: tuple[str, ...] = ("reviewing",)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def radar(*, officer_id: int | None = None, on: date | None = None,
             untold(session, on, officer_id, [w for w in closing
                                              if cal.days_left(on, w.closes).working <= settings.closing_within],
                    settings.limit),
-            stalled(session, on, officer_id, settings.stalled_days, settings.limit),
+            stalled(session, on, officer_id, settings.stalled_days, settings.limit, settings.stall_exempt),
             expiring(session, on, officer_id, settings.expiring_days, settings.limit),
             tasks(session, on, officer_id, settings.tasks_within, settings.limit),
             to_collect(session, on, officer_id, closing, settings.limit),
@@ -122,11 +124,12 @@ def untold(session: Session, on: date, officer_id: int | None, closing: list[cal
     return Section("untold", "符合条件尚未告知（窗口即将截止）", total, items[:limit])
 
 
-def stalled(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
+def stalled(session: Session, on: date, officer_id: int | None, days: int, limit: int,
+            exempt: tuple[str, ...] = ()) -> Section:
     """Open applications (owned by the officer) whose stage has not changed for ``days`` calendar days."""
     titles, labels = deadlines.policy_titles(), _stage_labels(session)
     total, found = 0, []
-    for code in _open_stages(session):  # one index range per stage: (stage, stage_since)
+    for code in [c for c in _open_stages(session) if c not in exempt]:  # one index range per stage
         where = [Application.stage == code, Application.stage_since <= on - timedelta(days=days),
                  col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None)]
         if officer_id is not None:

@@ -81,3 +81,9 @@ def test_facts_to_collect_block_a_verdict(office: Office) -> None:
     collect = radar.radar(on=TODAY).section("to_collect")
     assert collect.total == 1
     assert collect.items[0].detail == "待收集：近三年研发费用、科技人员数"
+
+
+def test_waiting_on_the_authority_is_not_a_stall(office: Office) -> None:
+    app = pipeline.create_from_match(office.ent["蓝湾"], "hnte", on=date(2026, 6, 1))
+    pipeline.move(app.id, app.version, "reviewing", on=date(2026, 7, 1))
+    assert radar.radar(on=TODAY).section("stalled").total == 0
