@@ -177,12 +177,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--only-import", action="store_true")
     args = parser.parse_args()
     rng = random.Random(20240601)
     names = make_names(args.existing, rng)
     recs = records(names, rng)
-    bench_search(recs, rng, args.queries)
-    bench_scan(names)
+    if not args.only_import:
+        bench_search(recs, rng, args.queries)
+        bench_scan(names)
     if not args.skip_import:
         bench_import(names, args.rows, rng)
 

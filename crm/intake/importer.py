@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from crm import parsing, store
@@ -19,7 +20,7 @@ from crm.intake.dedupe import cross_scan, normalize_name
 from crm.intake.mapping import Target
 from crm.intake.readers import Table
 from crm.intake.search import fold
-from crm.models import Contact, Enterprise, FiscalYear
+from crm.models import AuditEntry, Contact, Enterprise, FiscalYear, utcnow
 from crm.validation import ValidationFailed, clean
 
 Mode = Literal["all-or-nothing", "valid-only"]
@@ -121,8 +122,8 @@ class ImportResult:
 
 def plan_import(table: Table, mapping: dict[str, str], *, session: Session) -> Preview:
     """Parse and validate every row, match existing enterprises and flag suspected duplicates."""
-    targets = {j: Target.parse(mapping.get(h, "")) for j, h in enumerate(table.headers)}
-    targets = {j: t for j, t in targets.items() if t is not None}
+    parsed = {j: Target.parse(mapping.get(h, "")) for j, h in enumerate(table.headers)}
+    targets = {j: t for j, t in parsed.items() if t is not None}
     preview = Preview(table, mapping, [RowPlan(n, cells) for n, cells in zip(table.row_numbers, table.rows,
                                                                               strict=True)])
     preview.notes += _mapping_notes(table, targets)
@@ -210,9 +211,9 @@ def _clean_part(plan: RowPlan, entity: str, data: dict[str, Any], columns: dict[
 def _match_existing(preview: Preview, session: Session) -> None:
     rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc)
                         .where(col(Enterprise.deleted_at).is_(None))).all()
-    by_uscc = {u: i for i, _, u in rows if u}
-    by_name = {fold(n): i for i, n, _ in rows}
-    names = {i: n for i, n, _ in rows}
+    by_uscc = {u: i or 0 for i, _, u in rows if u}
+    by_name = {fold(n): i or 0 for i, n, _ in rows}
+    names = {i or 0: n for i, n, _ in rows}
     unmatched: list[RowPlan] = []
     for plan in preview.rows:
         uscc, name = plan.enterprise.get("uscc"), plan.enterprise.get("name")
@@ -262,17 +263,65 @@ def commit_import(preview: Preview, *, session: Session, actor: str, mode: Mode 
     if bad and mode == "all-or-nothing":
         return ImportResult(False, [], [], 0, bad)
     result = ImportResult(True, [], [], 0, bad)
-    good = [p for p in preview.rows if p.ok]
-    for n, plan in enumerate(good, 1):
-        if plan.action == "skip":
-            result.skipped += 1
-        elif mode == "valid-only":
+    good = [p for p in preview.rows if p.ok and p.action != "skip"]
+    result.skipped = sum(1 for p in preview.rows if p.ok and p.action == "skip")
+    updates = [p for p in good if p.action.startswith("update:")]
+    creates = [p for p in good if p.action == "create"]
+    done, total = 0, len(good)
+    for plan in updates:
+        if mode == "valid-only":
             _write_isolated(plan, session, actor, result)
         else:
             _write(plan, session, actor, result)
-        if progress and (n % 200 == 0 or n == len(good)):
-            progress(n, len(good))
+        done += 1
+        if progress and done % 200 == 0:
+            progress(done, total)
+    for k in range(0, len(creates), CHUNK):
+        result.created += _bulk_create(session, creates[k:k + CHUNK], actor)
+        done += len(creates[k:k + CHUNK])
+        if progress:
+            progress(done, total)
+    if progress and total == 0:
+        progress(0, 0)
     return result
+
+
+CHUNK = 1000
+
+
+def _bulk_create(session: Session, plans: list[RowPlan], actor: str) -> list[int]:
+    """New enterprises with their years and contacts: already cleaned by ``clean`` and checked for unique
+    credit codes (in the file and against the database, in this transaction), so they are inserted with
+    one INSERT per table and audited exactly as ``store.create_*`` audits a single create."""
+    ids = _insert_audited(session, Enterprise, [{"former_names": [], "tags": [], **p.enterprise} for p in plans],
+                          actor)
+    years = [{"enterprise_id": i, **fy} for i, p in zip(ids, plans, strict=True) for fy in p.fiscal_years.values()]
+    _insert_audited(session, FiscalYear, years, actor)
+    contacts = [{"enterprise_id": i, "is_primary": False, **p.contact} for i, p in zip(ids, plans, strict=True)
+                if p.contact]
+    _insert_audited(session, Contact, contacts, actor)
+    return ids
+
+
+_META = {"id", "version", "created_at", "updated_at", "deleted_at"}
+
+
+def _insert_audited(session: Session, model: type[Any], rows: list[dict[str, Any]], actor: str) -> list[int]:
+    if not rows:
+        return []
+    now = utcnow()
+    table = model.__table__
+    stamped = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in rows]
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = [int(i) for i in session.execute(stmt, stamped).scalars()]
+    entity = store.ENTITY_OF[model]
+    audit = [{"at": now, "actor": actor, "action": "create", "entity": entity, "entity_id": record_id,
+              "enterprise_id": record_id if model is Enterprise else row["enterprise_id"], "field": name,
+              "old": None, "new": store._show(row[name])}
+             for record_id, row in zip(ids, rows, strict=True) for name in model.model_fields
+             if name not in _META and row.get(name) not in (None, [], "")]
+    session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[attr-defined]
+    return ids
 
 
 def _write_isolated(plan: RowPlan, session: Session, actor: str, result: ImportResult) -> None:
@@ -303,10 +352,19 @@ def _write(plan: RowPlan, session: Session, actor: str, result: ImportResult) ->
     else:
         enterprise_id = store.create_enterprise(session=session, data=plan.enterprise, actor=actor).id or 0
         result.created.append(enterprise_id)
+    new = not plan.action.startswith("update:")  # a new enterprise has no years or contacts to look up
     for data in plan.fiscal_years.values():
-        _upsert_year(session, enterprise_id, data, actor)
+        if new:
+            store.create_child(session=session, model=FiscalYear, enterprise_id=enterprise_id, data=data,
+                               actor=actor)
+        else:
+            _upsert_year(session, enterprise_id, data, actor)
     if plan.contact:
-        _add_contact(session, enterprise_id, plan.contact, actor)
+        if new:
+            store.create_child(session=session, model=Contact, enterprise_id=enterprise_id, data=plan.contact,
+                               actor=actor)
+        else:
+            _add_contact(session, enterprise_id, plan.contact, actor)
 
 
 def _upsert_year(session: Session, enterprise_id: int, data: dict[str, Any], actor: str) -> None:

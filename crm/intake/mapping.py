@@ -74,8 +74,8 @@ class Target:
         text = text.strip()
         if not text:
             return None
-        text, _, unit = text.partition("@")
-        unit = {"万": "万元"}.get(unit, unit) or None
+        text, _, unit_text = text.partition("@")
+        unit = {"万": "万元"}.get(unit_text, unit_text) or None
         if text.startswith("contact."):
             return cls("contact", text.removeprefix("contact."), None, unit)
         m = re.fullmatch(r"fy(\d{4})?\.(\w+)", text)

@@ -109,7 +109,7 @@ def _locate_header(grid: Sequence[Sequence[Any]], is_header: Callable[[str], boo
     return Table(headers=headers, rows=rows, row_numbers=numbers, header_row=best + 1)
 
 
-def _pad(row: list[Any], width: int) -> list[Any]:
+def _pad(row: Sequence[Any], width: int) -> list[Any]:
     return [None if isinstance(v, str) and not v.strip() else v for v in row] + [None] * (width - len(row))
 
 

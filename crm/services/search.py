@@ -51,14 +51,15 @@ def build_index(session: Session) -> SearchIndex:
             phones.append(phone)
     rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.former_names)
                         .where(col(Enterprise.deleted_at).is_(None)))
-    return SearchIndex(Record(i, n, u, tuple(f or ()), tuple(contacts.get(i, ([], []))[0]),
-                             tuple(contacts.get(i, ([], []))[1])) for i, n, u, f in rows)
+    empty: tuple[list[str], list[str]] = ([], [])
+    return SearchIndex(Record(i or 0, n, u, tuple(f or ()), tuple(contacts.get(i or 0, empty)[0]),
+                              tuple(contacts.get(i or 0, empty)[1])) for i, n, u, f in rows)
 
 
 def _signature(session: Session) -> tuple[Any, ...]:
     parts: list[Any] = []
     for model in (Enterprise, Contact):
-        parts += list(session.exec(select(func.count(), func.max(model.id),  # type: ignore[attr-defined]
+        parts += list(session.exec(select(func.count(), func.max(model.id),
                                           func.max(model.updated_at)).select_from(model)).one())
     return tuple(parts)
 

@@ -13,6 +13,7 @@ from crm import store
 from crm.db import session_scope
 from crm.models import AuditEntry, Contact, Enterprise, FiscalYear
 from crm.services import enterprises, intake
+from crm.services.search import search
 from tests.intake.conftest import officer_xlsx, uscc
 
 pytestmark = pytest.mark.usefixtures("any_db")  # SQLite, and PostgreSQL when configured
@@ -54,6 +55,11 @@ def test_officers_xlsx_with_merged_title_imports_every_value() -> None:
     assert [(f.year, f.sales_revenue, f.staff_total) for f in fy] == [(2023, Decimal("12805000.00"), 35)]
     assert [(c.name, c.phone) for c in enterprises.list_children("contact", e.id)] == [("张伟", "13812345678")]
     assert enterprises.get_enterprise(result.created[1]).registered_capital == Decimal("3000000.00")
+    created = {(a.entity, a.field, a.new) for a in enterprises.history(e.id) if a.action == "create"}
+    assert {("enterprise", "name", "上海跃动体育科技有限公司"), ("enterprise", "registered_capital", "5000000.00"),
+            ("fiscalyear", "sales_revenue", "12805000.00"), ("contact", "phone", "13812345678")} <= created
+    assert {a.actor for a in enterprises.history(e.id)} == {"tester"}
+    assert [h.enterprise_id for h in search("shydty")] == [e.id]  # the search box sees imported firms
 
 
 def test_broken_rows_are_reported_by_row_and_field_and_nothing_is_written() -> None:
