@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Prefix
 
 # longest first, so 有限责任公司 goes before 有限公司 and 公司
 _BOILERPLATE = (
@@ -101,22 +102,29 @@ def _neighbour_pairs(norm: list[str], threshold: float, window: int, keys: Seque
     if keys is not None:
         orders.append(np.argsort(np.array(list(keys), dtype=object), kind="stable"))
     seen: dict[tuple[int, int], float] = {}
+    lengths = np.fromiter((len(s) for s in norm), dtype=np.int32, count=n)
     for order in orders:
         for d in range(1, min(window, n - 1) + 1):
             left, right = order[:-d], order[d:]
             scores = process.cpdist(arr[left].tolist(), arr[right].tolist(), scorer=fuzz.ratio, workers=workers)
-            _collect(seen, left, right, scores, norm, threshold)
+            scores = _with_prefix_rule(scores, arr, left, right, lengths, threshold, workers)
+            for k in np.nonzero(scores >= threshold)[0]:
+                a, b = sorted((int(left[k]), int(right[k])))
+                seen.setdefault((a, b), float(scores[k]))
     return [(a, b, s) for (a, b), s in seen.items()]
 
 
-def _collect(seen: dict[tuple[int, int], float], left: np.ndarray, right: np.ndarray, scores: np.ndarray,
-             norm: list[str], threshold: float) -> None:
-    # ratio alone misses '力动体育' vs '力动体育科技'; those (score >= 60) get the prefix check
-    for k in np.nonzero(scores >= min(threshold, 60))[0]:
-        a, b = int(left[k]), int(right[k])
-        a, b = min(a, b), max(a, b)
-        if (a, b) in seen:
-            continue
-        score = float(scores[k]) if scores[k] >= threshold else name_score(norm[a], norm[b])
-        if score >= threshold:
-            seen[(a, b)] = score
+def _with_prefix_rule(scores: np.ndarray, arr: np.ndarray, left: np.ndarray, right: np.ndarray,
+                      lengths: np.ndarray, threshold: float, workers: int) -> np.ndarray:
+    """``name_score`` in bulk: ratio alone misses '力动体育' vs '力动体育科技'; a name that starts with
+    the other (3+ characters) scores 90."""
+    band = np.nonzero((scores >= 50) & (scores < threshold))[0]
+    if len(band) == 0:
+        return scores
+    common = process.cpdist(arr[left[band]].tolist(), arr[right[band]].tolist(), scorer=Prefix.similarity,
+                            workers=workers)
+    shorter = np.minimum(lengths[left[band]], lengths[right[band]])
+    hit = band[(common == shorter) & (shorter >= 3)]
+    scores = np.asarray(scores, dtype=np.float64)
+    scores[hit] = np.maximum(scores[hit], 90.0)
+    return scores
