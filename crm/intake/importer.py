@@ -311,7 +311,8 @@ def _insert_audited(session: Session, model: type[Any], rows: list[dict[str, Any
         return []
     now = utcnow()
     table = model.__table__
-    stamped = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in rows]
+    keys = {k for r in rows for k in r}  # one INSERT needs the same columns in every row: blanks are NULL
+    stamped = [{**dict.fromkeys(keys), **r, "version": 1, "created_at": now, "updated_at": now} for r in rows]
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = [int(i) for i in session.execute(stmt, stamped).scalars()]
     entity = store.ENTITY_OF[model]
