@@ -70,6 +70,7 @@ def export_audit_xlsx(query: AuditQuery, *, limit: int = 100_000) -> bytes:
     """The matching audit rows (all pages, up to ``limit``) as .xlsx with Chinese headers (admin)."""
     from crm.intake.export import write_xlsx
 
+    require("admin")
     rows, _ = audit_entries(replace(query, page=1, page_size=limit))
     return write_xlsx(HEADERS, (r.cells() for r in rows), sheet="审计记录", title="惠企 · 审计记录")
 

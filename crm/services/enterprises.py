@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import select
 
 from crm import store
-from crm.auth import current_principal
+from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.models import AuditEntry, Enterprise, Officer
 from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page
@@ -44,6 +44,7 @@ def get_enterprise(enterprise_id: int, *, include_deleted: bool = False) -> Ente
 
 def create_enterprise(data: dict[str, Any], *, actor: str | None = None) -> Enterprise:
     """Create an enterprise from form or import data (validated; audited)."""
+    require("write")
     with session_scope() as session:
         return store.create_enterprise(session=session, data=data, actor=actor or current_actor())
 
@@ -51,6 +52,7 @@ def create_enterprise(data: dict[str, Any], *, actor: str | None = None) -> Ente
 def update_enterprise(enterprise_id: int, expected_version: int, data: dict[str, Any], *,
                       actor: str | None = None) -> Enterprise:
     """Save an edit made on version ``expected_version`` (ConflictError if someone saved first)."""
+    require("write")
     with session_scope() as session:
         return store.update_enterprise(session=session, enterprise_id=enterprise_id,
                                        expected_version=expected_version, data=data,
@@ -59,6 +61,7 @@ def update_enterprise(enterprise_id: int, expected_version: int, data: dict[str,
 
 def delete_record(entity: str, record_id: int, expected_version: int, *, actor: str | None = None) -> None:
     """Soft-delete an enterprise or a child record."""
+    require("write")
     with session_scope() as session:
         store.delete(session=session, model=store.MODEL_OF[entity], record_id=record_id,
                      expected_version=expected_version, actor=actor or current_actor())
@@ -66,6 +69,7 @@ def delete_record(entity: str, record_id: int, expected_version: int, *, actor: 
 
 def restore_record(entity: str, record_id: int, *, actor: str | None = None) -> None:
     """Undo a soft delete."""
+    require("write")
     with session_scope() as session:
         store.restore(session=session, model=store.MODEL_OF[entity], record_id=record_id,
                       actor=actor or current_actor())
@@ -79,6 +83,7 @@ def list_children(entity: str, enterprise_id: int) -> list[Any]:
 
 def add_child(entity: str, enterprise_id: int, data: dict[str, Any], *, actor: str | None = None) -> Any:
     """Add a fiscal year, IP item, credential, compliance event, contact, interaction or task."""
+    require("write")
     with session_scope() as session:
         return store.create_child(session=session, model=store.MODEL_OF[entity], enterprise_id=enterprise_id,
                                   data=data, actor=actor or current_actor())
@@ -87,6 +92,7 @@ def add_child(entity: str, enterprise_id: int, data: dict[str, Any], *, actor: s
 def update_child(entity: str, record_id: int, expected_version: int, data: dict[str, Any], *,
                  actor: str | None = None) -> Any:
     """Edit a child record made on version ``expected_version``."""
+    require("write")
     with session_scope() as session:
         return store.update_child(session=session, model=store.MODEL_OF[entity], record_id=record_id,
                                   expected_version=expected_version, data=data,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from crm import store
+from crm.auth import current_principal, require
 from crm.config import get_settings
 from crm.db import session_scope
 from crm.i18n import register
@@ -29,7 +30,7 @@ register({
 
 
 def _actor(actor: str | None) -> str:
-    return actor or get_settings().officer
+    return actor or current_principal().username
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -73,6 +74,7 @@ def saved_mappings() -> dict[str, dict[str, str]]:
 
 def save_mapping(name: str, columns: dict[str, str]) -> None:
     """Save a column mapping under a name for the next file of the same kind."""
+    require("write")
     mapping.save_mapping(get_settings().data_dir, name.strip(), columns)
 
 
@@ -86,6 +88,7 @@ def run_import(table: Table, columns: dict[str, str], *, mode: Mode = "all-or-no
                decisions: dict[int, str] | None = None, dry_run: bool = False, actor: str | None = None,
                progress: Callable[[int, int], None] | None = None) -> tuple[Preview, ImportResult | None]:
     """Plan and (unless ``dry_run``) write the import in ONE transaction: interrupted, nothing is kept."""
+    require("write")
     with session_scope() as session:
         preview = plan_import(table, columns, session=session)
         if dry_run:
@@ -168,6 +171,7 @@ def find_duplicates(*, threshold: float = dedupe.DEFAULT_THRESHOLD, limit: int =
 
 def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None) -> int:
     """Merge ``loser_id`` into ``winner_id`` keeping all history; returns the merge id for undo."""
+    require("write")
     with session_scope() as session:
         record = merging.merge(session=session, winner_id=winner_id, loser_id=loser_id, actor=_actor(actor))
     search_service.invalidate()
@@ -176,6 +180,7 @@ def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None
 
 def undo_merge(merge_id: int, *, actor: str | None = None) -> None:
     """Undo a merge: the duplicate and its records come back as they were."""
+    require("write")
     with session_scope() as session:
         merging.undo(session=session, merge_id=merge_id, actor=_actor(actor))
     search_service.invalidate()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from crm import facts as facts_mod
+from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.facts_profile import Profile, aggregate, load_profile
 from crm.models import AuditEntry, Enterprise
@@ -66,7 +67,7 @@ def match(enterprise_id: int, *, on: date | None = None, overrides: dict[str, An
         settled = settlements(session, enterprise_id)
         facts = facts_mod.derive(agg, on, coerce_facts(overrides or {}))
         verdicts = evaluate_all(ruleset.in_force(on), facts, on, settled=settled)
-        if store and not overrides:
+        if store and not overrides and current_principal().can("write"):  # a viewer looks, stores nothing
             _store_one(session, enterprise_id, verdicts, ruleset.hash, on)
     subject = {"enterprise_id": enterprise_id, "name": agg.enterprise.name, "uscc": agg.enterprise.uscc}
     return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg)
@@ -95,6 +96,7 @@ def match_profile(profile: str | Path | Profile, *, on: date | None = None) -> M
 def settle(*, enterprise_id: int, policy_id: str, condition_id: str, met: bool | None, officer: str,
            note: str = "") -> ManualSettlement:
     """Record an officer's decision on a manual condition (None withdraws it); audited."""
+    require("write")
     _check_settleable(policy_id, condition_id)
     with session_scope() as session:
         row = ManualSettlement(enterprise_id=enterprise_id, policy_id=policy_id, condition_id=condition_id,
@@ -141,6 +143,7 @@ def _met_zh(met: bool | None) -> str:
 
 def rematch_all(*, on: date | None = None) -> RematchSummary:
     """Re-evaluate every live enterprise x every policy in force (batch path), store, and keep the diffs."""
+    require("write")
     on = on or date.today()
     ruleset = loader.current()
     policies = ruleset.in_force(on)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from crm import store
+from crm.auth import current_principal, require
 from crm.config import Settings, get_settings, override_settings
 from crm.db import session_scope
 from crm.models import Enterprise, Officer
@@ -60,8 +61,9 @@ class BatchResult:
 
 def make_pack(enterprise_id: int, *, officer: str | None = None, on: date | None = None) -> PackResult:
     """Generate one enterprise's pack, save it under the packs dir and record it in its history."""
+    require("write")
     settings = get_settings()
-    rendered = _render(enterprise_id, officer or settings.officer, on or date.today())
+    rendered = _render(enterprise_id, officer or current_principal().username, on or date.today())
     path = settings.packs_dir / rendered["file_path"]
     _write(path, rendered["pdf"])
     record = _record(rendered)
@@ -70,7 +72,7 @@ def make_pack(enterprise_id: int, *, officer: str | None = None, on: date | None
 
 def preview_pack(enterprise_id: int, *, officer: str | None = None, on: date | None = None) -> bytes:
     """The pack as it would be generated now, without saving or recording it."""
-    return _render(enterprise_id, officer or get_settings().officer, on or date.today())["pdf"]
+    return _render(enterprise_id, officer or current_principal().username, on or date.today())["pdf"]
 
 
 def list_packs(enterprise_id: int) -> list[PackView]:
@@ -130,8 +132,9 @@ def select_enterprises(*, streets: Sequence[str] = (), divisions: Sequence[str] 
 def make_packs(enterprise_ids: Sequence[int], out_dir: Path, *, officer: str | None = None, on: date | None = None,
                workers: int = 2, progress: Progress | None = None, make_zip: bool = True) -> BatchResult:
     """Packs for many enterprises on ``workers`` processes into ``out_dir`` (+ a zip); failures are listed."""
+    require("write")
     settings = get_settings()
-    officer, on = officer or settings.officer, on or date.today()
+    officer, on = officer or current_principal().username, on or date.today()
     batch_id = f"{on.isoformat()}-{hashlib.sha256(repr(sorted(enterprise_ids)).encode()).hexdigest()[:8]}"
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult(out_dir, None)

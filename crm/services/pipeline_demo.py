@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from crm import store_applications as store
+from crm.auth import require
 from crm.db import session_scope
 from crm.models import Enterprise
 from crm.models_applications import Application
@@ -34,6 +35,7 @@ SPREAD = (("told", 0.10, 3, 25), ("preparing", 0.08, 5, 60), ("submitted", 0.06,
 
 def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
     """Add the demo windows and applications (skipped when applications exist); return a summary."""
+    require("write")
     with session_scope() as session:
         if session.exec(select(Application.id).limit(1)).first() is not None:
             return "已有申报数据，跳过演示申报 / applications exist: demo pipeline skipped"
