@@ -62,7 +62,18 @@ def generate(count: int = 320, seed: int = 20240601, as_of: date = AS_OF) -> Dem
     companies = [e for e in enterprises if e.data["legal_form"] == "llc"]
     pairs = [gen.near_duplicate(companies[(i * 37 + 5) % len(companies)], i) for i in range(n_dupes)]
     enterprises += [dupe for dupe, _ in pairs]
+    for e in enterprises[17::150]:  # real codes whose check digit fails: kept, with the officer's reason
+        _break_check_digit(e)
     return DemoSet(OFFICERS, enterprises, [(orig, dupe.data["name"]) for dupe, orig in pairs])
+
+
+def _break_check_digit(e: DemoEnterprise) -> None:
+    code = e.data["uscc"]
+    if not code:
+        return
+    wrong = next(c for c in USCC_ALPHABET if c != code[-1])
+    e.data["uscc"] = code[:-1] + wrong
+    e.data["uscc_override_reason"] = "营业执照原件核对无误，系早期换发代码，校验位与国标算法不符"
 
 
 def uscc_for(rng: random.Random, prefix: str = "91310110") -> str:
@@ -113,6 +124,7 @@ class _Generator:
             "abnormal_operation_listed": self._maybe(False, 0.8),
             "serious_dishonesty_listed": self._maybe(False, 0.75),
             "tags": self._tags(street, division, size, name),
+            "former_names": self._former_names(name, division),
         }
         e = DemoEnterprise(data, owner=r.choice(OFFICERS[:3])["username"])
         self._fill(e, size, tech, registered)
@@ -153,6 +165,14 @@ class _Generator:
                 self.names.add(name)
                 return name
         raise RuntimeError("name pool exhausted")
+
+    def _former_names(self, name: str, division: str) -> list[str]:
+        """Now and then a name the firm was registered under before (search finds it by that too)."""
+        if self.rng.random() >= 0.06 or "俱乐部" in name or "中心" in name:
+            return []
+        old_trade = self.rng.choice(("体育发展", "文化传播", "健身服务", "体育咨询"))
+        current = next((t for t in w.TRADE_WORDS[division] if t in name), None)
+        return [name.replace(current, old_trade)] if current and current != old_trade else []
 
     def _uscc(self, prefix: str) -> str | None:
         if self.rng.random() < 0.03:

@@ -80,6 +80,8 @@ def test_covers_every_division_and_street_with_valid_codes() -> None:
     assert sum(1 for e in rows if e.uscc and e.uscc.startswith("52310110")) >= 5  # sports clubs
     assert sum(1 for e in rows if e.uscc is None) >= 3  # not collected yet
     assert any(re.search("[喆堃珺昇旻玥翀镕彧]", e.name) for e in rows)
+    assert any(e.uscc and not uscc.is_valid(e.uscc) and e.uscc_override_reason for e in rows)
+    assert any(e.former_names for e in rows)
 
 
 def test_unknowns_are_none_not_zero_and_most_have_three_years() -> None:
