@@ -28,6 +28,7 @@ def start_app(
             native = False
     # NiceGUI keeps per-user storage (language, list filters) in this directory; read at import
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(get_settings().data_dir / "ui-storage"))
+    _daily_backup()
     from ui.main import run
 
     typer.echo(f"惠企 Huiqi: http://{host}:{port}")
@@ -35,6 +36,19 @@ def start_app(
 
 
 app.command("serve")(serve_command)  # multi-officer server mode (ui/server.py, issue 7)
+
+
+def _daily_backup() -> None:
+    """Desktop start-up: the day's automatic backup (7 daily + 4 weekly kept); a failure only warns."""
+    from crm.services.backup import BackupError, daily_backup_if_due
+
+    try:
+        made = daily_backup_if_due()
+    except BackupError as exc:
+        typer.echo(f"自动备份失败 / automatic backup failed: {exc}", err=True)
+        return
+    if made:
+        typer.echo(f"已自动备份 / backed up: {made}")
 
 
 def native_unavailable() -> str | None:
