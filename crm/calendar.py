@@ -81,11 +81,27 @@ def days_left(today: date, deadline: date, *, strict: bool = False) -> DaysLeft:
 
 def working_days_between(start: date, end: date, *, strict: bool = False) -> int:
     """Number of working days d with start <= d <= end (0 when end < start)."""
-    count, day = 0, start
-    while day <= end:
-        count += is_working_day(day, strict=strict)
+    if end < start:
+        return 0
+    total = 0
+    for year in range(start.year, end.year + 1):
+        if strict and year not in COVERED_YEARS:
+            raise HolidayDataMissing(max(start, date(year, 1, 1)))
+        prefix = _prefix(year)
+        first = (start - date(year, 1, 1)).days if year == start.year else 0
+        last = (end - date(year, 1, 1)).days if year == end.year else len(prefix) - 2
+        total += prefix[last + 1] - prefix[first]
+    return total
+
+
+@lru_cache(maxsize=64)
+def _prefix(year: int) -> tuple[int, ...]:
+    """prefix[i] = working days among the first i days of ``year`` (estimated beyond the data)."""
+    day, out = date(year, 1, 1), [0]
+    while day.year == year:
+        out.append(out[-1] + is_working_day(day))
         day += timedelta(days=1)
-    return count
+    return tuple(out)
 
 
 def add_working_days(day: date, n: int, *, strict: bool = False) -> date:

@@ -200,9 +200,11 @@ CHILD_MODELS: tuple[type[Versioned], ...] = (
 )
 
 
+# --- applications (pipeline tables live in their own module; imported here so metadata sees them) ---
+from crm.models_applications import Application, CycleWindow, PipelineStage  # noqa: E402,F401
+
 # --- packs (service-pack history lives in its own module; imported here so metadata sees it) ---
 from crm.models_packs import PackRecord  # noqa: E402,F401
-
 
 # --- intake ---------------------------------------------------------------------------------------
 
@@ -221,5 +223,12 @@ class MergeRecord(SQLModel, table=True):
     undone_by: str | None = Field(default=None, max_length=64)
 
 
-# --- rule engine results (stored verdicts, settlements, re-match diffs; see crm/models_rules.py) ---
+# --- indexes the radar and dashboard need on the tables of crm.models and crm.models_rules
+# (crm/models_pipeline_indexes.py imports crm.models_rules itself), then the rule engine's results
+# (stored verdicts, settlements, re-match diffs; see crm/models_rules.py) ---
+from crm.models_pipeline_indexes import (  # noqa: E402,F401
+    ENTERPRISE_OWNER,
+    ENTERPRISE_PLACE,
+    MATCHRESULT_POLICY_OUTCOME,
+)
 from crm.models_rules import ManualSettlement, MatchDiff, MatchResult  # noqa: E402,F401

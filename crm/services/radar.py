@@ -103,24 +103,25 @@ def untold(session: Session, on: date, officer_id: int | None, closing: list[cal
     """Matched (eligible, likely or near miss) but no application past its first stage for the closing cycle."""
     m = match_source.current().select()
     first = _first_stage(session)
+    rank = {o: i for i, o in enumerate(match_source.WORTH_TELLING)}
     total, items = 0, []
     for w in _earliest_per_policy(closing):
         told = (select(Application.id).where(Application.enterprise_id == m.c.enterprise_id,
                                              Application.policy_id == w.policy_id, Application.cycle == w.cycle,
                                              Application.stage != first, col(Application.deleted_at).is_(None))
                 .exists())
+        # one bounded query per policy (at most CAP rows), ranked here: eligible first
+        rows = session.exec(select(m.c.enterprise_id, Enterprise.name, m.c.outcome).join(
+            Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
+            m.c.policy_id == w.policy_id, m.c.outcome.in_(match_source.WORTH_TELLING), ~told,
+            *_owned_matches(m, officer_id)).limit(CAP - total)).all() if total < CAP else []
+        total += len(rows)
         left = cal.days_left(on, w.closes).label()
-        for outcome in match_source.WORTH_TELLING:  # eligible first; each query stops at ``limit``
-            base = select(m.c.enterprise_id, Enterprise.name).join(
-                Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
-                m.c.policy_id == w.policy_id, m.c.outcome == outcome, ~told, *_live_owned(officer_id))
-            total += _capped_count(session, base, CAP - total)
-            for eid, name in session.exec(base.order_by(m.c.enterprise_id).limit(limit)):
-                items.append(Item(eid, name, f"告知申报：{w.title}", f"{OUTCOME_ZH.get(outcome, outcome)}；"
-                                  f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}", w.closes, left,
-                                  w.policy_id, outcome, cycle=w.cycle))
-    rank = {o: i for i, o in enumerate(match_source.WORTH_TELLING)}
-    items.sort(key=lambda i: (i.due, rank.get(i.outcome or "", 9)))
+        items += [Item(eid, name, f"告知申报：{w.title}", f"{OUTCOME_ZH.get(outcome, outcome)}；"
+                       f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}", w.closes, left,
+                       w.policy_id, outcome, cycle=w.cycle)
+                  for eid, name, outcome in sorted(rows, key=lambda r: (rank[r[2]], r[0]))[:limit]]
+    items.sort(key=lambda i: (i.due, rank.get(i.outcome or "", 9), i.enterprise_id))
     return Section("untold", "符合条件尚未告知（窗口即将截止）", total, items[:limit])
 
 
@@ -185,19 +186,18 @@ def to_collect(session: Session, on: date, officer_id: int | None, closing: list
                limit: int) -> Section:
     """Verdicts held up by unknown facts, for policies with a window coming up: what to ask the enterprise."""
     m = match_source.current().select()
-    policies = {w.policy_id: w for w in _earliest_per_policy(closing)}
-    where = [m.c.to_collect.is_not(None), m.c.to_collect != "", col(m.c.policy_id).in_(tuple(policies)),
-             m.c.outcome.in_(("likely", "near_miss")), *_live_owned(officer_id)]
-    base = select(m.c.enterprise_id, Enterprise.name, m.c.policy_id, m.c.to_collect, m.c.outcome).join(
-        Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(*where)
-    total = _capped_count(session, base, CAP) if policies else 0
-    items = []
-    for eid, name, pid, facts, outcome in (session.exec(base.order_by(m.c.enterprise_id).limit(limit))
-                                          if policies else []):
-        w = policies[pid]
-        items.append(Item(eid, name, f"补充信息：{w.title}", f"待收集：{facts}", w.closes,
-                          cal.days_left(on, w.closes).label(), pid, outcome, cycle=w.cycle))
-    return Section("to_collect", "待收集信息（影响判定）", total, items)
+    windows = {w.policy_id: w for w in _earliest_per_policy(closing)}
+    # one bounded pass over every policy with a window coming up (per officer: over their enterprises)
+    rows = session.exec(select(m.c.enterprise_id, Enterprise.name, m.c.to_collect, m.c.outcome, m.c.policy_id).join(
+        Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
+        col(m.c.policy_id).in_(tuple(windows)), m.c.outcome.in_(("likely", "near_miss")),
+        m.c.to_collect.is_not(None), m.c.to_collect != "", *_owned_matches(m, officer_id)).limit(CAP)).all() \
+        if windows else []
+    first = sorted(rows, key=lambda r: (windows[r[4]].closes, r[0]))[:limit]
+    items = [Item(eid, name, f"补充信息：{windows[pid].title}", f"待收集：{facts}", windows[pid].closes,
+                  cal.days_left(on, windows[pid].closes).label(), pid, outcome, cycle=windows[pid].cycle)
+             for eid, name, facts, outcome, pid in first]
+    return Section("to_collect", "待收集信息（影响判定）", len(rows), items)
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -214,6 +214,14 @@ def _live_owned(officer_id: int | None) -> list[Any]:
     where: list[Any] = [col(Enterprise.deleted_at).is_(None)]
     if officer_id is not None:
         where.append(Enterprise.owner_officer_id == officer_id)
+    return where
+
+
+def _owned_matches(m: Any, officer_id: int | None) -> list[Any]:
+    """Live enterprises (of one officer): per officer the match rows are probed by the officer's ids."""
+    where: list[Any] = [col(Enterprise.deleted_at).is_(None)]
+    if officer_id is not None:
+        where.append(m.c.enterprise_id.in_(select(Enterprise.id).where(Enterprise.owner_officer_id == officer_id)))
     return where
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm import calendar as cal
 
@@ -55,3 +57,16 @@ def test_a_year_beyond_the_holiday_data_is_estimated_and_says_so() -> None:
 def test_strict_mode_refuses_a_year_without_holiday_data() -> None:
     with pytest.raises(cal.HolidayDataMissing, match="2099 年的法定节假日安排尚未收录"):
         cal.is_working_day(D(2099, 2, 1), strict=True)
+
+
+@given(st.dates(date(2024, 1, 1), date(2028, 12, 31)), st.integers(-5, 800))
+@settings(max_examples=200, deadline=None)
+def test_fast_count_agrees_with_counting_day_by_day(start: date, span: int) -> None:
+    end = start + timedelta(days=span)
+    slow = sum(cal.is_working_day(start + timedelta(days=i)) for i in range(span + 1)) if span >= 0 else 0
+    assert cal.working_days_between(start, end) == slow
+
+
+def test_strict_count_refuses_a_range_reaching_past_the_data() -> None:
+    with pytest.raises(cal.HolidayDataMissing):
+        cal.working_days_between(date(2026, 12, 1), date(2099, 1, 10), strict=True)
