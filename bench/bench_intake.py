@@ -118,17 +118,21 @@ def bench_import(names: list[str], rows: int, rng: random.Random) -> None:
         config.override_settings(config.load_settings({"HUIQI_DATA_DIR": tmp, "HUIQI_OFFICER": "bench"}))
         _seed(names)
         data = _import_file(names, rows, rng)
+        from crm.db import session_scope
+        from crm.intake.importer import commit_import, plan_import
         from crm.services import intake
 
         t0 = time.perf_counter()
         table = intake.read_file(data, "bench.xlsx")
         t1 = time.perf_counter()
-        preview, result = intake.run_import(table, intake.suggest_mapping(table), mode="valid-only")
-        t2 = time.perf_counter()
-        assert result is not None
+        with session_scope() as session:  # what intake.run_import does, timed in two halves
+            preview = plan_import(table, intake.suggest_mapping(table), session=session)
+            t2 = time.perf_counter()
+            result = commit_import(preview, session=session, actor="bench", mode="valid-only")
+        t3 = time.perf_counter()
         c = preview.counts()
-        print(f"import {rows:,} rows vs {len(names):,} existing: read {t1 - t0:.1f} s, validate+match+write "
-              f"{t2 - t1:.1f} s, total {t2 - t0:.1f} s   target < 20 s")
+        print(f"import {rows:,} rows vs {len(names):,} existing: read {t1 - t0:.1f} s, validate+match+dedupe "
+              f"{t2 - t1:.1f} s, write+commit {t3 - t2:.1f} s, total {t3 - t0:.1f} s   target < 20 s")
         print(f"  created {len(result.created):,}, updated {len(result.updated):,}, rejected "
               f"{len(result.rejected):,}, suspected duplicates {c['suspected']:,}")
         config.override_settings(None)

@@ -156,3 +156,13 @@ def test_saved_mapping_is_used_by_name() -> None:
     assert intake.suggest_mapping(table, "区市场局名单") == {"单位": "name", "代码X": "uscc"}
     with session_scope() as session:
         assert store.list_enterprises(session=session, query=store.EnterpriseQuery()).total == 0
+
+
+def test_two_rows_for_one_existing_enterprise_are_refused() -> None:
+    known = enterprises.create_enterprise({"name": "上海跃动体育科技有限公司", "uscc": uscc("91310110MA1G8XKX0")})
+    data = officer_xlsx(["企业名称", "统一社会信用代码", "2023年营业收入"], [
+        ["跃动（按代码匹配）", uscc("91310110MA1G8XKX0"), 1], ["上海跃动体育科技有限公司", None, 2]])
+    _, preview, result = _import(data)
+    assert [str(e) for e in preview.errors] == [
+        f"第 3 行 · 企业名称：与第 2 行对应同一家已有企业（#{known.id}），请合并为一行"]
+    assert not result.written and enterprises.list_children("fiscalyear", known.id) == []
