@@ -26,11 +26,20 @@ def report(year: Annotated[int, typer.Option("--year", help="统计年度 / year
     typer.echo(f"已生成 {year} 年统计报告 / report written: {out}")
 
 
-def ics(out: Annotated[Path, typer.Option("--out", help="输出 .ics 文件 / output file")],
-        officer: str | None = typer.Option(None, help="专员登录名（缺省为全办）/ officer username")) -> None:
-    """Write an ICS calendar of windows, internal deadlines and open tasks."""
+def ics(out: Annotated[Path | None, typer.Option("--out", help="输出 .ics 文件 / output file")] = None,
+        officer: Annotated[str | None, typer.Option(help="专员登录名（缺省为全办）/ officer username")] = None,
+        feeds: Annotated[bool, typer.Option("--feeds", help="为每位专员写订阅文件 / write every officer's feed")]
+        = False) -> None:
+    """Write an ICS calendar of windows, internal deadlines and open tasks (or every officer's feed file)."""
     from crm.services import deadlines
+    from crm.services.enterprises import officers
 
+    if feeds:
+        for o in officers():
+            typer.echo(f"{o.display_name}: {deadlines.write_feed(o.id)}")
+        return
+    if out is None:
+        raise typer.BadParameter("请用 --out 指定文件，或用 --feeds 写订阅文件 / give --out or --feeds")
     officer_id = _officer_id(officer) if officer else None
     out.write_bytes(deadlines.ics(officer_id=officer_id, name=f"惠企 · {officer or '全办'}"))
     typer.echo(f"日历已导出 / calendar written: {out}")

@@ -26,3 +26,10 @@ def test_report_command_writes_a_pdf_with_the_figures(office: Office, tmp_path) 
     assert "2026 年获批金额（万元）" in text and "35.00" in text
     assert "五角场" in text and "高新技术企业认定" in text
     assert "推荐" in text and "（100%）" in text  # the funnel drawing's own labels
+
+
+def test_ics_command_writes_every_officer_feed(office: Office) -> None:
+    cli._register_plugins()
+    result = CliRunner().invoke(cli.app, ["ics", "--feeds"])
+    assert result.exit_code == 0, result.output
+    assert "张三" in result.output and result.output.count(".ics") == 2

@@ -75,3 +75,14 @@ def test_the_officer_feed_file_holds_their_tasks(office: Office) -> None:
     assert path.name == "zhang.ics"
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
     assert "【待办】催交审计报告" in summaries and "【待办】年底回访" not in summaries
+
+
+async def test_a_signed_in_officer_opens_on_their_own_call_list(user: User, office: Office,
+                                                                monkeypatch) -> None:
+    from crm import config
+
+    window_closing_soon()
+    monkeypatch.setenv("HUIQI_OFFICER", "li")
+    config.override_settings(config.load_settings())
+    await user.open("/")
+    await user.should_see("符合条件尚未告知（窗口即将截止）（1）")

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from crm.i18n import register
 from crm.services import dashboard, pipeline, radar
-from crm.services.enterprises import officers
+from crm.services.enterprises import current_actor, officers
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -35,11 +35,15 @@ def create() -> None:
 
 class Workbench:
     def __init__(self) -> None:
-        self.officer_id: int | None = None
+        self.team = officers()
+        me = current_actor()
+        # an officer opens on their own call list; an admin without enterprises of their own on the office's
+        self.officer_id: int | None = next((o.id for o in self.team if o.username == me and o.role == "officer"),
+                                           None)
 
     def build(self) -> None:
-        choices = {None: tr("ui.dash.office"), **{o.id: o.display_name for o in officers()}}
-        ui.select(choices, value=None, label=tr("ui.dash.officer"),
+        choices = {None: tr("ui.dash.office"), **{o.id: o.display_name for o in self.team}}
+        ui.select(choices, value=self.officer_id, label=tr("ui.dash.officer"),
                   on_change=lambda e: self._officer(e.value)).classes("w-48").mark("radar-officer")
         self.radar()
         self.figures()
