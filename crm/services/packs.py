@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import multiprocessing
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -192,12 +195,70 @@ def _run(ids: Sequence[int], officer: str, on: date, workers: int, settings: Set
         for enterprise_id in ids:
             yield enterprise_id, _render_safely(enterprise_id, officer, on)
         return
-    context = multiprocessing.get_context("spawn")  # no fork: the UI process runs threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=override_settings,
-                             initargs=(settings,)) as pool:
-        futures = {pool.submit(_render_safely, i, officer, on): i for i in ids}
+    pool = _pool(workers, settings)
+    rules_hash = _rules_hash()
+    futures = {pool.submit(_render_in_worker, i, officer, on, rules_hash): i for i in ids}
+    try:
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            yield futures[future], _outcome(future)
+    finally:
+        for future in futures:
+            future.cancel()  # a batch abandoned half-way leaves no work queued in the shared pool
+
+
+# A persistent pool: workers keep their imports, parsed templates and font faces between batches (spawning
+# two fresh workers costs seconds of imports and a cold first render every time).
+_pools: dict[tuple[int, Settings], ProcessPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(workers: int, settings: Settings) -> ProcessPoolExecutor:
+    key = (workers, settings)
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None or getattr(pool, "_broken", False):
+            context = multiprocessing.get_context("spawn")  # no fork: the UI process runs threads
+            pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker,
+                                                     initargs=(settings,))
+        return pool
+
+
+def shutdown_workers() -> None:
+    """Stop the persistent pack workers (at exit, or when settings change in tests)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_workers)
+
+
+def _warm_worker(settings: Settings) -> None:
+    override_settings(settings)
+    from crm.packs.render import get_renderer
+
+    get_renderer()  # templates parsed once per worker
+
+
+_reloaded_for: set[str] = set()  # in a worker: the batch rule hashes it already re-read the rules for
+
+
+def _render_in_worker(enterprise_id: int, officer: str, on: date, rules_hash: str) -> dict[str, Any] | str:
+    from crm.rules import loader
+
+    if loader.current().hash != rules_hash and rules_hash not in _reloaded_for:
+        loader.reload()  # the rules changed since this worker loaded them (once per batch hash)
+        _reloaded_for.add(rules_hash)
+    return _render_safely(enterprise_id, officer, on)
+
+
+def _outcome(future: Any) -> dict[str, Any] | str:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:  # a worker died (out of memory, killed): listed, next batch gets a new pool
+        return f"BrokenProcessPool: {exc}"
 
 
 def _render_safely(enterprise_id: int, officer: str, on: date) -> dict[str, Any] | str:

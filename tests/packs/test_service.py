@@ -104,3 +104,29 @@ def test_a_settled_manual_condition_shows_in_the_pack_and_flags_older_packs() ->
     assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
     after = text_of(packs.make_pack(enterprise_id, on=ON).pdf)
     assert "专员已核定" in after
+
+
+def test_a_second_batch_on_the_kept_workers_prints_the_rules_of_the_moment(tmp_path: Path) -> None:
+    # The workers outlive a batch; after a rule file changes, the next batch must not print the old text.
+    import dataclasses
+
+    from crm import config
+    from crm.rules import loader
+
+    rules = tmp_path / "one-policy"
+    rules.mkdir()
+    source = (config.get_settings().rules_dir / "wenchuang_fund.yaml").read_text(encoding="utf-8")
+    (rules / "wenchuang_fund.yaml").write_text(source, encoding="utf-8")
+    config.override_settings(dataclasses.replace(config.get_settings(), rules_dir=rules))
+    loader.reload()
+    ids = [add_enterprise("上海堃珺体育有限公司"), add_enterprise("上海喆昇体育有限公司")]
+    try:
+        first = packs.make_packs(ids, tmp_path / "a", on=ON, workers=2)
+        assert not first.failed and "第二版标题" not in text_of(packs.open_pack(first.made[0].id))
+        title = next(line for line in source.splitlines() if line.startswith("title:"))
+        (rules / "wenchuang_fund.yaml").write_text(source.replace(title, "title: 第二版标题"), encoding="utf-8")
+        loader.reload()
+        second = packs.make_packs(ids, tmp_path / "b", on=ON, workers=2)
+        assert not second.failed and all("第二版标题" in text_of(packs.open_pack(r.id)) for r in second.made)
+    finally:
+        packs.shutdown_workers()
