@@ -54,8 +54,23 @@ def get_engine(settings: Settings | None = None) -> Engine:
     if engine is None:
         engine = make_engine(settings.database_url)
         upgrade(engine)
+        refresh_statistics(engine)
         _engines[settings.database_url] = engine
     return engine
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Give SQLite's planner statistics (PostgreSQL's autovacuum does this on its own).
+
+    Without them SQLite walks the index on ``deleted_at`` (NULL on every row) for every list page,
+    several times slower on 100,000 enterprises. Cheap when the statistics are fresh.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        has_stats = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='sqlite_stat1'").first()
+        conn.exec_driver_sql("PRAGMA optimize" if has_stats else "ANALYZE")
 
 
 def dispose_engines() -> None:

@@ -119,3 +119,17 @@ def test_list_filters_sorts_and_pages() -> None:
     assert page.total == 2 and [e.name for e in page.rows] == ["体育公司2"]
     assert tagged.total == 2
     assert [e.name for e in found.rows] == ["体育公司3"]
+
+
+def test_sqlite_gets_planner_statistics_at_start_up() -> None:
+    from sqlalchemy import text
+
+    from crm.db import dispose_engines, get_engine
+
+    make("任一体育有限公司")
+    dispose_engines()
+    with get_engine().connect() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL keeps its own statistics (autovacuum)")
+        stats = conn.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar_one()
+    assert stats > 0
