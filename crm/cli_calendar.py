@@ -36,6 +36,8 @@ def ics(out: Annotated[Path | None, typer.Option("--out", help="输出 .ics 文�
 
     if feeds:
         for o in officers():
+            if o.id is None:
+                continue
             typer.echo(f"{o.display_name}: {deadlines.write_feed(o.id)}")
         return
     if out is None:

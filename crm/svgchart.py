@@ -25,7 +25,7 @@ def bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]
     for i, cat in enumerate(categories):
         y0 = PAD + i * band
         out.append(_text(LABEL_W - 6, y0 + band / 2, _short(cat), anchor="end"))
-        x = LABEL_W
+        x: float = LABEL_W
         for j, (_, values) in enumerate(series):
             w = plot * values[i] / peak
             y = y0 + (0 if stacked else j * ROW)

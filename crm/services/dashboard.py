@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -38,7 +39,7 @@ class Chart:
     title: str
     kind: str  # bar | stacked | funnel
     categories: list[str]
-    series: list[tuple[str, list[float]]]
+    series: list[tuple[str, Sequence[float]]]
     unit: str = "家"
 
 
@@ -144,7 +145,7 @@ def approvals(session: Session, year: int) -> Chart:
 
 def packs_by_month(session: Session, year: int) -> Chart:
     """Service packs handed out per month of ``year``."""
-    month = sa.extract("month", PackRecord.created_at)
+    month = sa.extract("month", col(PackRecord.created_at))
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     rows = dict(session.exec(select(month, func.count()).where(
         PackRecord.created_at >= start, PackRecord.created_at < end).group_by(month)).all())
@@ -174,9 +175,9 @@ def export_xlsx(board: Dashboard) -> bytes:
 
 def _enterprise_counts(session: Session) -> dict[tuple[Any, Any], int]:
     """Live enterprises per (street, division): one scan feeds both charts and the card."""
-    rows = session.exec(select(Enterprise.street, Enterprise.sports_division, func.count())
+    rows = session.exec(select(col(Enterprise.street), col(Enterprise.sports_division), func.count())
                         .where(col(Enterprise.deleted_at).is_(None))
-                        .group_by(Enterprise.street, Enterprise.sports_division))
+                        .group_by(col(Enterprise.street), col(Enterprise.sports_division)))
     return {(street, division): int(n) for street, division, n in rows.all()}
 
 

@@ -76,7 +76,7 @@ def current() -> MatchSource:
     if _override is not None:
         return _override
     try:
-        from crm.services import matching  # type: ignore[attr-defined]
+        from crm.services import matching
     except ImportError:
         return RowsSource()
     select = getattr(matching, "match_rows_select", None)

@@ -185,6 +185,6 @@ def stage_counts(session: Session, *, cycle_prefix: str | None = None) -> dict[s
     """Live applications per stage (optionally of cycles starting with a year)."""
     query = select(Application.stage, func.count()).where(col(Application.deleted_at).is_(None))
     if cycle_prefix:
-        query = query.where(sa.or_(Application.cycle == cycle_prefix,
+        query = query.where(sa.or_(col(Application.cycle) == cycle_prefix,
                                    col(Application.cycle).startswith(cycle_prefix + "-")))
     return {k: int(v) for k, v in session.exec(query.group_by(Application.stage)).all()}

@@ -55,10 +55,12 @@ def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
             app = store.create_application(session=session, enterprise_id=enterprise_id, policy_id=policy_id,
                                            cycle=str(since.year), on=since - timedelta(days=14), actor=actor,
                                            owner_officer_id=owners.get(enterprise_id), match_outcome=outcome)
-            app = store.move_application(session=session, application_id=app.id, expected_version=app.version,
+            app_id = app.id
+            assert app_id is not None
+            app = store.move_application(session=session, application_id=app_id, expected_version=app.version,
                                          stage=stage, on=since, actor=actor)
             if stage in ("approved", "paid"):
-                store.update_application(session=session, application_id=app.id, expected_version=app.version,
+                store.update_application(session=session, application_id=app_id, expected_version=app.version,
                                          data={"amount_secured": Decimal(rnd.choice((5, 10, 20, 30, 50))) * 10000},
                                          actor=actor)
             made += 1
@@ -72,7 +74,7 @@ def _matches() -> list[tuple[int, str, str]]:
                              .where(m.c.outcome.in_(("eligible", "likely"))).order_by(m.c.enterprise_id,
                                                                                       m.c.policy_id)).all()
     if found:
-        return [tuple(r) for r in found]  # type: ignore[misc]
+        return [tuple(r) for r in found]
     from crm.services import matching
 
     matching.rematch_all(on=AS_OF)
@@ -82,7 +84,7 @@ def _matches() -> list[tuple[int, str, str]]:
 def _matches_stored() -> list[tuple[int, str, str]]:
     with session_scope() as session:
         m = match_source.current().select()
-        return [tuple(r) for r in session.exec(select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)  # type: ignore[misc]
+        return [tuple(r) for r in session.exec(select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
                                                 .where(m.c.outcome.in_(("eligible", "likely")))
                                                 .order_by(m.c.enterprise_id, m.c.policy_id)).all()]
 

@@ -129,9 +129,9 @@ def stalled(session: Session, on: date, officer_id: int | None, days: int, limit
             exempt: tuple[str, ...] = ()) -> Section:
     """Open applications (owned by the officer) whose stage has not changed for ``days`` calendar days."""
     titles, labels = deadlines.policy_titles(), _stage_labels(session)
-    total, found = 0, []
+    total, found = 0, list[Any]()
     for code in [c for c in _open_stages(session) if c not in exempt]:  # one index range per stage
-        where = [Application.stage == code, Application.stage_since <= on - timedelta(days=days),
+        where: list[Any] = [Application.stage == code, Application.stage_since <= on - timedelta(days=days),
                  col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None)]
         if officer_id is not None:
             where.append(Application.owner_officer_id == officer_id)
@@ -149,7 +149,7 @@ def stalled(session: Session, on: date, officer_id: int | None, days: int, limit
 def expiring(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
     """Certificates (HNTE 3 years, ...) ending within ``days``: time to prepare the re-application."""
     until = on + timedelta(days=days)
-    end = sa.case(*[(Credential.kind == kind, func.coalesce(
+    end = sa.case(*[(col(Credential.kind) == kind, func.coalesce(
         Credential.expires_on, _plus_years(session, Credential.issued_on, years))) for kind, years in
         VALIDITY_YEARS.items()], else_=Credential.expires_on)
     where = [col(Credential.deleted_at).is_(None), col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
@@ -169,7 +169,7 @@ def expiring(session: Session, on: date, officer_id: int | None, days: int, limi
 def tasks(session: Session, on: date, officer_id: int | None, within: int, limit: int) -> Section:
     """Open tasks overdue or due within ``within`` working days."""
     until = cal.add_working_days(on, within)
-    where = [col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).is_not(None),
+    where: list[Any] = [col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).is_not(None),
              col(Task.due_date) <= until]
     if officer_id is not None:
         where.append(Task.assignee_id == officer_id)
@@ -188,7 +188,9 @@ def to_collect(session: Session, on: date, officer_id: int | None, closing: list
     m = match_source.current().select()
     windows = {w.policy_id: w for w in _earliest_per_policy(closing)}
     # one bounded pass over every policy with a window coming up (per officer: over their enterprises)
-    rows = session.exec(select(m.c.enterprise_id, Enterprise.name, m.c.to_collect, m.c.outcome, m.c.policy_id).join(
+    rows = session.execute(sa.select(m.c.enterprise_id, Enterprise.__table__.c.name,  # type: ignore[attr-defined]
+                                     m.c.to_collect, m.c.outcome,
+                                     m.c.policy_id).join(
         Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
         col(m.c.policy_id).in_(tuple(windows)), m.c.outcome.in_(("likely", "near_miss")),
         m.c.to_collect.is_not(None), m.c.to_collect != "", *_owned_matches(m, officer_id)).limit(CAP)).all() \
@@ -247,7 +249,7 @@ def _stage_labels(session: Session) -> dict[str, str]:
 
 def _ends_between(on: date, until: date) -> Any:
     """Credential end in [on, until]: ``expires_on`` when set, else issue date + validity - 1 day."""
-    by_kind = [sa.and_(Credential.kind == kind, col(Credential.expires_on).is_(None),
+    by_kind = [sa.and_(col(Credential.kind) == kind, col(Credential.expires_on).is_(None),
                        col(Credential.issued_on).between(_shift(on, -years) + timedelta(days=1),
                                                          _shift(until, -years) + timedelta(days=1)))
                for kind, years in VALIDITY_YEARS.items()]
