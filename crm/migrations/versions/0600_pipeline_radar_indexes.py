@@ -14,8 +14,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # briefly shipped inside 0100: a database migrated then already has it
+    op.create_index('ix_application_owner_stage_since', 'application', ['owner_officer_id', 'stage', 'stage_since'],
+                    unique=False, if_not_exists=True)
     with op.batch_alter_table('application', schema=None) as batch_op:
-        batch_op.create_index('ix_application_owner_stage_since', ['owner_officer_id', 'stage', 'stage_since'], unique=False)
         batch_op.create_index('ix_application_stage_cycle', ['stage', 'cycle', 'deleted_at'], unique=False)
         batch_op.create_index('ix_application_decided_cover', ['decided_on', 'stage', 'policy_id', 'amount_secured', 'deleted_at'], unique=False)
     with op.batch_alter_table('matchresult', schema=None) as batch_op:
