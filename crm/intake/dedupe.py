@@ -17,6 +17,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Prefix
 
+from crm.intake.pinyin import to_pinyin
+
 # longest first, so 有限责任公司 goes before 有限公司 and 公司
 _BOILERPLATE = (
     "股份有限公司", "有限责任公司", "有限公司", "分公司", "集团", "股份", "总公司", "公司", "中国",
@@ -24,6 +26,12 @@ _BOILERPLATE = (
 )
 _BOILER_RE = re.compile("|".join(map(re.escape, _BOILERPLATE)))
 _BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕《》「」『』\"'“”‘’·・.,，。、\s\-—_]")
+# words that say what a firm does, not who it is; longest first
+_TRADE = sorted(("体育", "发展", "科技", "文化", "传媒", "健身", "管理", "运动", "赛事", "运营", "用品", "俱乐部", "篮球",
+                 "足球", "网球", "羽毛球", "乒乓球", "培训", "游泳", "电竞", "户外", "冰雪", "信息", "技术", "咨询",
+                 "服务", "贸易", "实业", "投资", "教育", "健康", "产业", "经纪", "会展", "广告", "设计", "场馆"),
+                key=len, reverse=True)
+_TRADE_RE = re.compile("|".join(_TRADE))
 DEFAULT_THRESHOLD = 88
 WINDOW = 12
 
@@ -58,13 +66,13 @@ class Pair:
 
 
 def scan(names: Sequence[str], usccs: Sequence[str | None] = (), *, threshold: float = DEFAULT_THRESHOLD,
-         window: int = WINDOW, keys: Sequence[str] | None = None, workers: int = -1) -> list[Pair]:
+         window: int = WINDOW, workers: int = -1) -> list[Pair]:
     """Suspected duplicate pairs among ``names`` (same USCC, or similar normalised names), best first."""
     norm = [normalize_name(n) for n in names]
     pairs: dict[tuple[int, int], Pair] = {}
     for a, b in _same_value_pairs(usccs):
         pairs[(a, b)] = Pair(a, b, 100.0, "uscc")
-    for a, b, score in _neighbour_pairs(norm, threshold, window, keys, workers):
+    for a, b, score in _neighbour_pairs(norm, threshold, window, workers):
         pairs.setdefault((a, b), Pair(a, b, score, "name"))
     return sorted(pairs.values(), key=lambda p: (-p.score, p.a, p.b))
 
@@ -76,7 +84,7 @@ def cross_scan(new_names: Sequence[str], old_names: Sequence[str], *, threshold:
     n_new = len(new_names)
     norm = [normalize_name(n) for n in names]
     found: dict[int, list[tuple[int, float]]] = {}
-    for a, b, score in _neighbour_pairs(norm, threshold, window, None, workers):
+    for a, b, score in _neighbour_pairs(norm, threshold, window, workers):
         if a < n_new <= b:
             found.setdefault(a, []).append((b - n_new, score))
     for hits in found.values():
@@ -92,15 +100,15 @@ def _same_value_pairs(values: Sequence[str | None]) -> list[tuple[int, int]]:
     return [(g[i], g[j]) for g in groups.values() for i in range(len(g)) for j in range(i + 1, len(g))]
 
 
-def _neighbour_pairs(norm: list[str], threshold: float, window: int, keys: Sequence[str] | None,
-                     workers: int) -> list[tuple[int, int, float]]:
+def _neighbour_pairs(norm: list[str], threshold: float, window: int, workers: int) -> list[tuple[int, int, float]]:
     n = len(norm)
     if n < 2:
         return []
     arr = np.array(norm, dtype=object)
-    orders = [np.argsort(arr, kind="stable"), np.argsort(np.array([s[::-1] for s in norm], dtype=object))]
-    if keys is not None:
-        orders.append(np.argsort(np.array(list(keys), dtype=object), kind="stable"))
+    # sorted by pinyin, homophone typos (力动/立动) become neighbours; equal pinyin scores 90
+    sound = np.array([to_pinyin(s)[0] for s in norm], dtype=object)
+    orders = [np.argsort(arr, kind="stable"), np.argsort(np.array([s[::-1] for s in norm], dtype=object)),
+              np.argsort(sound, kind="stable")]
     seen: dict[tuple[int, int], float] = {}
     lengths = np.fromiter((len(s) for s in norm), dtype=np.int32, count=n)
     for order in orders:
@@ -108,16 +116,34 @@ def _neighbour_pairs(norm: list[str], threshold: float, window: int, keys: Seque
             left, right = order[:-d], order[d:]
             scores = process.cpdist(arr[left].tolist(), arr[right].tolist(), scorer=fuzz.ratio, workers=workers)
             scores = _with_prefix_rule(scores, arr, left, right, lengths, threshold, workers)
+            homophones = (sound[left] == sound[right]) & (lengths[left] >= 2)
+            scores[homophones] = np.maximum(scores[homophones], 90.0)
             for k in np.nonzero(scores >= threshold)[0]:
                 a, b = sorted((int(left[k]), int(right[k])))
-                seen.setdefault((a, b), float(scores[k]))
-    return [(a, b, s) for (a, b), s in seen.items()]
+                if (a, b) not in seen:
+                    seen[(a, b)] = float(scores[k]) if same_brand(norm[a], norm[b]) else 0.0
+    return [(a, b, s) for (a, b), s in seen.items() if s]
+
+
+def brand(core: str) -> str:
+    """The distinctive part of a normalised name: trade words dropped ('佳越文化传媒' -> '佳越')."""
+    return _TRADE_RE.sub("", core) or core
+
+
+def same_brand(a: str, b: str) -> bool:
+    """Do two names share their brand? '佳越文化传媒' and '源越文化传媒' differ only where it matters;
+    '力动体育' and '立动体育' sound the same (pinyin), which is how such typos arise."""
+    x, y = brand(a), brand(b)
+    if x == y or fuzz.ratio(x, y) >= 75 or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))):
+        return True
+    return to_pinyin(x)[0] == to_pinyin(y)[0]
 
 
 def _with_prefix_rule(scores: np.ndarray, arr: np.ndarray, left: np.ndarray, right: np.ndarray,
                       lengths: np.ndarray, threshold: float, workers: int) -> np.ndarray:
     """``name_score`` in bulk: ratio alone misses '力动体育' vs '力动体育科技'; a name that starts with
     the other (3+ characters) scores 90."""
+    scores = np.array(scores, dtype=np.float64)
     band = np.nonzero((scores >= 50) & (scores < threshold))[0]
     if len(band) == 0:
         return scores
@@ -125,6 +151,5 @@ def _with_prefix_rule(scores: np.ndarray, arr: np.ndarray, left: np.ndarray, rig
                             workers=workers)
     shorter = np.minimum(lengths[left[band]], lengths[right[band]])
     hit = band[(common == shorter) & (shorter >= 3)]
-    scores = np.asarray(scores, dtype=np.float64)
     scores[hit] = np.maximum(scores[hit], 90.0)
     return scores

@@ -51,6 +51,20 @@ def test_scan_finds_same_uscc_and_name_variants_but_not_different_companies() ->
     assert pairs == {(0, 1, "name"), (0, 3, "name"), (1, 3, "name"), (2, 5, "uscc")}
 
 
+@pytest.mark.parametrize(("a", "b", "suspected"), [
+    # same brand, different boilerplate or an added trade word
+    ("上海力动体育有限公司", "力动体育(上海)有限公司", True),
+    ("上海力动体育有限公司", "上海力动体育科技有限公司", True),
+    # a homophone typo in the brand (typed by pinyin input)
+    ("上海力动体育有限公司", "上海立动体育有限公司", True),
+    # one character apart, but it is the brand: two firms
+    ("上海佳越文化传媒有限公司", "上海源越文化传媒有限公司", False),
+    ("上海星辰篮球培训有限公司", "上海晨光篮球培训有限公司", False),
+])
+def test_suspected_pairs(a: str, b: str, suspected: bool) -> None:
+    assert bool(scan([a, b])) is suspected
+
+
 @pytest.fixture
 def index() -> SearchIndex:
     return SearchIndex([
