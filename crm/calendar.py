@@ -67,6 +67,8 @@ class DaysLeft:
         """Chinese text for people, e.g. ``剩 3 个工作日（5 天）``."""
         if self.calendar < 0:
             return f"已过期 {-self.calendar} 天"
+        if self.calendar == 0:
+            return "今天截止"
         mark = "（估算）" if self.estimated else ""
         return f"剩 {self.working} 个工作日（{self.calendar} 天）{mark}"
 

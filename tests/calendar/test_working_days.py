@@ -44,6 +44,7 @@ def test_days_left_in_working_and_calendar_days() -> None:
     assert (left.working, left.calendar, left.estimated) == (5, 6, False)
     assert left.label() == "剩 5 个工作日（6 天）"
     assert cal.days_left(D(2026, 12, 1), D(2026, 11, 28)).label() == "已过期 3 天"
+    assert cal.days_left(D(2026, 11, 28), D(2026, 11, 28)).label() == "今天截止"  # even on a Saturday
 
 
 def test_a_year_beyond_the_holiday_data_is_estimated_and_says_so() -> None:

@@ -54,7 +54,7 @@ class Workbench:
 
     @ui.refreshable_method
     def radar(self) -> None:
-        result = radar.radar(officer_id=self.officer_id)
+        result = radar.radar(officer_id=self.officer_id, settings=radar.RadarSettings(limit=10))
         ui.label(tr("ui.dash.radar")).classes("text-h6")
         with ui.row().classes("w-full gap-3 items-stretch"):
             for section in result.sections:
