@@ -142,6 +142,26 @@ def export_matches(rows: list[dict[str, Any]], headers: dict[str, str]) -> bytes
                              sheet="匹配结果")
 
 
+def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
+    """The stored policy-match verdicts of the filtered enterprises as .xlsx with Chinese headers."""
+    from crm.models_rules import MatchResult
+    from crm.rules import OUTCOME_ZH
+    from crm.services.matching import policies
+
+    titles = {p.id: p.title for p in policies()}
+    with session_scope() as session:
+        ids = [e.id for e in store.list_enterprises(session=session, query=_all_pages(query or EnterpriseQuery())).rows]
+        rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc, MatchResult)
+                            .join(MatchResult, col(MatchResult.enterprise_id) == col(Enterprise.id))
+                            .where(col(Enterprise.id).in_(ids))
+                            .order_by(col(Enterprise.name), col(MatchResult.rank))).all()
+    headers = {"id": "编号", "name": "企业名称", "uscc": "统一社会信用代码", "policy": "政策", "outcome": "匹配结果",
+               "to_collect": "待补充信息", "as_of": "评估日期", "rules_hash": "规则版本"}
+    return export_matches([{"id": i, "name": n, "uscc": u, "policy": titles.get(m.policy_id, m.policy_id),
+                            "outcome": OUTCOME_ZH.get(m.outcome, m.outcome), "to_collect": m.to_collect,
+                            "as_of": m.as_of, "rules_hash": m.rules_hash[:12]} for i, n, u, m in rows], headers)
+
+
 # --- duplicates and merge ---------------------------------------------------------------------------
 
 

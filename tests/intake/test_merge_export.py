@@ -91,3 +91,16 @@ def test_template_has_an_example_row_that_imports_cleanly() -> None:
     table = intake.read_file(data, "模板.xlsx")
     preview = intake.preview_import(table, intake.suggest_mapping(table))
     assert preview.errors == [] and all(intake.suggest_mapping(table).values())
+
+
+def test_match_results_export_names_policy_and_outcome_in_chinese() -> None:
+    from crm.rules import OUTCOME_ZH
+    from crm.services import matching
+
+    e = enterprises.create_enterprise({"name": "上海力动体育有限公司", "registration_date": "2019-03-05"})
+    matching.match(e.id)
+    ws = load_workbook(io.BytesIO(intake.export_match_results())).active
+    header, *rows = list(ws.iter_rows(values_only=True))
+    assert header[:5] == ("编号", "企业名称", "统一社会信用代码", "政策", "匹配结果")
+    assert rows and {r[1] for r in rows} == {"上海力动体育有限公司"}
+    assert {r[4] for r in rows} <= set(OUTCOME_ZH.values())

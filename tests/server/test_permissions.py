@@ -49,6 +49,7 @@ OPEN = {
                     "list_enterprises", "officers"},
     "intake": {"export_enterprises", "export_matches", "find_duplicates", "import_template", "mapping_choices",
                "merges", "preview_import", "read_file", "rejected_rows_xlsx", "saved_mappings", "suggest_mapping",
+               "export_match_results",
                "target_label"},
     "match_source": {"current", "use"},
     "matching": {"condition_text", "match", "match_profile", "match_rows_select", "outcome_counts", "policies",

@@ -17,6 +17,7 @@ register({
     "ui.intake.template": ("下载导入模板", "Download import template"),
     "ui.intake.export": ("导出企业名单", "Export enterprise list"),
     "ui.intake.duplicates": ("疑似重复企业", "Suspected duplicates"),
+    "ui.intake.export_matches": ("导出政策匹配结果", "Export match results"),
     "ui.intake.upload": ("上传 Excel（.xlsx）或 CSV 文件", "Upload an Excel (.xlsx) or CSV file"),
     "ui.intake.file": ("文件：{name}，表头在第 {row} 行，共 {n} 行数据", "File: {name}, header on row {row}, {n} rows"),
     "ui.intake.mapping": ("列映射", "Column mapping"),
@@ -95,6 +96,9 @@ class IntakePage:
                       on_click=lambda: ui.download(intake.import_template(), "企业导入模板.xlsx")).mark("intake-template")
             ui.button(tr("ui.intake.export"), icon="download",
                       on_click=lambda: ui.download(intake.export_enterprises(), "企业名单.xlsx")).mark("intake-export")
+            ui.button(tr("ui.intake.export_matches"), icon="fact_check",
+                      on_click=lambda: ui.download(intake.export_match_results(), "政策匹配结果.xlsx")) \
+                .props("outline").mark("intake-export-matches")
             ui.button(tr("ui.intake.duplicates"), icon="content_copy",
                       on_click=lambda: ui.navigate.to("/intake/duplicates")).props("flat").mark("intake-duplicates")
         ui.upload(label=tr("ui.intake.upload"), auto_upload=True, on_upload=self.on_upload) \
