@@ -175,3 +175,14 @@ def test_qty(value: object, unit: str | None, expected: str) -> None:
 def test_dates_and_percentages() -> None:
     assert ymd(date(2026, 3, 5)) == "2026-03-05" and ymd(None) == "待补充"
     assert "12.5%" in str(pct(Decimal("0.125")))
+
+
+def test_the_table_of_contents_gives_each_section_its_page(sample_pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(sample_pdf))
+    pages = [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages]
+    lines = re.findall(r"^\s*([一二三四五六七八九十]+、\S+)\s+(\d+)\s*$",
+                       reader.pages[1].extract_text(extraction_mode="layout"), re.MULTILINE)
+    assert len(lines) >= 3
+    for title, page in lines:
+        assert title in pages[int(page) - 1] and title not in "".join(pages[2:int(page) - 1])
+    assert len(sample_pdf) < 1024 * 1024

@@ -11,6 +11,7 @@ from nicegui import run, ui
 from crm.i18n import register
 from crm.services import packs
 from crm.services.auth import current_principal
+from ui.format import show_date
 from ui.i18n_ui import tr
 
 register({
@@ -94,7 +95,7 @@ class PacksTab:
     def history_row(self, view: packs.PackView) -> None:
         r = view.record
         with ui.row().classes("items-center gap-2 no-wrap").mark(f"pack-row-{r.id}"):
-            ui.label(tr("packs.row", at=f"{r.created_at:%Y-%m-%d %H:%M}", officer=r.officer_name or r.officer,
+            ui.label(tr("packs.row", at=show_date(r.created_at), officer=r.officer_name or r.officer,
                         as_of=r.as_of.isoformat(), pages=r.pages, size=round(r.size / 1024)))
             if view.out_of_date:
                 ui.badge(tr("packs.out_of_date", reasons="、".join(view.reasons)), color="warning") \
