@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -111,13 +112,16 @@ def _neighbour_pairs(norm: list[str], threshold: float, window: int, workers: in
               np.argsort(sound, kind="stable")]
     seen: dict[tuple[int, int], float] = {}
     lengths = np.fromiter((len(s) for s in norm), dtype=np.int32, count=n)
-    for order in orders:
+    for pass_no, order in enumerate(orders):
+        ordered = [norm[i] for i in order]  # sliced per offset below: cheaper than fancy indexing each time
+        sounds = sound[order] if pass_no == 2 else None
         for d in range(1, min(window, n - 1) + 1):
             left, right = order[:-d], order[d:]
-            scores = process.cpdist(arr[left].tolist(), arr[right].tolist(), scorer=fuzz.ratio, workers=workers)
+            scores = process.cpdist(ordered[:-d], ordered[d:], scorer=fuzz.ratio, workers=workers)
             scores = _with_prefix_rule(scores, arr, left, right, lengths, threshold, workers)
-            homophones = (sound[left] == sound[right]) & (lengths[left] >= 2)
-            scores[homophones] = np.maximum(scores[homophones], 90.0)
+            if sounds is not None:  # equal pinyin only meet as neighbours in the pinyin order
+                homophones = (sounds[:-d] == sounds[d:]) & (lengths[left] >= 2)
+                scores[homophones] = np.maximum(scores[homophones], 90.0)
             for k in np.nonzero(scores >= threshold)[0]:
                 a, b = sorted((int(left[k]), int(right[k])))
                 if (a, b) not in seen:
@@ -136,7 +140,12 @@ def same_brand(a: str, b: str) -> bool:
     x, y = brand(a), brand(b)
     if x == y or fuzz.ratio(x, y) >= 75 or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))):
         return True
-    return to_pinyin(x)[0] == to_pinyin(y)[0]
+    return _sound(x) == _sound(y)
+
+
+@lru_cache(maxsize=262144)
+def _sound(text: str) -> str:
+    return to_pinyin(text)[0]
 
 
 def _with_prefix_rule(scores: np.ndarray, arr: np.ndarray, left: np.ndarray, right: np.ndarray,
