@@ -3,12 +3,15 @@ download the template, the enterprise list and the rejected rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from nicegui import events, run, ui
 
 from crm.i18n import register
 from crm.services import intake
+from crm.services.auth import Principal, acting_as, current_principal
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -71,6 +74,11 @@ class IntakeState:
             if target and target not in opts:
                 opts[target] = intake.target_label(target)
         return opts
+
+
+def _acting(principal: Principal, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    with acting_as(principal):
+        return fn(*args, **kw)
 
 
 def create() -> None:
@@ -210,9 +218,10 @@ class IntakePage:
             s.progress = done / max(total, 1)
 
         try:
+            # the worker thread has no client: it acts as the officer who clicked
             s.preview, s.result = await run.io_bound(
-                intake.run_import, s.table, dict(s.columns), mode=s.mode, decisions=dict(s.decisions),
-                progress=progress)
+                _acting, current_principal(), intake.run_import, s.table, dict(s.columns), mode=s.mode,
+                decisions=dict(s.decisions), progress=progress)
         finally:
             s.busy = False
         self.body.refresh()
