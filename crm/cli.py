@@ -43,6 +43,7 @@ def demo(
     seed: int = typer.Option(20240601, help="random seed (same seed, same data)"),
     replace: bool = typer.Option(False, "--replace", help="delete existing data first"),
     if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no enterprise yet"),
+    no_pipeline: bool = typer.Option(False, "--no-pipeline", help="enterprises only: no matches or applications"),
 ) -> None:
     """Load the deterministic demo dataset of Yangpu sports enterprises."""
     from crm.demo import has_enterprises, load_demo
@@ -50,8 +51,12 @@ def demo(
     if if_empty and has_enterprises():
         typer.echo("数据库已有企业数据，跳过演示数据 / database not empty: demo data not loaded")
         return
-    summary = load_demo(count=count, seed=seed, replace=replace)
-    typer.echo(summary)
+    typer.echo(load_demo(count=count, seed=seed, replace=replace))
+    if not no_pipeline:
+        from crm.services.pipeline_demo import seed as seed_pipeline
+
+        # matches, this cycle's windows and applications in every stage: a plausible 工作台 at once
+        typer.echo(seed_pipeline(seed=seed))
 
 
 def _safe_url() -> str:
