@@ -35,6 +35,8 @@ _TRADE = sorted(("体育", "发展", "科技", "文化", "传媒", "健身", "�
 _TRADE_RE = re.compile("|".join(_TRADE))
 DEFAULT_THRESHOLD = 88
 WINDOW = 12
+# an incoming name only needs its nearest existing neighbours, not every pair among the existing ones
+IMPORT_WINDOW = 6
 
 
 def normalize_name(name: str) -> str:
@@ -79,7 +81,7 @@ def scan(names: Sequence[str], usccs: Sequence[str | None] = (), *, threshold: f
 
 
 def cross_scan(new_names: Sequence[str], old_names: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD,
-               window: int = WINDOW, workers: int = -1) -> dict[int, list[tuple[int, float]]]:
+               window: int = IMPORT_WINDOW, workers: int = -1) -> dict[int, list[tuple[int, float]]]:
     """For each new name (by index), the old names (by index, with score) it probably duplicates."""
     names = list(new_names) + list(old_names)
     n_new = len(new_names)
