@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import String, Table, cast, func, or_, update
+from sqlalchemy import String, Table, cast, func, insert, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from crm import validation
@@ -287,6 +287,34 @@ def _filters(query: EnterpriseQuery) -> list[Any]:
                          col(Enterprise.uscc).startswith(text.upper(), autoescape=True),
                          cast(_table(Enterprise).c.former_names, String).contains(text, autoescape=True)))
     return where
+
+
+# --- bulk creation (import, demo) ----------------------------------------------------------------
+
+
+def insert_many(*, session: Session, model: type[SQLModel], rows: list[dict[str, Any]], actor: str) -> list[int]:
+    """Insert already-cleaned rows with one INSERT, audited exactly as ``_insert`` audits one create.
+
+    For imports and the demo set: row-by-row creates cost ~25 ms each, too slow for 10,000 rows.
+    Callers validate with ``crm.validation.clean`` and check uniqueness first.
+    """
+    if not rows:
+        return []
+    now = utcnow()
+    table = _table(model)
+    keys = {k for r in rows for k in r}  # one INSERT needs the same columns in every row: blanks are NULL
+    stamped = [{**dict.fromkeys(keys), **r, "version": 1, "created_at": now, "updated_at": now} for r in rows]
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = [int(i) for i in session.execute(stmt, stamped).scalars()]
+    entity = ENTITY_OF[model]  # type: ignore[index]
+    audit = [{"at": now, "actor": actor, "action": "create", "entity": entity, "entity_id": record_id,
+              "enterprise_id": record_id if model is Enterprise else row.get("enterprise_id"), "field": name,
+              "old": None, "new": _show(row[name])}
+             for record_id, row in zip(ids, rows, strict=True) for name in model.model_fields
+             if name not in _META and row.get(name) not in (None, [], "")]
+    if audit:
+        session.execute(insert(_table(AuditEntry)), audit)
+    return ids
 
 
 # --- the write machinery --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import MetaData, insert, text
+from sqlalchemy import MetaData, text
 from sqlmodel import Session, SQLModel, col, select
 
 from crm import store, validation
@@ -27,9 +27,8 @@ from crm.models import (
     IPAsset,
     Officer,
     Task,
-    utcnow,
 )
-from crm.store import ENTITY_OF, _show
+from crm.store import ENTITY_OF
 
 __all__ = ["ACTOR", "AS_OF", "generate", "has_enterprises", "load_demo"]
 
@@ -119,28 +118,8 @@ def _clean(entity: str, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _insert_audited(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
-    """One INSERT ... RETURNING id for all rows, then their audit rows as ``store`` writes them."""
-    if not rows:
-        return []
-    table = model.__table__  # type: ignore[attr-defined]
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = list(session.execute(stmt, rows).scalars())
-    audit = [a for record_id, row in zip(ids, rows, strict=True) for a in created_audit(model, record_id, row)]
-    session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[attr-defined]
-    return ids
-
-
-_META = ("id", "version", "created_at", "updated_at", "deleted_at", "password_hash")
-
-
-def created_audit(model: type[SQLModel], record_id: int, row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The audit rows of a created record: one per known field, like ``store.create_*`` writes."""
-    entity = ENTITY_OF[model]  # type: ignore[index]
-    enterprise_id = record_id if model is Enterprise else row.get("enterprise_id")
-    now = utcnow()
-    return [{"at": now, "actor": ACTOR, "action": "create", "entity": entity, "entity_id": record_id,
-             "enterprise_id": enterprise_id, "field": name, "old": None, "new": _show(row[name])}
-            for name in model.model_fields if name not in _META and row.get(name) not in (None, [], "")]
+    """One INSERT for all rows, audited as created by ``demo`` the way ``store`` audits a create."""
+    return store.insert_many(session=session, model=model, rows=rows, actor=ACTOR)
 
 
 def _existing_codes(session: Session, demo: DemoSet) -> int:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from crm import parsing, store
@@ -20,7 +19,7 @@ from crm.intake.dedupe import cross_scan, normalize_name
 from crm.intake.mapping import Target
 from crm.intake.readers import Table
 from crm.intake.search import fold
-from crm.models import AuditEntry, Contact, Enterprise, FiscalYear, utcnow
+from crm.models import Contact, Enterprise, FiscalYear
 from crm.validation import ValidationFailed, clean
 
 Mode = Literal["all-or-nothing", "valid-only"]
@@ -320,26 +319,8 @@ def _bulk_create(session: Session, plans: list[RowPlan], actor: str) -> list[int
     return ids
 
 
-_META = {"id", "version", "created_at", "updated_at", "deleted_at"}
-
-
 def _insert_audited(session: Session, model: type[Any], rows: list[dict[str, Any]], actor: str) -> list[int]:
-    if not rows:
-        return []
-    now = utcnow()
-    table = model.__table__
-    keys = {k for r in rows for k in r}  # one INSERT needs the same columns in every row: blanks are NULL
-    stamped = [{**dict.fromkeys(keys), **r, "version": 1, "created_at": now, "updated_at": now} for r in rows]
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = [int(i) for i in session.execute(stmt, stamped).scalars()]
-    entity = store.ENTITY_OF[model]
-    audit = [{"at": now, "actor": actor, "action": "create", "entity": entity, "entity_id": record_id,
-              "enterprise_id": record_id if model is Enterprise else row["enterprise_id"], "field": name,
-              "old": None, "new": store._show(row[name])}
-             for record_id, row in zip(ids, rows, strict=True) for name in model.model_fields
-             if name not in _META and row.get(name) not in (None, [], "")]
-    session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[attr-defined]
-    return ids
+    return store.insert_many(session=session, model=model, rows=rows, actor=actor)
 
 
 def _target(plan: RowPlan) -> int:
