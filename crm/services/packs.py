@@ -108,9 +108,13 @@ def first_page_png(pdf: bytes, *, dpi: int = 80) -> bytes:
     """The first page as a PNG (for previews); needs ``pdftoppm`` (Debian package poppler-utils)."""
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("预览需要 pdftoppm：请安装 poppler-utils")
-    result = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-", "-"],
-                            input=pdf, capture_output=True, check=True, timeout=60)
-    return result.stdout
+    # An output root of "-" is not stdout for pdftoppm 22 with -singlefile: it writes "-.png" into the
+    # current directory. Write into a private folder instead and read the page back.
+    with tempfile.TemporaryDirectory(prefix="huiqi-preview-") as folder:
+        root = Path(folder) / "page"
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-", str(root)],
+                       input=pdf, capture_output=True, check=True, timeout=60)
+        return root.with_suffix(".png").read_bytes()
 
 
 def select_enterprises(*, streets: Sequence[str] = (), divisions: Sequence[str] = (), policy: str | None = None,

@@ -130,3 +130,14 @@ def test_a_second_batch_on_the_kept_workers_prints_the_rules_of_the_moment(tmp_p
         assert not second.failed and all("第二版标题" in text_of(packs.open_pack(r.id)) for r in second.made)
     finally:
         packs.shutdown_workers()
+
+
+def test_the_first_page_preview_is_a_png_and_leaves_no_file_behind(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    pdf = packs.make_pack(add_enterprise("上海玥彧体育有限公司"), on=ON).pdf
+    png = packs.first_page_png(pdf)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+    assert list(cwd.iterdir()) == []

@@ -58,6 +58,8 @@ async def test_generating_a_pack_previews_it_and_lists_it_in_past_packs(user: Us
     await user.should_see(marker=f"pack-row-{record_id}", retries=50)
     await user.should_see(marker=f"pack-current-{record_id}")
     await user.should_see(marker=f"pack-image-{record_id}")
+    [image] = user.find(f"pack-image-{record_id}").elements
+    assert image.props["src"].startswith("data:image/png;base64,iVBORw0KGgo")  # a real PNG, not an empty one
     user.find(f"pack-download-{record_id}").click()
     response = await user.download.next()
     assert response.content == packs.open_pack(record_id) and response.content.startswith(b"%PDF")
