@@ -6,7 +6,6 @@ import importlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from crm.config import get_settings
 

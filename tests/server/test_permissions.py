@@ -57,7 +57,8 @@ OPEN = {
                  "stored_results", "what_if", "what_if_facts"},
     "pack_input": {"data_used", "enterprise_block", "evaluate", "fingerprint", "next_window", "settlements",
                    "verdict_input"},
-    "packs": {"first_page_png", "list_packs", "open_pack", "preview_pack", "select_enterprises"},
+    "packs": {"first_page_png", "list_packs", "open_pack", "preview_pack", "select_enterprises",
+              "shutdown_workers"},  # stops this process's render workers: no data is touched
     "pipeline": {"board", "for_enterprise", "get", "list_applications", "stage_counts", "stages"},
     "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
