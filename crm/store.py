@@ -8,12 +8,14 @@ Delete is soft (``deleted_at``) and can be undone with ``restore``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import String, Table, cast, func, insert, or_, update
+from sqlalchemy import String, Table, Text, cast, func, insert, or_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, SQLModel, col, select
 
 from crm import validation
@@ -260,7 +262,7 @@ class Page:
 
 def list_enterprises(*, session: Session, query: EnterpriseQuery) -> Page:
     """One page of enterprises matching the filters, with the total count."""
-    where = _filters(query)
+    where = _filters(query, session.get_bind().dialect.name)
     total = session.exec(select(func.count()).select_from(Enterprise).where(*where)).one()
     sort_col = getattr(Enterprise, query.sort if query.sort in SORTABLE else "name")
     order = [sort_col.desc() if query.descending else sort_col.asc(), col(Enterprise.id).asc()]
@@ -269,7 +271,7 @@ def list_enterprises(*, session: Session, query: EnterpriseQuery) -> Page:
     return Page(list(session.exec(stmt)), int(total), query.page, query.page_size)
 
 
-def _filters(query: EnterpriseQuery) -> list[Any]:
+def _filters(query: EnterpriseQuery, dialect: str = "sqlite") -> list[Any]:
     where: list[Any] = [col(Enterprise.deleted_at).isnot(None) if query.deleted
                         else col(Enterprise.deleted_at).is_(None)]
     if query.streets:
@@ -281,12 +283,29 @@ def _filters(query: EnterpriseQuery) -> list[Any]:
             json.dumps(tag, ensure_ascii=False), autoescape=True))
     if query.ids is not None:
         where.append(col(Enterprise.id).in_(query.ids))
-    if query.search:
-        text = query.search.strip()
-        where.append(or_(col(Enterprise.name).contains(text, autoescape=True),
-                         col(Enterprise.uscc).startswith(text.upper(), autoescape=True),
-                         cast(_table(Enterprise).c.former_names, String).contains(text, autoescape=True)))
+    if query.search and query.search.strip():
+        where.append(_search(query.search.strip(), dialect))
     return where
+
+
+_USCC_CHARS = re.compile(r"[0-9A-Za-z]+")
+
+
+def _search(text: str, dialect: str) -> Any:
+    """Name or former name containing ``text``, or a credit code starting with it."""
+    former = cast(_table(Enterprise).c.former_names, String)
+    if dialect == "postgresql" and len(text) == 2:
+        # exact and indexed (0700): trigram indexes cannot serve two-character terms
+        clauses = [_bigrams(col(Enterprise.name)).contains([text]), _bigrams(former).contains([text])]
+    else:
+        clauses = [col(Enterprise.name).contains(text, autoescape=True), former.contains(text, autoescape=True)]
+    if _USCC_CHARS.fullmatch(text):  # a credit code holds only digits and capitals
+        clauses.append(col(Enterprise.uscc).startswith(text.upper(), autoescape=True))
+    return or_(*clauses)
+
+
+def _bigrams(expr: Any) -> Any:
+    return func.huiqi_bigrams(expr, type_=ARRAY(Text))
 
 
 # --- bulk creation (import, demo) ----------------------------------------------------------------

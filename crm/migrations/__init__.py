@@ -12,6 +12,8 @@ from typing import Any
 DIALECT_ONLY_INDEXES = frozenset({
     "ix_enterprise_name_trgm", "ix_enterprise_uscc_trgm", "ix_enterprise_former_names_trgm",
     "ix_enterprise_tags_trgm",
+    # made by 0700_bigram_indexes on PostgreSQL only
+    "ix_enterprise_name_bigrams", "ix_enterprise_former_names_bigrams",
 })
 
 

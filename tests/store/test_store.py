@@ -133,3 +133,18 @@ def test_sqlite_gets_planner_statistics_at_start_up() -> None:
             pytest.skip("PostgreSQL keeps its own statistics (autovacuum)")
         stats = conn.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar_one()
     assert stats > 0
+
+
+@pytest.mark.parametrize(("term", "found"), [
+    ("健身", ["上海悦动健身有限公司"]),            # two characters: the bigram path on PostgreSQL
+    ("悦动健身", ["上海悦动健身有限公司"]),
+    ("旧名", ["上海跃马体育有限公司"]),            # a former name
+    ("身", ["上海悦动健身有限公司"]),              # one character: plain LIKE everywhere
+    ("%", []),                                       # LIKE wildcards are literal
+])
+def test_quick_search_finds_names_and_former_names(term: str, found: list[str]) -> None:
+    make("上海悦动健身有限公司")
+    make("上海跃马体育有限公司", former_names=["上海旧名体育有限公司"])
+    with session_scope() as s:
+        page = store.list_enterprises(session=s, query=store.EnterpriseQuery(search=term))
+    assert [e.name for e in page.rows] == found
