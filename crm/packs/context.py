@@ -117,6 +117,7 @@ def _condition(condition: Mapping[str, Any]) -> dict[str, Any]:
         "unit": condition.get("unit"),
         "clause": condition.get("clause") or "",
         "note": condition.get("note") or "",
+        "provisional": condition.get("provisional") or "",
     }
 
 

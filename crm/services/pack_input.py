@@ -13,7 +13,7 @@ from typing import Any
 from crm.domain import SPORTS_DIVISIONS, label
 from crm.facts import CATALOGUE
 from crm.rules.evaluate import Trace, Verdict
-from crm.rules.model import UNKNOWN, Group
+from crm.rules.model import UNKNOWN, Group, Param
 
 
 def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "benefits": list(meta.get("benefits") or []), "materials": list(meta.get("materials") or []),
         "basis": [{k: b.get(k) for k in ("doc", "number", "clause")} for b in meta.get("basis") or []],
         "window": next_window(meta.get("windows") or [], verdict.on),
-        "conditions": [_condition(t) for t in leaves],
+        "conditions": [_condition(t, meta.get("params") or {}) for t in leaves],
         "to_collect": _to_collect(verdict, leaves, aggregate),
     }
 
@@ -72,7 +72,7 @@ _FY_ROWS = (
 )
 
 
-def _condition(t: Trace) -> dict[str, Any]:
+def _condition(t: Trace, params: Mapping[str, Any]) -> dict[str, Any]:
     node = t.node
     status = "manual" if t.review and t.status == UNKNOWN else t.status_name
     unit = _unit(node)
@@ -80,10 +80,20 @@ def _condition(t: Trace) -> dict[str, Any]:
         "id": node.id, "label": node.label, "status": status, "value": _value(t.value),
         "threshold": _value(t.threshold), "gap": _value(t.shortfall), "unit": unit, "clause": node.clause or "",
         "note": "（接近达标）" if t.near and t.status != UNKNOWN else "",
+        "provisional": _provisional(node, params),
     }
     if t.settled is not None:
         condition.update(_settled(t.settled, condition["value"]))
     return condition
+
+
+def _provisional(node: Any, params: Mapping[str, Any]) -> str:
+    """A threshold that is only a placeholder says so, with its source and date: never shown as official."""
+    threshold = getattr(node, "threshold", None)
+    spec = params.get(getattr(threshold, "name", None) or "") if isinstance(threshold, Param) else None
+    if not spec or spec.get("confidence") == "high":
+        return ""
+    return f"{spec.get('label')}为参考值（{spec.get('source')}，{spec.get('as_of')}），以当年申报通知为准"
 
 
 def _settled(settlement: Any, value: Any) -> dict[str, Any]:
