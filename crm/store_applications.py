@@ -61,9 +61,9 @@ class DuplicateApplication(StoreError):
 
     key = "app.error.duplicate"
 
-    def __init__(self, *, existing: Application):
+    def __init__(self, *, existing: Application, stage_label: str | None = None):
         self.existing = existing
-        self.params = dict(id=existing.id, stage=existing.stage)
+        self.params = dict(id=existing.id, stage=stage_label or existing.stage)
         super().__init__(self.message("zh"))
 
 
@@ -89,7 +89,9 @@ def create_application(*, session: Session, enterprise_id: int, policy_id: str, 
     existing = find_application(session=session, enterprise_id=enterprise_id, policy_id=policy_id,
                                 cycle=clean["cycle"])
     if existing is not None:
-        raise DuplicateApplication(existing=existing)
+        label = next((s.label_zh for s in stages(session=session, include_inactive=True)
+                      if s.code == existing.stage), None)
+        raise DuplicateApplication(existing=existing, stage_label=label)
     record = Application(enterprise_id=enterprise_id, policy_id=policy_id, stage=stage, stage_since=on,
                          stage_dates={stage: on.isoformat()}, match_outcome=match_outcome, **clean)
     return _insert(session, record, actor=actor)

@@ -54,6 +54,7 @@ register({
     "ui.detail.tab.task": ("待办", "Tasks"),
     "ui.detail.tab.history": ("变更历史", "History"),
     "ui.detail.tab.match": ("政策匹配", "Policy match"),
+    "ui.detail.tab.applications": ("申报", "Applications"),
     "ui.detail.tab.packs": ("服务包", "Service packs"),
     "ui.detail.not_found": ("找不到该企业（可能已删除）：#{id}", "Enterprise not found (maybe deleted): #{id}"),
     "ui.detail.version": ("版本 {version} · 更新于 {at}", "Version {version} · updated {at}"),

@@ -20,7 +20,7 @@ def test_one_click_from_a_match_opens_the_current_cycle_owned_by_the_enterprise_
 
 def test_the_same_enterprise_policy_and_cycle_is_refused_with_the_existing_one_named(office: Office) -> None:
     first = pipeline.create_from_match(office.ent["跃动"], "hnte", on=TODAY)
-    with pytest.raises(pipeline.DuplicateApplication, match=f"#{first.id}（recommended）"):
+    with pytest.raises(pipeline.DuplicateApplication, match=f"#{first.id}（推荐）"):
         pipeline.create_from_match(office.ent["跃动"], "hnte", on=TODAY)
 
 

@@ -10,8 +10,8 @@ from nicegui import ui
 
 from crm.config import get_settings
 from crm.i18n import register
-from crm.services import matching
-from ui.i18n_ui import tr
+from crm.services import matching, pipeline
+from ui.i18n_ui import lang, tr
 
 # --- rule-engine UI strings (match tab and policies page) ---------------------------------------------
 register({
@@ -31,7 +31,11 @@ register({
     "match.whatif_clear": ("清除假设", "Clear"),
     "match.whatif_active": ("当前假设：{items}", "Assuming: {items}"),
     "match.whatif_bad": ("无法识别的值：{value}", "Cannot read the value: {value}"),
+    "match.create_app": ("建申报", "Create application"),
+    "match.app_created": ("已建申报 #{id}（批次 {cycle}），见“申报”页", "Application #{id} created (cycle {cycle}); see Applications"),
 })
+# verdicts an officer can turn into an application in one click (crm.services.pipeline.create_from_match)
+APPLICABLE = ("eligible", "likely", "near_miss")
 
 OUTCOME_COLORS = {"eligible": "positive", "likely": "primary", "near_miss": "warning", "held": "teal",
                   "ineligible": "grey"}
@@ -76,6 +80,10 @@ class MatchTab:
         with ui.expansion(title, value=p["outcome"] in ("eligible", "likely", "near_miss")) \
                 .classes("w-full").props(f"dense header-class=text-{OUTCOME_COLORS[p['outcome']]}") \
                 .mark(f"policy-{p['policy']}"):
+            if p["outcome"] in APPLICABLE:
+                ui.button(tr("match.create_app"), icon="post_add",
+                          on_click=lambda _, pid=p["policy"], o=p["outcome"]: self.create_application(pid, o)) \
+                    .props("flat dense no-caps").mark(f"create-app-{p['policy']}")
             if p["held_until"]:
                 ui.label(tr("match.held", until=p["held_until"], reapply=p["reapply_from"])).classes("text-teal")
             self.tree(p["trace"], p["policy"])
@@ -110,6 +118,15 @@ class MatchTab:
                         officer=get_settings().officer, note=self.notes.get(f"{policy_id}.{condition_id}", ""))
         ui.notify(tr("match.settled"), type="positive")
         self.body.refresh()
+
+    def create_application(self, policy_id: str, outcome: str) -> None:
+        """One click: open the application of this policy in its current cycle (refused if it exists)."""
+        try:
+            app = pipeline.create_from_match(self.enterprise_id, policy_id, outcome=outcome)
+        except pipeline.DuplicateApplication as exists:
+            ui.notify(exists.message(lang()), type="warning", multi_line=True)
+            return
+        ui.notify(tr("match.app_created", id=app.id, cycle=app.cycle), type="positive")
 
     def what_if_panel(self) -> None:
         facts = {name: f"{zh}（{name}）" for name, zh, _ in matching.what_if_facts()}

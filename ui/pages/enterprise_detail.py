@@ -30,7 +30,8 @@ from ui.theme import frame
 CHILD_TABS = ("fiscalyear", "ipasset", "credential", "complianceevent", "contact", "interaction", "task")
 # Tabs other features fill in: (tab name, module, function taking the enterprise id)
 PLUGGED_TABS = (("match", "ui.components.match_tab", "match_tab"),
-                ("packs", "ui.components.packs_tab", "packs_tab"))
+                ("packs", "ui.components.packs_tab", "packs_tab"),
+                ("applications", "ui.components.applications_tab", "applications_tab"))
 
 
 def create() -> None:
