@@ -33,7 +33,9 @@ def check(directory: DirOption = None) -> None:
     ruleset, errors = load_dir(_rules_dir(directory))
     for err in errors:
         typer.echo(str(err), err=True)
-    typer.echo(f"{len(ruleset.policies)} 项政策可用，{len(errors)} 个错误；规则集哈希 {ruleset.hash}")
+    extra = len(ruleset.all_versions()) - len(ruleset.policies)
+    typer.echo(f"{len(ruleset.policies)} 项政策可用" + (f"（另有 {extra} 个历史/后续版本）" if extra else "")
+               + f"，{len(errors)} 个错误；规则集哈希 {ruleset.hash}")
     raise typer.Exit(1 if errors else 0)
 
 
@@ -45,7 +47,7 @@ def test(directory: DirOption = None) -> None:
     ruleset, errors = load_dir(_rules_dir(directory))
     for err in errors:
         typer.echo(f"✗ {err}", err=True)
-    results = run_cases(list(ruleset.policies))
+    results = run_cases(list(ruleset.all_versions()))  # each version's cases run against that version
     for r in results:
         typer.echo(f"{'✓' if r.ok else '✗'} {r.policy} · {r.name}" + ("" if r.ok else f"：{'；'.join(r.problems)}"))
     failed = sum(not r.ok for r in results)

@@ -196,7 +196,7 @@ def _describe(node: Any) -> str:
     if isinstance(node, Manual):
         return "人工核定" + (f"：{node.hint}" if node.hint else "")
     if isinstance(node, Relation):
-        return ("须先取得 " if node.kind == "requires" else "不得已持有 ") + node.policy
+        return ("须先取得 " if node.kind == "requires" else "不得已持有 ") + (node.title or node.policy)
     if isinstance(node, Score):
         return f"评分 {OP_ZH[node.op]} {fmt(_plain_threshold(node.threshold), 'points')}（{len(node.components)} 个评分项）"
     fact = CATALOGUE[node.fact]

@@ -130,6 +130,7 @@ class Score(Node):
 class Relation(Node):
     kind: str  # requires | excludes
     policy: str
+    title: str = ""  # the other policy's Chinese title (shown instead of its id)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class Policy:
     cases: tuple[dict[str, Any], ...] = ()
     path: str = ""
     nodes: dict[str, Node] = field(default_factory=dict)
+    in_force_line: int = 0  # line of ``in_force:`` in the file (errors about version ranges point here)
 
     def in_force(self, on: date) -> bool:
         return self.in_force_from <= on and (self.in_force_until is None or on <= self.in_force_until)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
@@ -146,8 +147,9 @@ class CompileError(Exception):
 class Compiler:
     """Turns the raw ``criteria`` mapping into model nodes, checking facts, types and parameters."""
 
-    def __init__(self, spec: PolicyFile, catalogue: dict[str, Fact] | None = None) -> None:
-        self.spec, self.catalogue = spec, catalogue or CATALOGUE
+    def __init__(self, spec: PolicyFile, catalogue: dict[str, Fact] | None = None,
+                 titles: Mapping[str, str] | None = None) -> None:
+        self.spec, self.catalogue, self.titles = spec, catalogue or CATALOGUE, titles or {}
         self.nodes: dict[str, Node] = {}
         self.tolerance = Tolerance(spec.near_miss.relative, spec.near_miss.absolute)
 
@@ -369,8 +371,12 @@ class Compiler:
 
     def _with_relations(self, root: Group) -> Group:
         rels = self.spec.relations
-        extra = [Relation(f"requires_{p}", f"须先取得：{p}", None, root.line, False, "requires", p) for p in rels.requires]
-        extra += [Relation(f"excludes_{p}", f"未持有：{p}", None, root.line, False, "excludes", p) for p in rels.excludes]
+        def rel(kind: str, prefix: str, p: str) -> Relation:
+            title = self.titles.get(p, p)
+            return Relation(f"{kind}_{p}", f"{prefix}{title}", None, root.line, False, kind, p, title)
+
+        extra = [rel("requires", "须先取得：", p) for p in rels.requires]
+        extra += [rel("excludes", "未持有：", p) for p in rels.excludes]
         for node in extra:
             self.nodes[node.id] = node
         if not extra:
