@@ -63,6 +63,17 @@ def test_login_with_the_right_password_and_not_with_a_wrong_one(accounts: dict) 
         accounts_service.login("nobody", PASSWORD)
 
 
+def test_a_hash_made_with_older_argon2_parameters_is_upgraded_at_login(accounts: dict,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=2, memory_cost=128, parallelism=1))
+    assert accounts_service.login("li", PASSWORD) == Principal("li", "officer", "李专员")  # nobody signed in yet
+    with session_scope() as session:
+        stored = session.exec(select(auth.Officer).where(auth.Officer.username == "li")).one().password_hash
+    assert stored is not None and not auth._hasher.check_needs_rehash(stored)
+
+
 def test_five_failures_lock_the_account_until_an_admin_unlocks_it(accounts: dict) -> None:
     for _ in range(5):
         with pytest.raises(LoginFailed):
