@@ -203,6 +203,9 @@ CHILD_MODELS: tuple[type[Versioned], ...] = (
 # --- applications (pipeline tables live in their own module; imported here so metadata sees them) ---
 from crm.models_applications import Application, CycleWindow, PipelineStage  # noqa: E402,F401
 
+# --- an officer's saved list filters (own module; imported here so metadata sees it) ---
+from crm.models_filters import SavedFilter  # noqa: E402,F401
+
 # --- packs (service-pack history lives in its own module; imported here so metadata sees it) ---
 from crm.models_packs import PackRecord  # noqa: E402,F401
 

@@ -31,6 +31,7 @@ WRITE = {
     "packs": {"make_pack", "make_packs"},
     "pipeline": {"create_from_match", "move", "update"},
     "pipeline_demo": {"seed"},
+    "saved_filters": {"save_filter", "delete_filter"},
 }
 ADMIN = {
     "auth": {"list_accounts", "create_account", "update_account", "reset_password", "unlock_account"},
@@ -62,6 +63,7 @@ OPEN = {
     "pipeline": {"board", "for_enterprise", "get", "list_applications", "stage_counts", "stages"},
     "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
+    "saved_filters": {"saved_filters"},
     "search": {"build_index", "invalidate", "search"},
 }
 

@@ -175,3 +175,30 @@ async def test_global_search_offers_matches_and_opens_one(user: User, enterprise
     user.find("search-hit").click()
     await user.should_see(marker="tab-profile")
     assert isinstance(user.find("page-title").elements.pop(), ui.label)
+
+
+async def test_save_a_filter_clear_and_apply_it_again(user: User, enterprises: list[Any]) -> None:
+    from crm.services.saved_filters import delete_filter, saved_filters
+
+    await user.open("/enterprises")
+    user.find("filter-streets").elements.pop().set_value(["五角场"])
+    assert [r["name"] for r in table_rows(user, "enterprise-table")] == ["上海杨浦跃动体育科技有限公司"]
+    user.find("save-filter").click()
+    user.find("saved-filter-name").type("五角场企业")
+    user.find("saved-filter-confirm").click()
+    await user.should_see("已保存筛选「五角场企业」")
+    assert [(f.name, f.filters["streets"]) for f in saved_filters()] == [("五角场企业", ["五角场"])]
+
+    user.find("clear-filters").click()
+    await user.open("/enterprises")
+    assert len(table_rows(user, "enterprise-table")) == 3
+
+    saved = user.find("saved-filters").elements.pop()
+    assert list(saved.options) == ["五角场企业"]
+    saved.set_value("五角场企业")
+    assert [r["name"] for r in table_rows(user, "enterprise-table")] == ["上海杨浦跃动体育科技有限公司"]
+    assert user.find("filter-streets").elements.pop().value == ["五角场"]  # the widgets show the applied filter
+
+    user.find("delete-saved-filter").click()
+    await user.should_see("已删除筛选「五角场企业」")
+    assert saved_filters() == [] and not delete_filter("五角场企业")

@@ -9,6 +9,7 @@ from nicegui import app, events, ui
 
 from crm.domain import SPORTS_DIVISIONS, label
 from crm.fields import STREET_CHOICES, spec
+from crm.i18n import register
 from crm.services.enterprises import (
     EnterpriseQuery,
     ValidationFailed,
@@ -16,6 +17,7 @@ from crm.services.enterprises import (
     facets,
     list_enterprises,
 )
+from crm.services.saved_filters import BadFilterName, delete_filter, save_filter, saved_filters
 from ui.components.record_form import record_form
 from ui.format import money_wan, show_date
 from ui.i18n_ui import lang, tr
@@ -23,6 +25,16 @@ from ui.theme import frame
 
 PAGE_SIZES = [25, 50, 100]
 STORAGE_KEY = "enterprise_list"  # the officer's last filters, kept per user
+FILTER_FIELDS = ("search", "streets", "divisions", "tags")  # what a saved filter holds
+
+register({
+    "ui.list.saved": ("已存筛选", "Saved filters"),
+    "ui.list.saved.save": ("保存筛选", "Save filter"),
+    "ui.list.saved.name": ("筛选名称", "Filter name"),
+    "ui.list.saved.saved": ("已保存筛选「{name}」", "Saved filter '{name}'"),
+    "ui.list.saved.delete": ("删除所选筛选", "Delete the selected filter"),
+    "ui.list.saved.deleted": ("已删除筛选「{name}」", "Deleted filter '{name}'"),
+})
 
 
 def create() -> None:
@@ -67,6 +79,15 @@ class ListState:
     def clear_filters(self) -> None:
         self.search, self.streets, self.divisions, self.tags, self.page = "", [], [], [], 1
 
+    def filters(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FILTER_FIELDS}
+
+    def apply(self, filters: dict[str, Any]) -> None:
+        self.clear_filters()
+        for name in FILTER_FIELDS:
+            if name in filters:
+                setattr(self, name, filters[name] or ("" if name == "search" else []))
+
 
 @dataclass(eq=False)
 class EnterpriseList:
@@ -75,6 +96,9 @@ class EnterpriseList:
     state: ListState
     table: Any = None
     total: Any = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    saved: Any = None
+    applying: bool = False
 
     def build(self) -> None:
         self._filters()
@@ -109,7 +133,7 @@ class EnterpriseList:
     def _filters(self) -> None:
         s, lang_ = self.state, lang()
         with ui.row().classes("w-full items-center gap-2"):
-            ui.input(placeholder=tr("ui.list.search"), value=s.search) \
+            self.inputs["search"] = ui.input(placeholder=tr("ui.list.search"), value=s.search) \
                 .props("dense outlined clearable debounce=300").classes("w-72").mark("list-search") \
                 .on_value_change(lambda e: self._set("search", e.value or ""))
             streets = {k: v[0] if lang_ == "zh" else v[1] for k, v in STREET_CHOICES.items()}
@@ -117,19 +141,80 @@ class EnterpriseList:
             for name, options, key in (("streets", streets, "ui.list.streets"),
                                        ("divisions", divisions, "ui.list.divisions"),
                                        ("tags", facets().tags, "ui.list.tags")):
-                ui.select(options, label=tr(key), multiple=True, value=getattr(s, name), clearable=True) \
+                self.inputs[name] = ui.select(options, label=tr(key), multiple=True, value=getattr(s, name),
+                                              clearable=True) \
                     .props("dense outlined use-chips options-dense").classes("min-w-40") \
                     .mark(f"filter-{name}").on_value_change(lambda e, n=name: self._set(n, e.value or []))
             ui.button(tr("ui.list.clear"), icon="filter_alt_off", on_click=self._clear) \
                 .props("flat dense").mark("clear-filters")
+            self._saved_filters()
             ui.space()
             ui.button(tr("ui.list.new"), icon="add", on_click=lambda: ui.navigate.to("/enterprises/new")) \
                 .props("unelevated").mark("new-enterprise")
 
     def _set(self, name: str, value: Any) -> None:
         setattr(self.state, name, value)
+        if self.applying:  # a saved filter is being applied: one load at the end
+            return
         self.state.page = 1
         self.load()
+
+    # --- named saved filters (per officer, in the database: crm.services.saved_filters) ---
+
+    def _saved_filters(self) -> None:
+        self.saved = ui.select({}, label=tr("ui.list.saved"), clearable=True) \
+            .props("dense outlined options-dense").classes("min-w-40").mark("saved-filters") \
+            .on_value_change(lambda e: self._apply(e.value))
+        self._refresh_saved()
+        ui.button(icon="delete_outline", on_click=self._delete).props("flat dense round") \
+            .tooltip(tr("ui.list.saved.delete")).mark("delete-saved-filter")
+        with ui.dialog() as dialog, ui.card().classes("min-w-80"):
+            name = ui.input(tr("ui.list.saved.name")).props("dense outlined autofocus").classes("w-full") \
+                .mark("saved-filter-name")
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(tr("common.cancel"), on_click=dialog.close).props("flat")
+                ui.button(tr("common.save"), on_click=lambda: self._save(name, dialog)).props("unelevated") \
+                    .mark("saved-filter-confirm")
+        ui.button(tr("ui.list.saved.save"), icon="bookmark_add", on_click=dialog.open).props("flat dense") \
+            .mark("save-filter")
+
+    def _refresh_saved(self) -> None:
+        self.saved.set_options({f.name: f.name for f in saved_filters()})
+
+    def _save(self, name_input: Any, dialog: Any) -> None:
+        try:
+            saved = save_filter(name_input.value or "", self.state.filters())
+        except BadFilterName as bad:
+            name_input.props(f'error error-message="{bad}"')
+            return
+        name_input.props(remove="error error-message")
+        dialog.close()
+        self._refresh_saved()
+        self.saved.set_value(saved.name)
+        ui.notify(tr("ui.list.saved.saved", name=saved.name), type="positive")
+
+    def _apply(self, name: str | None) -> None:
+        found = next((f for f in saved_filters() if f.name == name), None)
+        if found is None:
+            return
+        self.state.apply(found.filters)
+        self.applying = True
+        try:
+            for key, widget in self.inputs.items():
+                widget.set_value(getattr(self.state, key))
+        finally:
+            self.applying = False
+        self.state.page = 1
+        self.load()
+
+    def _delete(self) -> None:
+        name = self.saved.value
+        if not name:  # nothing selected: nothing to delete
+            return
+        delete_filter(name)
+        self.saved.set_value(None)
+        self._refresh_saved()
+        ui.notify(tr("ui.list.saved.deleted", name=name), type="info")
 
     def _clear(self) -> None:
         self.state.clear_filters()

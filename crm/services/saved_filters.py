@@ -1,0 +1,68 @@
+"""An officer's named filter sets on a list screen: save (same name = replace), list, delete.
+
+Kept in the database (table ``savedfilter``) rather than in the browser's user storage so that an officer
+finds them again on any workstation in server mode. They are personal view settings, not business
+records: no version column and no audit row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import col, select
+
+from crm.auth import current_principal, require
+from crm.db import session_scope
+from crm.models import utcnow
+from crm.models_filters import SavedFilter
+
+NAME_MAX = 80
+
+
+class BadFilterName(ValueError):
+    """The name is empty or too long (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    name: str
+    filters: dict[str, Any]
+
+
+def saved_filters(screen: str = "enterprises") -> list[Saved]:
+    """The signed-in officer's saved filters on a screen, by name."""
+    officer = current_principal().username
+    with session_scope() as session:
+        rows = session.exec(select(SavedFilter).where(SavedFilter.officer == officer, SavedFilter.screen == screen)
+                            .order_by(col(SavedFilter.name))).all()
+        return [Saved(r.name, dict(r.filters)) for r in rows]
+
+
+def save_filter(name: str, filters: dict[str, Any], screen: str = "enterprises") -> Saved:
+    """Save the filter set under a name for the signed-in officer; an existing one of that name is replaced."""
+    principal = require("write")
+    name = (name or "").strip()
+    if not name or len(name) > NAME_MAX:
+        raise BadFilterName(f"筛选名称不能为空，且不超过 {NAME_MAX} 个字")
+    with session_scope() as session:
+        row = session.exec(select(SavedFilter).where(SavedFilter.officer == principal.username,
+                                                     SavedFilter.screen == screen, SavedFilter.name == name)).first()
+        if row is None:
+            row = SavedFilter(officer=principal.username, screen=screen, name=name, filters=dict(filters))
+        else:
+            row.filters, row.updated_at = dict(filters), utcnow()
+        session.add(row)
+    return Saved(name, dict(filters))
+
+
+def delete_filter(name: str, screen: str = "enterprises") -> bool:
+    """Delete one of the signed-in officer's saved filters; False when there was none of that name."""
+    principal = require("write")
+    with session_scope() as session:
+        row = session.exec(select(SavedFilter).where(SavedFilter.officer == principal.username,
+                                                     SavedFilter.screen == screen, SavedFilter.name == name)).first()
+        if row is None:
+            return False
+        session.delete(row)
+    return True
