@@ -10,7 +10,9 @@ from typing import Literal
 
 from crm import domain
 
-Kind = Literal["text", "longtext", "int", "money", "date", "bool", "choice", "tags", "names", "uscc", "year"]
+# officer: the id of an Officer account (a form offers the active officers; the store checks it exists)
+Kind = Literal["text", "longtext", "int", "money", "date", "bool", "choice", "tags", "names", "uscc", "year",
+               "officer"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
     _f("tags", "标签", "Tags", "tags"),
     _f("notes", "备注", "Notes", "longtext", max_len=4000),
 )
+
+# Form-only: the officer who looks after the enterprise (radar per officer). Kept out of ENTERPRISE_FIELDS,
+# which also drive import, export and the duplicate merge, where an account id means nothing.
+ENTERPRISE_OWNER = _f("owner_officer_id", "负责专员", "Owner officer", "officer", min=1)
 
 FISCAL_YEAR_FIELDS: tuple[FieldSpec, ...] = (
     _f("year", "年度", "Year", "year", required=True),
@@ -141,7 +147,7 @@ OFFICER_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 SPECS: dict[str, tuple[FieldSpec, ...]] = {
-    "enterprise": ENTERPRISE_FIELDS,
+    "enterprise": (*ENTERPRISE_FIELDS, ENTERPRISE_OWNER),
     "fiscalyear": FISCAL_YEAR_FIELDS,
     "ipasset": IP_FIELDS,
     "credential": CREDENTIAL_FIELDS,

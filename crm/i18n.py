@@ -73,6 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}校验位错误：“{value}”。如确认为真实代码，请填写“例外原因”后保存",
         "{field} fails its check digit: '{value}'. If the code is real, give an override reason",
     ),
+    "validation.officer_unknown": ("{field}不是在职的专员账号（#{value}）",
+                                   "{field} is not an active officer account (#{value})"),
     "validation.uscc_duplicate": (
         "{field}已被其他企业使用：{other}",
         "{field} is already used by another enterprise: {other}",

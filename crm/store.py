@@ -80,6 +80,7 @@ def create_enterprise(*, session: Session, data: dict[str, Any], actor: str) -> 
     """Validate and insert an enterprise; audit it as created."""
     clean = validation.clean("enterprise", data)
     _check_uscc_unique(session, clean.get("uscc"), None)
+    _check_officer(session, clean.get("owner_officer_id"))
     return _insert(session, Enterprise(**clean), actor=actor)
 
 
@@ -92,6 +93,8 @@ def update_enterprise(*, session: Session, enterprise_id: int, expected_version:
     clean = validation.clean("enterprise", merged, partial=True)
     clean = {k: v for k, v in clean.items() if k in data}
     _check_uscc_unique(session, clean.get("uscc"), enterprise_id)
+    if clean.get("owner_officer_id") != current.owner_officer_id:  # a since-deactivated owner may stay
+        _check_officer(session, clean.get("owner_officer_id"))
     return _update(session, Enterprise, enterprise_id, expected_version, clean, actor=actor)
 
 
@@ -106,6 +109,19 @@ def _check_uscc_unique(session: Session, code: str | None, own_id: int | None) -
         s = spec("enterprise", "uscc")
         raise validation.ValidationFailed([validation.FieldError(
             "uscc", "validation.uscc_duplicate", s.zh, s.en, {"other": f"{other.name}（#{other.id}）"})])
+
+
+def _check_officer(session: Session, officer_id: int | None) -> None:
+    """An owner officer must be an active account."""
+    if officer_id is None:
+        return
+    officer = session.get(Officer, officer_id)
+    if officer is None or not officer.active:
+        from crm.fields import spec
+
+        s = spec("enterprise", "owner_officer_id")
+        raise validation.ValidationFailed([validation.FieldError(
+            "owner_officer_id", "validation.officer_unknown", s.zh, s.en, {"value": officer_id})])
 
 
 # --- children of an enterprise --------------------------------------------------------------------

@@ -87,7 +87,7 @@ def _parse(spec: FieldSpec, raw: Any) -> Any:
             return parsing.parse_date(raw)
         if kind == "money":
             return parsing.parse_money(raw)
-        if kind in ("int", "year"):
+        if kind in ("int", "year", "officer"):
             return parsing.parse_int(raw)
         if kind == "bool":
             return parsing.parse_bool(raw)

@@ -43,7 +43,7 @@ def office(monkeypatch: pytest.MonkeyPatch) -> Iterator[Office]:
         for name, street, owner in (("上海跃动体育科技有限公司", "五角场", zhang), ("上海蓝湾电竞有限公司", "江浦路", zhang),
                                     ("上海赛途体育发展有限公司", "殷行", li), ("上海动感健身管理有限公司", "五角场", li)):
             e = store.create_enterprise(session=s, data={"name": name, "street": street}, actor="t")
-            e.owner_officer_id = owner  # not an editable field of the enterprise form
+            e.owner_officer_id = owner
             s.add(e)
             office.ent[name[2:4]] = e.id
     match_source.use(match_source.RowsSource([

@@ -9,6 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from crm.fields import SPECS, FieldSpec
+from crm.services.enterprises import officers
 from ui.format import field_label, money_wan_exact, show_date
 from ui.i18n_ui import lang, tr
 
@@ -39,7 +40,11 @@ class RecordForm:
     def values_of(self, record: Any) -> None:
         """Load a stored record into the widgets (an edit)."""
         for name, widget in self.inputs.items():
-            widget.value = _value_in(self.specs[name], getattr(record, name, None))
+            value = _value_in(self.specs[name], getattr(record, name, None))
+            if self.specs[name].kind == "officer" and value is not None and value not in widget.options:
+                widget.options[value] = f"#{value}"  # a since-deactivated officer still shows
+                widget.update()
+            widget.value = value
 
 
 def record_form(entity: str, record: Any | None = None, *, columns: int = 3,
@@ -60,6 +65,9 @@ def _widget(spec: FieldSpec, lang_: str) -> Any:
     if spec.kind == "choice" and spec.choices:
         options = {code: (v[0] if lang_ == "zh" else v[1]) for code, v in spec.choices.items()}
         return ui.select(options, label=label, clearable=True).props("dense outlined options-dense")
+    if spec.kind == "officer":
+        return ui.select({o.id: o.display_name for o in officers()}, label=label, clearable=True) \
+            .props("dense outlined options-dense")
     if spec.kind == "bool":
         options = {YES: tr("common.yes"), NO: tr("common.no")}
         return ui.select(options, label=label, clearable=True).props("dense outlined") \
@@ -87,7 +95,7 @@ def _date_input(label: str) -> ui.input:
 
 def _value_in(spec: FieldSpec, value: Any) -> Any:
     if value is None:
-        return [] if spec.kind in ("tags", "names") else ("" if spec.kind not in ("choice", "bool") else None)
+        return [] if spec.kind in ("tags", "names") else ("" if spec.kind not in ("choice", "bool", "officer") else None)
     if spec.kind == "money":
         return money_wan_exact(value)
     if spec.kind == "date":
@@ -96,7 +104,7 @@ def _value_in(spec: FieldSpec, value: Any) -> Any:
         return YES if value else NO
     if spec.kind in ("tags", "names"):
         return list(value)
-    if spec.kind == "choice":
+    if spec.kind in ("choice", "officer"):
         return value
     return str(value)
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from nicegui import ui
 
-from crm.fields import ENTERPRISE_FIELDS
+from crm.fields import SPECS
 from crm.services.enterprises import (
     ConflictError,
     NotFoundError,
     ValidationFailed,
     delete_record,
     get_enterprise,
+    officers,
     restore_record,
     update_enterprise,
 )
@@ -110,10 +111,13 @@ class EnterpriseDetail:
         ui.button(tr("common.edit"), icon="edit", on_click=self.start_edit).props("unelevated dense") \
             .mark("edit-enterprise")
         with ui.grid(columns="max-content 1fr max-content 1fr").classes("w-full gap-x-6 gap-y-1"):
-            for spec in ENTERPRISE_FIELDS:
+            names = {o.id: o.display_name for o in officers()}
+            for spec in SPECS["enterprise"]:
+                value = getattr(self.record, spec.name)
+                text = names.get(value, f"#{value}") if spec.kind == "officer" and value else \
+                    show(spec, value, lang())
                 ui.label(field_label(spec, lang())).classes("text-grey-7")
-                ui.label(show(spec, getattr(self.record, spec.name), lang()) or "—") \
-                    .mark(f"value-{spec.name}")
+                ui.label(text or "—").mark(f"value-{spec.name}")
 
     def start_edit(self) -> None:
         self.editing = True
