@@ -10,6 +10,7 @@ from nicegui import ui
 from crm.i18n import register
 from crm.services import deadlines
 from crm.services.enterprises import officers
+from ui.components.cycle_windows import CycleWindows
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -35,7 +36,9 @@ def create() -> None:
     @ui.page("/calendar")
     def calendar_page() -> None:
         with frame(tr("ui.cal.title")):
-            CalendarView().build()
+            view = CalendarView()
+            view.build()
+            CycleWindows(on_change=view.body.refresh).build()
 
 
 class CalendarView:
