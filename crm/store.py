@@ -45,6 +45,11 @@ ENTITY_OF: dict[type[Versioned], str] = {
 MODEL_OF: dict[str, type[Versioned]] = {v: k for k, v in ENTITY_OF.items()}
 
 
+def entity_name(model: type[Versioned]) -> str:
+    """The audit's name of a model: its ENTITY_OF entry, else (audited reference data) its table name."""
+    return ENTITY_OF.get(model) or str(model.__tablename__)
+
+
 class StoreError(Exception):
     """Base of the store's errors; ``message(lang)`` is for people."""
 
@@ -202,7 +207,7 @@ def get_record(*, session: Session, model: type[M], record_id: int, include_dele
     """One record by id; NotFoundError when missing or (unless asked) soft-deleted."""
     record = session.get(model, record_id)
     if record is None or (record.deleted_at is not None and not include_deleted):
-        raise NotFoundError(entity=ENTITY_OF[model], record_id=record_id)
+        raise NotFoundError(entity=entity_name(model), record_id=record_id)
     return record
 
 
@@ -358,7 +363,7 @@ def insert_many(*, session: Session, model: type[SQLModel], rows: list[dict[str,
 def _insert(session: Session, record: M, *, actor: str) -> M:
     session.add(record)
     session.flush()
-    entity = ENTITY_OF[type(record)]
+    entity = entity_name(type(record))
     audit_rows = [_audit(record, actor, "create", name, None, value)
                   for name, value in _fields(record).items() if value not in (None, [], "")]
     session.add_all(audit_rows or [_audit(record, actor, "create", None, None, None)])
@@ -397,12 +402,12 @@ def _table(model: type[SQLModel]) -> Table:
 
 def _conflict(session: Session, model: type[M], record: M, expected: int) -> ConflictError:
     session.refresh(record)
-    last = session.exec(select(AuditEntry).where(AuditEntry.entity == ENTITY_OF[model],
+    last = session.exec(select(AuditEntry).where(AuditEntry.entity == entity_name(model),
                                                  AuditEntry.entity_id == record.id)
                         .order_by(col(AuditEntry.id).desc())).first()
     actor = last.actor if last else "?"
     at = _local_time(last.at) if last else "?"
-    return ConflictError(entity=ENTITY_OF[model], record_id=record.id or 0, expected=expected,
+    return ConflictError(entity=entity_name(model), record_id=record.id or 0, expected=expected,
                          actual=record.version, actor=actor, at=at)
 
 
@@ -412,7 +417,7 @@ def _local_time(at: datetime) -> str:
 
 def _audit(record: Versioned, actor: str, action: str, field_name: str | None, old: Any, new: Any) -> AuditEntry:
     enterprise_id = record.id if isinstance(record, Enterprise) else getattr(record, "enterprise_id", None)
-    return AuditEntry(actor=actor, action=action, entity=ENTITY_OF[type(record)], entity_id=record.id or 0,
+    return AuditEntry(actor=actor, action=action, entity=entity_name(type(record)), entity_id=record.id or 0,
                       enterprise_id=enterprise_id, field=field_name, old=_show(old), new=_show(new))
 
 

@@ -6,10 +6,11 @@ A stage move is one audited update of ``stage``, ``stage_since`` and ``stage_dat
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from crm import fields, i18n, store, validation
 from crm.fields import FieldSpec
@@ -17,7 +18,7 @@ from crm.models import Enterprise
 from crm.models_applications import Application, CycleWindow, PipelineStage
 from crm.store import ConflictError, NotFoundError, StoreError, _insert, _update, get_record
 
-__all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "UnknownStage"]
+__all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "StagesChanged", "UnknownStage"]
 
 
 def _register() -> None:
@@ -28,6 +29,7 @@ def _register() -> None:
         store.MODEL_OF[entity] = model
     fields.SPECS.setdefault("application", APPLICATION_FIELDS)
     fields.SPECS.setdefault("cyclewindow", CYCLE_WINDOW_FIELDS)
+    fields.SPECS.setdefault("pipelinestage", STAGE_FIELDS)
     if "app.error.duplicate" not in i18n.MESSAGES:
         i18n.register(MESSAGES)
 
@@ -48,11 +50,24 @@ CYCLE_WINDOW_FIELDS: tuple[FieldSpec, ...] = (
     _f("lead_days", "材料提前工作日", "Lead working days", "int", min=0, max=60),
     _f("note", "说明", "Note", max_len=500),
 )
+STAGE_OUTCOMES: dict[str, tuple] = {"open": ("进行中", "Open"), "won": ("成功", "Won"), "lost": ("未成", "Lost")}
+STAGE_FIELDS: tuple[FieldSpec, ...] = (
+    _f("code", "代码", "Code", required=True, max_len=24, hint="小写字母、数字、下划线，如 site_visit；建后不改"),
+    _f("label_zh", "名称", "Name", required=True, max_len=32),
+    _f("label_en", "英文名称", "English name", required=True, max_len=48),
+    _f("outcome", "结果类型", "Outcome", "choice", required=True, choices=STAGE_OUTCOMES),
+    _f("active", "启用", "Active", "bool"),
+)
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.error.duplicate": ("该企业本批次已有此政策的申报：#{id}（{stage}）",
                             "This enterprise already has an application for this policy in this cycle: #{id} ({stage})"),
     "app.error.stage": ("未知的申报阶段：{stage}", "Unknown application stage: {stage}"),
     "app.error.closes_before_opens": ("{field}不能早于开始受理日期", "{field} cannot be before the opening date"),
+    "app.error.stage_code": ("{field}只能用小写字母、数字和下划线，以字母开头", "{field}: lower-case letters, digits and _"),
+    "app.error.stage_code_taken": ("{field}“{value}”已被其他阶段使用", "{field} '{value}' is used by another stage"),
+    "app.error.stage_in_use": ("还有 {n} 件申报处在该阶段，请先移走再停用", "{n} applications are in this stage; move them first"),
+    "app.error.no_active_stage": ("至少要保留一个启用的阶段", "Keep at least one active stage"),
+    "app.error.stages_changed": ("阶段列表已被他人修改，请刷新后重试", "Someone changed the stages meanwhile; reload and retry"),
 }
 
 
@@ -137,6 +152,84 @@ def stages(*, session: Session, include_inactive: bool = False) -> list[Pipeline
     if not include_inactive:
         query = query.where(PipelineStage.active == True)  # noqa: E712
     return list(session.exec(query.order_by(col(PipelineStage.position), col(PipelineStage.id))))
+
+
+def save_stages(*, session: Session, rows: list[dict[str, Any]], actor: str) -> list[PipelineStage]:
+    """Rename, reorder (list order), add (rows without ``id``) and (de)activate stages in one save.
+
+    ``rows`` must hold every stage, each existing one with the ``version`` it was loaded at
+    (ConflictError otherwise). A stage's code never changes: applications refer to it. Errors are
+    ValidationFailed with fields named ``<row index>.<field>``; nothing is written then.
+    """
+    current = {s.id: s for s in stages(session=session, include_inactive=True)}
+    if {r.get("id") for r in rows if r.get("id") is not None} != set(current):
+        raise StagesChanged()
+    cleaned = _clean_stages(session, rows, current)
+    saved = []
+    for position, (row, clean) in enumerate(zip(rows, cleaned, strict=True)):
+        clean["position"] = position * 10
+        if row.get("id") is None:
+            saved.append(_insert(session, PipelineStage(**clean), actor=actor))
+        else:
+            clean.pop("code")
+            saved.append(_update(session, PipelineStage, row["id"], row["version"], clean, actor=actor))
+    return saved
+
+
+class StagesChanged(StoreError):
+    key = "app.error.stages_changed"
+
+    def __init__(self) -> None:
+        self.params = {}
+        super().__init__(self.message("zh"))
+
+
+def _clean_stages(session: Session, rows: list[dict[str, Any]],
+                  current: dict[int | None, PipelineStage]) -> list[dict[str, Any]]:
+    errors: list[validation.FieldError] = []
+    cleaned: list[dict[str, Any]] = []
+    codes = {s.code for s in current.values()}
+    for i, row in enumerate(rows):
+        old = current.get(row.get("id"))
+        data = {**row, "code": old.code if old else row.get("code")}
+        data["active"] = True if data.get("active") is None else data["active"]
+        try:
+            clean = validation.clean("pipelinestage", data)
+        except validation.ValidationFailed as bad:
+            errors += [_at(i, e) for e in bad.errors]
+            continue
+        errors += [_at(i, e) for e in _stage_checks(session, clean, old, codes)]
+        codes.add(clean["code"])
+        cleaned.append(clean)
+    if not errors and not any(c["active"] for c in cleaned):
+        errors.append(_stage_error(0, "active", "app.error.no_active_stage"))
+    if errors:
+        raise validation.ValidationFailed(errors)
+    return cleaned
+
+
+def _stage_checks(session: Session, clean: dict[str, Any], old: PipelineStage | None,
+                  codes: set[str]) -> list[validation.FieldError]:
+    if old is None and not re.fullmatch(r"[a-z][a-z0-9_]*", clean["code"]):
+        return [_stage_error(None, "code", "app.error.stage_code")]
+    if old is None and clean["code"] in codes:
+        return [_stage_error(None, "code", "app.error.stage_code_taken", value=clean["code"])]
+    if old is not None and old.active and not clean["active"]:
+        live = session.exec(select(func.count()).select_from(Application).where(
+            Application.stage == old.code, col(Application.deleted_at).is_(None))).one()
+        if live:
+            return [_stage_error(None, "active", "app.error.stage_in_use", n=live)]
+    return []
+
+
+def _stage_error(index: int | None, name: str, key: str, **params: Any) -> validation.FieldError:
+    spec = fields.spec("pipelinestage", name)
+    error = validation.FieldError(name, key, spec.zh, spec.en, params)
+    return error if index is None else _at(index, error)
+
+
+def _at(index: int, error: validation.FieldError) -> validation.FieldError:
+    return validation.FieldError(f"{index}.{error.field}", error.key, error.label_zh, error.label_en, error.params)
 
 
 def _check_stage(session: Session, code: str) -> PipelineStage:

@@ -17,9 +17,17 @@ from crm.models import Enterprise, Officer
 from crm.models_applications import Application, PipelineStage
 from crm.services import deadlines
 from crm.services.enterprises import current_actor
-from crm.store_applications import ConflictError, DuplicateApplication, NotFoundError, UnknownStage
+from crm.store_applications import (
+    ConflictError,
+    DuplicateApplication,
+    NotFoundError,
+    StagesChanged,
+    UnknownStage,
+)
+from crm.validation import ValidationFailed
 
-__all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "UnknownStage"]
+__all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "StagesChanged", "UnknownStage",
+           "ValidationFailed"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,9 @@ class Stage:
     label: str
     label_en: str
     outcome: str  # open | won | lost
+    id: int | None = None  # None: a stage being added in the settings
+    version: int = 0
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,27 @@ def stages() -> list[Stage]:
         return [_stage(s) for s in store.stages(session=session)]
 
 
+def all_stages() -> list[Stage]:
+    """Every stage, deactivated ones too, in board order (the settings' stage editor)."""
+    with session_scope() as session:
+        return [_stage(s) for s in store.stages(session=session, include_inactive=True)]
+
+
+def save_stages(rows: list[Stage], *, actor: str | None = None) -> list[Stage]:
+    """Admin: rename, reorder (list order), add (``id`` None) and deactivate stages in one audited save.
+
+    ValidationFailed names fields as ``<row index>.<field>``; ConflictError / StagesChanged when
+    someone saved the stages since they were loaded.
+    """
+    require("admin")
+    data = [{"id": r.id, "version": r.version, "code": r.code, "label_zh": r.label, "label_en": r.label_en,
+             "outcome": r.outcome, "active": r.active} for r in rows]
+    with session_scope() as session:
+        return [_stage(s) for s in store.save_stages(session=session, rows=data, actor=actor or current_actor())]
+
+
 def _stage(s: PipelineStage) -> Stage:
-    return Stage(s.code, s.label_zh, s.label_en, s.outcome)
+    return Stage(s.code, s.label_zh, s.label_en, s.outcome, s.id, s.version, s.active)
 
 
 def create_from_match(enterprise_id: int, policy_id: str, *, on: date | None = None, cycle: str | None = None,

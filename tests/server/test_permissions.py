@@ -37,6 +37,7 @@ ADMIN = {
     "auth": {"list_accounts", "create_account", "update_account", "reset_password", "unlock_account"},
     "audit": {"audit_entries", "audit_actors", "export_audit_xlsx"},
     "backup": {"make_backup", "list_backups"},
+    "pipeline": {"save_stages"},
 }
 # reads, exports to bytes, and the few that need no role (login, mode, the desktop start-up backup)
 OPEN = {
@@ -60,7 +61,7 @@ OPEN = {
                    "verdict_input"},
     "packs": {"first_page_png", "list_packs", "open_pack", "preview_pack", "select_enterprises",
               "shutdown_workers"},  # stops this process's render workers: no data is touched
-    "pipeline": {"board", "for_enterprise", "get", "list_applications", "stage_counts", "stages"},
+    "pipeline": {"all_stages", "board", "for_enterprise", "get", "list_applications", "stage_counts", "stages"},
     "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
     "saved_filters": {"saved_filters"},
