@@ -206,7 +206,7 @@ def login(session: Session, username: str, password: str) -> Principal:
                                                  col(Officer.deleted_at).is_(None))).first()
     ok = verify_password(officer.password_hash if officer else None, password)
     if not (ok and officer is not None and officer.active):
-        _record(session, username, "login_failed", officer.id if officer else 0)
+        _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
         raise LoginFailed()
     if _hasher.check_needs_rehash(officer.password_hash or ""):
         with acting_as(SYSTEM):  # nobody is signed in yet: the write guard would refuse the upgrade

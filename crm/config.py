@@ -18,6 +18,7 @@ import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -89,7 +90,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
                     **_server_settings(env))
 
 
-def _server_settings(env: dict[str, str]) -> dict[str, object]:
+def _server_settings(env: dict[str, str]) -> dict[str, Any]:
     """Server mode, accounts and backups (issue 7)."""
     mode = (env.get("HUIQI_MODE") or "desktop").strip().lower()
     if mode not in ("desktop", "server"):

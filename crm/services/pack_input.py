@@ -100,7 +100,7 @@ def _settled(settlement: Any, value: Any) -> dict[str, Any]:
     """A manual condition an officer settled: the pack says so, with who, when and the note."""
     when = f" {settlement.at:%Y-%m-%d}" if settlement.at else ""
     note = f"：{settlement.note}" if settlement.note else ""
-    shown = {"note": f"（经{settlement.by or '专员'}{when}核定{note}）"}
+    shown: dict[str, Any] = {"note": f"（经{settlement.by or '专员'}{when}核定{note}）"}
     if value is None:
         shown |= {"value": "专员已核定", "unit": None}
     return shown
