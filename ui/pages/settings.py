@@ -17,6 +17,7 @@ from crm.services import audit
 from crm.services import auth as accounts
 from crm.services import backup as backups
 from ui.auth import forget_cached
+from ui.components.stages_panel import StagesPanel
 from ui.i18n_ui import lang, tr
 
 register({
@@ -57,6 +58,7 @@ def content() -> None:
         t_acc = ui.tab(tr("srv.set.accounts")).mark("tab-accounts")
         t_aud = ui.tab(tr("srv.set.audit")).mark("tab-audit")
         t_bak = ui.tab(tr("srv.set.backups")).mark("tab-backups")
+        t_stages = ui.tab(tr("ui.stages.tab")).mark("tab-stages")
         t_pw = ui.tab(tr("srv.set.password")) if accounts.is_server_mode() else None
     with ui.tab_panels(tabs, value=t_acc).classes("w-full"):
         with ui.tab_panel(t_acc):
@@ -65,6 +67,8 @@ def content() -> None:
             AuditPanel().build()
         with ui.tab_panel(t_bak):
             _backups_panel()
+        with ui.tab_panel(t_stages):
+            StagesPanel().build()
         if t_pw is not None:
             with ui.tab_panel(t_pw):
                 _password_card()
