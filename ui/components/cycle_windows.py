@@ -39,7 +39,7 @@ FORM_FIELDS = ("year", "batch", "opens", "closes", "lead_days", "note")
 class CycleWindows:
     """The list of a year's announced windows and the form that adds or corrects one."""
 
-    on_change: Callable[[], None] = lambda: None
+    on_change: Callable[[], Any] = lambda: None
     year: int = field(default_factory=lambda: date.today().year)
     editing: Any = None  # the CycleWindow being corrected (its version is what the save is based on)
     form: RecordForm | None = None
