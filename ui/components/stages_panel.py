@@ -77,7 +77,8 @@ class StagesPanel:
         self.widgets[f"{i}.{name}"] = widget
 
     def _edit(self, i: int, attr: str, value: Any) -> None:
-        self.rows[i] = replace(self.rows[i], **{attr: value.strip() if isinstance(value, str) else value})
+        clean: Any = value.strip() if isinstance(value, str) else value
+        self.rows[i] = replace(self.rows[i], **{attr: clean})
 
     def swap(self, i: int, j: int) -> None:
         self.rows[i], self.rows[j] = self.rows[j], self.rows[i]
