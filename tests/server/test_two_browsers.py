@@ -14,11 +14,8 @@ markers are not in the DOM).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +28,7 @@ from crm.services import auth as auth_service
 from crm.services import enterprises
 from crm.services.auth import Principal, acting_as
 from tests.server.conftest import ADMIN, PASSWORD
+from tests.serving import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -89,14 +87,14 @@ def served(any_db: str, huiqi_env: config.Settings) -> Iterator[tuple[str, int]]
     config.override_settings(replace(config.get_settings(), mode="server", storage_secret=SECRET))
     eid = _seed()
     db.dispose_engines()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HUIQI_DATA_DIR": str(huiqi_env.data_dir), "HUIQI_STORAGE_SECRET": SECRET}
     env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think it runs under its own screen fixture
     proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, proc)
+        wait_until_up(url, proc, path="/login")
         yield url, eid
     finally:
         proc.terminate()
@@ -125,27 +123,6 @@ def _seed() -> int:
         return int(enterprises.create_enterprise({"name": "上海杨浦冰雪运动科技有限公司",
                                                   "address": "上海市杨浦区政通路 100 号",
                                                   "website": "https://old.example.cn"}).id)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            raise AssertionError(f"huiqi serve exited with {proc.returncode}:\n{out}")
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"huiqi serve did not answer at {url} within {timeout} s")
 
 
 # --- the browsers ----------------------------------------------------------------------------

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import pytest
 
 from crm import config, db
 from crm.services.enterprises import create_enterprise
+from tests.serving import free_port, wait_until_up
 from tests.ui.conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +60,7 @@ def _small_demo() -> None:
 def server(huiqi_env: config.Settings) -> Iterator[str]:
     load_demo_data()
     db.dispose_engines()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HUIQI_DATA_DIR": str(huiqi_env.data_dir), "HUIQI_OFFICER": "张敏"}
     env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think it runs under its own screen fixture
     code = "from ui.cli import main; main()"
@@ -69,7 +68,7 @@ def server(huiqi_env: config.Settings) -> Iterator[str]:
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, proc)
+        wait_until_up(url, proc, path="/enterprises")
         yield url
     finally:
         proc.terminate()
@@ -121,24 +120,3 @@ def test_enterprise_list_in_chromium(server: str, browser) -> None:
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
     if os.environ.get("HUIQI_UPDATE_SCREENSHOT"):
         shutil.copyfile(shot, README_SHOT)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            raise AssertionError(f"huiqi app exited with {proc.returncode}:\n{out}")
-        try:
-            with urllib.request.urlopen(url + "/enterprises", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"huiqi app did not answer at {url} within {timeout} s")

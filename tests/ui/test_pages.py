@@ -22,11 +22,3 @@ async def test_every_navigation_entry_opens(user: User, item: NavItem) -> None:
     if not built(item):
         await user.should_see("即将上线")
 
-
-async def test_page_not_built_yet_says_what_will_come(user: User) -> None:
-    missing = [item for item in NAV if not built(item)]
-    if not missing:
-        pytest.skip("every navigation entry has its page now")
-    await user.open(missing[0].route)
-    await user.should_see("即将上线")
-    await user.should_see(marker="coming-soon")
