@@ -18,7 +18,7 @@ from crm import store_applications as sa_store
 from crm.auth import require
 from crm.config import get_settings
 from crm.db import session_scope
-from crm.models import Officer, Task
+from crm.models import Enterprise, Officer, Task
 from crm.models_applications import CycleWindow
 from crm.services.enterprises import current_actor
 
@@ -113,12 +113,14 @@ def events(start: date, end: date, *, officer_id: int | None = None,
             return events(start, end, officer_id=officer_id, session=s)
     found = [e for w in windows(range(start.year - 1, end.year + 1), session=session)
              for e in cal.window_events(w) if start <= e.day <= end]
-    query = select(Task).where(col(Task.deleted_at).is_(None), Task.status == "open",
-                               col(Task.due_date).between(start, end))
+    # the enterprise's name in the title: "核实企业注册地址变更" alone does not say whom to call
+    query = (select(Task, Enterprise.name).join(Enterprise, col(Task.enterprise_id) == Enterprise.id, isouter=True)
+             .where(col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).between(start, end)))
     if officer_id is not None:
         query = query.where(Task.assignee_id == officer_id)
-    found += [cal.Event(f"task-{t.id}", t.due_date, f"【待办】{t.title}", "task", t.notes or "")
-              for t in session.exec(query) if t.due_date]
+    found += [cal.Event(f"task-{t.id}", t.due_date, f"【待办】{t.title}" + (f"｜{name}" if name else ""), "task",
+                        t.notes or "")
+              for t, name in session.exec(query) if t.due_date]
     return sorted(found, key=lambda e: (e.day, e.kind, e.title))
 
 
