@@ -17,8 +17,8 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -161,33 +161,18 @@ def insert(conn: sa.Connection, table: sa.Table, rows, chunk: int = 20_000) -> N
         conn.execute(sa.insert(table), batch)
 
 
-class temp_pg:  # noqa: N801 - used as a context manager
+@contextmanager
+def temp_pg(server_url: str) -> Iterator[str | None]:
     """A throw-away PostgreSQL database (None when the server does not answer)."""
+    from crm import db
 
-    def __init__(self, server_url: str) -> None:
-        self.server = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
-        self.name = f"huiqi_bench_{uuid.uuid4().hex[:8]}"
-        self.admin: sa.Engine | None = None
-
-    def __enter__(self) -> str | None:
+    with ExitStack() as stack:
         try:
-            self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{self.name}"'))
+            url: str | None = stack.enter_context(db.scratch_database(server_url, prefix="huiqi_bench"))
         except sa.exc.OperationalError as exc:
             print(f"\n== postgresql: skipped, server not reachable ({exc.__class__.__name__})")
-            self.admin = None
-            return None
-        return self.server.rsplit("/", 1)[0].replace("+psycopg", "") + f"/{self.name}"
-
-    def __exit__(self, *exc: object) -> None:
-        if self.admin is not None:
-            from crm import db
-
-            db.dispose_engines()
-            with self.admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-            self.admin.dispose()
+            url = None
+        yield url
 
 
 if __name__ == "__main__":

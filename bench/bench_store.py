@@ -18,14 +18,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.datagen import TAGS, populate  # noqa: E402
 from crm import config, db, domain, store  # noqa: E402
@@ -144,21 +143,13 @@ def _timed(label: str, case: str, target: float, runs: int, fn: Callable[[], Non
 
 
 def _on_fresh_postgres(server: str, run: Callable[[str], list[Row]]) -> list[Row]:
-    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    name = f"huiqi_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - the PostgreSQL half is optional
-        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {exc}".splitlines()[0])
-        return []
-    try:
-        return run(server.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        db.dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(db.scratch_database(server, prefix="huiqi_bench"))
+        except Exception as exc:  # noqa: BLE001 - the PostgreSQL half is optional
+            print(f"PostgreSQL skipped: {exc.__class__.__name__}: {exc}".splitlines()[0])
+            return []
+        return run(url)
 
 
 def _print(rows: list[Row], args: argparse.Namespace) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +30,13 @@ def make_engine(url: str) -> Engine:
                                json_serializer=_json_dumps)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=_json_dumps)
+    return create_engine(_psycopg(url), pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         json_serializer=_json_dumps)
+
+
+def _psycopg(url: str) -> str:
+    # a plain postgresql:// URL would make SQLAlchemy look for psycopg2; we ship psycopg 3
+    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
 
 
 def _json_dumps(value: Any) -> str:
@@ -78,6 +83,27 @@ def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+
+
+@contextmanager
+def scratch_database(server_url: str, *, prefix: str = "huiqi_scratch") -> Iterator[str]:
+    """A throw-away PostgreSQL database on the server of ``server_url`` (tests, benchmarks); dropped on exit.
+
+    Yields its URL. Creating it raises when the server does not answer, so callers can skip.
+    """
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_psycopg(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield server_url.rsplit("/", 1)[0] + f"/{name}"
+        finally:
+            dispose_engines()
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
 
 
 @contextmanager

@@ -7,12 +7,10 @@ HUIQI_TEST_POSTGRES_URL is set (`.ci/run` sets it); without it the PostgreSQL ha
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from crm import config, db
 
@@ -54,18 +52,7 @@ def any_db(request: pytest.FixtureRequest, huiqi_env: config.Settings, pg_server
         return
     if not pg_server_url:
         pytest.skip("PostgreSQL not configured: set HUIQI_TEST_POSTGRES_URL (see .ci/run)")
-    name = f"huiqi_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg_server_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = pg_server_url.rsplit("/", 1)[0] + f"/{name}"
-    monkeypatch.setenv("HUIQI_DATABASE_URL", url)
-    config.override_settings(config.load_settings())
-    try:
+    with db.scratch_database(pg_server_url, prefix="huiqi_test") as url:
+        monkeypatch.setenv("HUIQI_DATABASE_URL", url)
+        config.override_settings(config.load_settings())
         yield "postgresql"
-    finally:
-        db.dispose_engines()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
