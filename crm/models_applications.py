@@ -68,14 +68,3 @@ class CycleWindow(Versioned, table=True):
     lead_days: int = Field(default=5)
     note: str | None = Field(default=None, max_length=500)
 
-
-DEFAULT_STAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("recommended", "推荐", "Recommended", "open"),
-    ("told", "已告知", "Told", "open"),
-    ("preparing", "准备材料", "Preparing", "open"),
-    ("submitted", "已申报", "Submitted", "open"),
-    ("reviewing", "评审中", "Under review", "open"),
-    ("approved", "获批", "Approved", "won"),
-    ("rejected", "未获批", "Not approved", "lost"),
-    ("paid", "兑现", "Paid out", "won"),
-)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlmodel
 from datetime import datetime, timezone
 
-# a copy, not an import: a migration must not change when the app's defaults do
+# the stages every new database starts with; officers change them on the settings page afterwards
 DEFAULT_STAGES = (
     ("recommended", "推荐", "Recommended", "open"),
     ("told", "已告知", "Told", "open"),
