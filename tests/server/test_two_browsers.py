@@ -13,9 +13,6 @@ markers are not in the DOM).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -28,15 +25,12 @@ from crm.services import auth as auth_service
 from crm.services import enterprises
 from crm.services.auth import Principal, acting_as
 from tests.server.conftest import ADMIN, PASSWORD
-from tests.serving import free_port, wait_until_up
+from tests.serving import chromium, needs_chromium, running_huiqi
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SECRET = "two-browsers-test-secret-0123456789"
 WAIT = 20  # seconds for any one step; the whole test stays well under a minute
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                reason="needs Debian's chromium and chromium-driver (.ci/system-deps test)")
+pytestmark = needs_chromium
 
 
 def test_the_second_save_reports_the_conflict_and_nothing_is_lost(any_db: str, served: tuple[str, int],
@@ -87,25 +81,9 @@ def served(any_db: str, huiqi_env: config.Settings) -> Iterator[tuple[str, int]]
     config.override_settings(replace(config.get_settings(), mode="server", storage_secret=SECRET))
     eid = _seed()
     db.dispose_engines()
-    port = free_port()
-    env = {**os.environ, "HUIQI_DATA_DIR": str(huiqi_env.data_dir), "HUIQI_STORAGE_SECRET": SECRET}
-    env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think it runs under its own screen fixture
-    proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc, path="/login")
+    with running_huiqi("serve", data_dir=huiqi_env.data_dir, env={"HUIQI_STORAGE_SECRET": SECRET},
+                       ready_path="/login") as url:
         yield url, eid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        assert proc.stdout is not None
-        print(proc.stdout.read().decode(errors="replace"))  # shown when the test fails
-        proc.stdout.close()
 
 
 def _seed() -> int:
@@ -130,19 +108,10 @@ def _seed() -> int:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
     """A factory of headless Chromium sessions, each with its own profile (its own cookies)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     drivers: list[Any] = []
 
     def start(name: str) -> Any:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / f'chromium-{name}'}",
-                    "--window-size=1440,900", "--lang=zh-CN"):
-            options.add_argument(arg)
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver = chromium(tmp_path / f"chromium-{name}")
         drivers.append(driver)
         return driver
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,16 +16,14 @@ import pytest
 
 from crm import config, db
 from crm.services.enterprises import create_enterprise
-from tests.serving import free_port, wait_until_up
+from tests.serving import chromium, needs_chromium, running_huiqi
 from tests.ui.conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 README_SHOT = ROOT / "ui" / "static" / "screenshot.png"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                reason="needs Debian's chromium and chromium-driver (.ci/system-deps test)")
+pytestmark = needs_chromium
 
 
 def load_demo_data() -> None:
@@ -60,39 +56,14 @@ def _small_demo() -> None:
 def server(huiqi_env: config.Settings) -> Iterator[str]:
     load_demo_data()
     db.dispose_engines()
-    port = free_port()
-    env = {**os.environ, "HUIQI_DATA_DIR": str(huiqi_env.data_dir), "HUIQI_OFFICER": "张敏"}
-    env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think it runs under its own screen fixture
-    code = "from ui.cli import main; main()"
-    proc = subprocess.Popen([sys.executable, "-c", code, "app", "--port", str(port), "--no-browser"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc, path="/enterprises")
+    with running_huiqi("app", "--no-browser", data_dir=huiqi_env.data_dir, env={"HUIQI_OFFICER": "张敏"},
+                       ready_path="/enterprises") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        assert proc.stdout is not None
-        proc.stdout.close()
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}",
-                "--window-size=1440,900", "--lang=zh-CN"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = chromium(tmp_path / "chromium")
     try:
         yield driver
     finally:
