@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import String, cast
+from sqlmodel import col, select
 
 from crm import store
 from crm.auth import current_principal, require
@@ -114,11 +116,11 @@ class Facets:
 
 def facets() -> Facets:
     """Distinct tags in use (for the list's tag filter)."""
+    # distinct tag lists first: a few dozen combinations to decode instead of every enterprise's row
+    stored = cast(Enterprise.__table__.c.tags, String)  # type: ignore[attr-defined]
     with session_scope() as session:
-        tags: set[str] = set()
-        for row in session.exec(select(Enterprise.tags).where(Enterprise.deleted_at == None)):  # noqa: E711
-            tags.update(row or [])
-        return Facets(sorted(tags))
+        lists = session.exec(select(stored).distinct().where(col(Enterprise.deleted_at).is_(None)))
+        return Facets(sorted({tag for text in lists for tag in json.loads(text or "[]")}))
 
 
 def officers() -> list[Officer]:

@@ -148,3 +148,14 @@ def test_quick_search_finds_names_and_former_names(term: str, found: list[str]) 
     with session_scope() as s:
         page = store.list_enterprises(session=s, query=store.EnterpriseQuery(search=term))
     assert [e.name for e in page.rows] == found
+
+
+def test_the_tag_filter_offers_every_live_tag_once() -> None:
+    from crm.services.enterprises import facets
+
+    make("甲体育有限公司", tags=["重点企业", "电竞"])
+    make("乙体育有限公司", tags=["电竞"])
+    gone = make("丙体育有限公司", tags=["已迁出"])
+    with session_scope() as s:
+        store.delete(session=s, model=Enterprise, record_id=gone.id, expected_version=1, actor="alice")
+    assert facets().tags == sorted(["重点企业", "电竞"])
