@@ -78,13 +78,13 @@ def _cjk_font() -> Check:
         return Check("中文字体 CJK font", False, f"缺少 {', '.join(absent)}（{status['font_dir']}）",
                      "pip install pylopdf-fonts-zh-cn（make run 会自动安装）")
     missing = missing_characters(_names_in_database())
-    detail = f"{', '.join(status['faces'])}; 子集化 subsetter: {status['subsetter']}"
+    detail = (f"{', '.join(status['faces'])}; 子集化 subsetter: {status['subsetter']}; "
+              f"WeasyPrint: {status['weasyprint_subsetter']}")
     if missing:
         return Check("中文字体 CJK font", False, f"{detail}; 字体缺字: {''.join(sorted(missing))}",
                      "这些字符在服务包中会显示为方框；请核对企业/联系人名称或换用覆盖更全的字体")
-    ok = status["subsetter"] == "harfbuzz"
-    return Check("中文字体 CJK font", ok, detail + "; 库中企业和联系人名称的每个字都能显示",
-                 "apt-get install -y libharfbuzz-subset0（否则生成服务包很慢）")
+    return Check("中文字体 CJK font", True, detail + "; 库中企业和联系人名称的每个字都能显示",
+                 "apt-get install -y libharfbuzz-subset0（服务包文件更小）")
 
 
 def _names_in_database() -> str:

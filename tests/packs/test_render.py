@@ -71,6 +71,21 @@ def test_rare_name_characters_print_in_the_pack_font(renderer: Renderer) -> None
     assert all(re.fullmatch(r"/[A-Z]{6}\+.*", name) for name in fonts)  # subset fonts
 
 
+def test_without_harfbuzz_subset_the_cut_fonts_are_embedded_not_cut_again(
+        renderer: Renderer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without libharfbuzz-subset0: WeasyPrint would re-cut our fonts with fontTools (~0.8 s)."""
+    import weasyprint.pdf.fonts as weasy_fonts
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("fontTools subsetting ran on fonts that were already cut")
+
+    monkeypatch.setattr(weasy_fonts, "harfbuzz_subset", None)
+    monkeypatch.setattr(weasy_fonts.Font, "_fonttools_subset", refuse)
+    pdf = renderer.render_pdf(sample_context(name=RARE_NAME))
+    assert RARE_NAME in text_of(pdf) and "还差0.88个百分点" in text_of(pdf)
+    assert len(pdf) < 1_000_000
+
+
 def test_pack_is_small_with_fonts_embedded(sample_pdf: bytes) -> None:
     assert len(sample_pdf) < 1_000_000
     reader = PdfReader(io.BytesIO(sample_pdf))
