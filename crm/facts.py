@@ -60,10 +60,11 @@ class Fact:
     en: str
     reads: tuple[Read, ...]
     derive: Callable[[_View], Any]
+    measure: str | None = None  # display unit when the type's default is wrong (staff: people, not items)
 
     @property
     def unit(self) -> str:
-        return UNITS[self.type]
+        return self.measure or UNITS[self.type]
 
     def collect_items(self, on: date, aggregate: Any = None) -> list[str]:
         """Precise "please collect" items; with an aggregate, only the fields actually missing."""
@@ -312,7 +313,7 @@ def _facts() -> list[Fact]:
              (_E("niche_market_years"),), _attr("niche_market_years")),
         # staff and finance (last completed fiscal year unless named)
         Fact("staff_total", "count", "上年职工总数", "Staff, last year", (_E("staff_total", _Y1),),
-             _fy_int("staff_total")),
+             _fy_int("staff_total"), measure="people"),
         Fact("tech_staff_ratio", "ratio", "上年科技人员占比", "Tech staff ratio, last year",
              (_E("tech_staff", _Y1), _E("staff_total", _Y1)), _fy_ratio("tech_staff", "staff_total")),
         Fact("sales_revenue_last_year", "money", "上年销售收入", "Sales revenue, last year",

@@ -10,7 +10,10 @@ never ORM objects, so templates cannot reach the database. The verdict mapping e
      "window": {"opens": date, "closes": date, "note": "..."} or None,
      "conditions": [{"id": "rd_ratio", "label": "...", "status": "met|not_met|unknown|manual",
                      "value": 0.041, "threshold": 0.05, "gap": 0.009, "unit": "ratio",
-                     "clause": "第十一条（四）", "note": None}],
+                     "clause": "第十一条（四）", "note": None, "op": "ge|gt|le|lt|between|eq|is|...",
+                     # only for an alternative inside an any/n_of group (optional):
+                     "route": "route", "route_label": "直通条件或评分达标", "route_n": 1,
+                     "route_status": "met|not_met|unknown"}],
      "to_collect": [{"fact": "tech_staff", "label": "科技人员数", "why": "..."}]}
 """
 
@@ -98,7 +101,10 @@ def _policy(verdict: Mapping[str, Any], on: date) -> dict[str, Any]:
         "window": _window(window, on) if window else None,
         "conditions": conditions,
         "met": [c for c in conditions if c["status"] == "met"],
-        "short": [c for c in conditions if c["status"] == "not_met"],
+        "short": [c for c in conditions if c["status"] == "not_met" and not c["route"]],
+        "routes": list({c["route"]: {"label": c["route_label"], "n": c["route_n"]}
+                        for c in conditions if c["route"]}.values()),
+        "routes_short": _failed_routes(conditions),
         "unknown": [c for c in conditions if c["status"] in ("unknown", "manual")],
         "to_collect": [dict(t) for t in verdict.get("to_collect", [])],
     }
@@ -115,10 +121,27 @@ def _condition(condition: Mapping[str, Any]) -> dict[str, Any]:
         "threshold": condition.get("threshold"),
         "gap": condition.get("gap"),
         "unit": condition.get("unit"),
+        "op": condition.get("op") or "",
         "clause": condition.get("clause") or "",
         "note": condition.get("note") or "",
         "provisional": condition.get("provisional") or "",
+        # Set when the condition is one alternative of an any/n_of group ("route"): that group's label,
+        # how many of its alternatives are needed, and whether the group as a whole is met.
+        "route": condition.get("route") or "",
+        "route_label": condition.get("route_label") or "",
+        "route_n": condition.get("route_n") or 1,
+        "route_status": condition.get("route_status") or "",
     }
+
+
+def _failed_routes(conditions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Groups of alternatives that all failed: the enterprise needs one (or n) of them. Open groups are no gap."""
+    routes: dict[str, dict[str, Any]] = {}
+    for c in conditions:
+        if c["route"] and c["route_status"] == "not_met" and c["status"] == "not_met":
+            route = routes.setdefault(c["route"], {"label": c["route_label"], "n": c["route_n"], "options": []})
+            route["options"].append(c)
+    return list(routes.values())
 
 
 def _window(window: Mapping[str, Any], on: date) -> dict[str, Any]:

@@ -35,9 +35,9 @@ _HNTE_BASIS = [{"doc": "高新技术企业认定管理办法", "number": "国科
 
 
 def _cond(cid: str, text: str, status: str, value: Any = None, threshold: Any = None, gap: Any = None,
-          unit: str | None = None, clause: str = "") -> dict[str, Any]:
+          unit: str | None = None, clause: str = "", op: str = "ge") -> dict[str, Any]:
     return {"id": cid, "label": text, "status": status, "value": value, "threshold": threshold,
-            "gap": gap, "unit": unit, "clause": clause}
+            "gap": gap, "unit": unit, "clause": clause, "op": op if threshold is not None else ""}
 
 
 def sample_verdicts() -> list[dict[str, Any]]:
@@ -80,7 +80,7 @@ def sample_verdicts() -> list[dict[str, Any]]:
             "basis": [{"doc": "科技型中小企业评价办法", "number": "国科发政〔2017〕115号", "clause": "第六条、第八条"}],
             "window": {"opens": date(2026, 1, 1), "closes": date(2026, 12, 31), "note": "全年常态化受理"},
             "conditions": [
-                _cond("staff", "职工总数不超过500人", "met", 86, 500, None, "people", "第六条（二）"),
+                _cond("staff", "职工总数不超过500人", "met", 86, 500, None, "people", "第六条（二）", "le"),
                 _cond("sales", "年销售收入不超过2亿元", "met", Decimal("31250000"), Decimal("200000000"), None,
                       "CNY", "第六条（二）"),
                 _cond("assets", "资产总额不超过2亿元", "met", Decimal("27800000"), Decimal("200000000"), None,

@@ -19,6 +19,7 @@ from crm.rules.model import UNKNOWN, Group, Param
 def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
     """One verdict as the mapping ``crm.packs.context.build_context`` reads."""
     policy, meta = verdict.policy, verdict.policy.meta
+    routes = _routes(verdict.trace)
     leaves = [t for t in _leaves(verdict.trace) if t.relevant]
     return {
         "policy_id": policy.id, "title": policy.title, "level": policy.level, "authority": policy.authority,
@@ -27,7 +28,7 @@ def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "benefits": list(meta.get("benefits") or []), "materials": list(meta.get("materials") or []),
         "basis": [{k: b.get(k) for k in ("doc", "number", "clause")} for b in meta.get("basis") or []],
         "window": next_window(meta.get("windows") or [], verdict.on),
-        "conditions": [_condition(t, meta.get("params") or {}) for t in leaves],
+        "conditions": [_condition(t, meta.get("params") or {}) | routes.get(id(t), {}) for t in leaves],
         "to_collect": _to_collect(verdict, leaves, aggregate),
     }
 
@@ -79,6 +80,7 @@ def _condition(t: Trace, params: Mapping[str, Any]) -> dict[str, Any]:
     condition = {
         "id": node.id, "label": node.label, "status": status, "value": _value(t.value),
         "threshold": _value(t.threshold), "gap": _value(t.shortfall), "unit": unit, "clause": node.clause or "",
+        "op": getattr(node, "op", None) or ("ge" if type(node).__name__ == "Score" else ""),
         "note": "（接近达标）" if t.near and t.status != UNKNOWN else "",
         "provisional": _provisional(node, params),
     }
@@ -135,6 +137,24 @@ def _value(value: Any) -> Any:
     if isinstance(value, (list, set, frozenset)):
         return "、".join(str(v) for v in value)
     return value
+
+
+def _routes(trace: Trace, route: dict[str, Any] | None = None) -> dict[int, dict[str, Any]]:
+    """Leaves under an ``any``/``n_of`` group -> that (outermost) group: alternatives, not each a must-fix.
+
+    An unmet alternative is not a gap while another route is still open; when every route has failed,
+    the pack asks for one of them (``crm.packs.context``).
+    """
+    found: dict[int, dict[str, Any]] = {}
+    if isinstance(trace.node, Group):
+        if route is None and trace.node.op in ("any", "n_of"):
+            route = {"route": trace.node.id, "route_label": trace.node.label,
+                     "route_n": trace.node.n if trace.node.op == "n_of" else 1, "route_status": trace.status_name}
+        for child in trace.children:
+            found |= _routes(child, route)
+    elif route is not None:
+        found[id(trace)] = route
+    return found
 
 
 def _leaves(trace: Trace) -> list[Trace]:
