@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm.domain import CREDENTIAL_LEVELS, label
+from crm.rules.explain import OP_ZH
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "eligible": ("符合条件", "ok"),
@@ -35,6 +36,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ineligible": ("暂不符合", "no"),
 }
 RECOMMENDED = ("eligible", "likely", "near_miss")
+RELATIONS = ("ge", "gt", "le", "lt", "ne")  # comparisons printed before a threshold (≥ 60 分)
 STATUSES: dict[str, str] = {"met": "达标", "not_met": "未达标", "unknown": "待核实", "manual": "需专家评审"}
 
 # The office's address and phone are not in the settings yet: printed only when given.
@@ -122,6 +124,7 @@ def _condition(condition: Mapping[str, Any]) -> dict[str, Any]:
         "gap": condition.get("gap"),
         "unit": condition.get("unit"),
         "op": condition.get("op") or "",
+        "relation": OP_ZH[condition["op"]] if condition.get("op") in RELATIONS else "",
         "clause": condition.get("clause") or "",
         "note": condition.get("note") or "",
         "provisional": condition.get("provisional") or "",

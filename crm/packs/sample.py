@@ -82,9 +82,9 @@ def sample_verdicts() -> list[dict[str, Any]]:
             "conditions": [
                 _cond("staff", "职工总数不超过500人", "met", 86, 500, None, "people", "第六条（二）", "le"),
                 _cond("sales", "年销售收入不超过2亿元", "met", Decimal("31250000"), Decimal("200000000"), None,
-                      "CNY", "第六条（二）"),
+                      "CNY", "第六条（二）", "le"),
                 _cond("assets", "资产总额不超过2亿元", "met", Decimal("27800000"), Decimal("200000000"), None,
-                      "CNY", "第六条（二）"),
+                      "CNY", "第六条（二）", "le"),
                 _cond("score", "综合评价得分不低于60分", "met", 74, 60, None, "points", "第八条"),
             ],
             "to_collect": [],
