@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook  # noqa: E402
-from rapidfuzz import fuzz, process  # noqa: E402
-from stdnum.cn import uscc as stdnum_uscc  # noqa: E402
+from openpyxl import Workbook
+from rapidfuzz import fuzz, process
+from stdnum.cn import uscc as stdnum_uscc
 
-from crm.intake.dedupe import scan  # noqa: E402
-from crm.intake.pinyin import to_pinyin  # noqa: E402
-from crm.intake.search import Record, SearchIndex  # noqa: E402
+from crm.intake.dedupe import scan
+from crm.intake.pinyin import to_pinyin
+from crm.intake.search import Record, SearchIndex
 
 CHARS = ("力动跃奔腾星辰远航飞翔华美佳宏泰盛鑫源恒达凯瑞祥和博雅新锐卓越启明天行健乐途悦享众诚"
          "聚智德信锦程瀚海东方青云长风金鹰银河龙腾虎跃蓝鲸白鹭紫竹红枫翠柏松柳梅兰菊桂晨曦朝阳"

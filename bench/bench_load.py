@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from crm import config, db  # noqa: E402
+from crm import config, db
 
 ENTERPRISES, HOT, HOT_SHARE = 200, 5, 0.3
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
 TARGETS = {"radar (office)": 0.200, "radar (one officer)": 0.200, "dashboard aggregates": 0.300,
            "report PDF": 5.0}
@@ -138,7 +138,7 @@ def populate(engine: sa.Engine, n: int) -> None:
         conn.commit()
 
 
-def applications(rnd: random.Random, base: dict, n: int):  # noqa: ANN201 - a generator of rows
+def applications(rnd: random.Random, base: dict, n: int):
     for e in range(1, n + 1):
         for p in rnd.sample(POLICIES, 3):
             stage = rnd.choice(STAGES)
@@ -150,7 +150,7 @@ def applications(rnd: random.Random, base: dict, n: int):  # noqa: ANN201 - a ge
                    "amount_secured": rnd.randint(0, 500_000) if stage in ("approved", "paid") else None}
 
 
-def insert(conn: sa.Connection, table: sa.Table, rows, chunk: int = 20_000) -> None:  # noqa: ANN001
+def insert(conn: sa.Connection, table: sa.Table, rows, chunk: int = 20_000) -> None:
     batch = []
     for row in rows:
         batch.append(row)

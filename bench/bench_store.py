@@ -26,10 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from bench.datagen import TAGS, populate  # noqa: E402
-from crm import config, db, domain, store  # noqa: E402
-from crm.db import session_scope  # noqa: E402
-from crm.models import Interaction, Task  # noqa: E402
+from bench.datagen import TAGS, populate
+from crm import config, db, domain, store
+from crm.db import session_scope
+from crm.models import Interaction, Task
 
 LIST_TARGET, DETAIL_TARGET, GENERATE_TARGET = 0.150, 0.100, 60.0
 DEFAULT_PG = os.environ.get("HUIQI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

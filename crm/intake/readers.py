@@ -73,7 +73,7 @@ def _read_workbook(data: bytes) -> list[list[Any]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated error types
+    except Exception as exc:  # calamine raises several unrelated error types
         raise UnreadableFile(f"无法读取该 Excel 文件：{exc}") from exc
     return [[_cell(v) for v in row] for row in rows]
 

@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import crm.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import crm.models  # registers the tables on SQLModel.metadata
 from crm.migrations import include_object
 
 config = context.config

@@ -68,7 +68,7 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
     """Parse a YAML file into LineDict/LineList; any problem becomes a RuleError naming the file."""
     text = path.read_text(encoding="utf-8") if text is None else text
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader subclass
     except RuleError as exc:
         raise RuleError(path, exc.line, exc.reason) from None
     except yaml.MarkedYAMLError as exc:

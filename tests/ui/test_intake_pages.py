@@ -39,7 +39,7 @@ async def _upload(user: User, data: bytes, name: str) -> None:
     from types import SimpleNamespace
 
     upload = user.find("intake-upload").elements.pop()
-    for handler in upload._upload_handlers:  # noqa: SLF001 - the simulated user cannot pick files
+    for handler in upload._upload_handlers:  # the simulated user cannot pick files
         result = handler(SimpleNamespace(file=_Upload(data, name), sender=upload, client=upload.client))
         if asyncio.iscoroutine(result):
             await result
