@@ -25,11 +25,30 @@ from crm.intake.dedupe import scan
 from crm.intake.pinyin import to_pinyin
 from crm.intake.search import Record, SearchIndex
 
-CHARS = ("力动跃奔腾星辰远航飞翔华美佳宏泰盛鑫源恒达凯瑞祥和博雅新锐卓越启明天行健乐途悦享众诚"
-         "聚智德信锦程瀚海东方青云长风金鹰银河龙腾虎跃蓝鲸白鹭紫竹红枫翠柏松柳梅兰菊桂晨曦朝阳"
-         "星河皓月")
-TRADES = ("体育", "体育科技", "体育发展", "健身", "健身管理", "运动", "体育文化", "赛事运营", "体育用品",
-          "篮球俱乐部", "足球俱乐部", "网球培训", "游泳", "文化传媒", "电竞", "户外运动", "冰雪运动")
+CHARS = (
+    "力动跃奔腾星辰远航飞翔华美佳宏泰盛鑫源恒达凯瑞祥和博雅新锐卓越启明天行健乐途悦享众诚"
+    "聚智德信锦程瀚海东方青云长风金鹰银河龙腾虎跃蓝鲸白鹭紫竹红枫翠柏松柳梅兰菊桂晨曦朝阳"
+    "星河皓月"
+)
+TRADES = (
+    "体育",
+    "体育科技",
+    "体育发展",
+    "健身",
+    "健身管理",
+    "运动",
+    "体育文化",
+    "赛事运营",
+    "体育用品",
+    "篮球俱乐部",
+    "足球俱乐部",
+    "网球培训",
+    "游泳",
+    "文化传媒",
+    "电竞",
+    "户外运动",
+    "冰雪运动",
+)
 FORMS = ("有限公司", "有限责任公司", "股份有限公司", "体育发展有限公司")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 
@@ -40,7 +59,9 @@ def make_names(n: int, rng: random.Random) -> list[str]:
     for i in range(n):
         if i > 100 and rng.random() < 0.01:
             base = names[rng.randrange(len(names))]
-            names.append(base.replace("上海", "", 1) + "（上海）" if base.startswith("上海") else "上海" + base)
+            names.append(
+                base.replace("上海", "", 1) + "（上海）" if base.startswith("上海") else "上海" + base
+            )
             continue
         brand = "".join(rng.choice(CHARS) for _ in range(rng.choice((2, 2, 3, 4))))
         city = rng.choice(("上海", "上海", "上海", "杨浦", ""))
@@ -54,8 +75,17 @@ def make_uscc(i: int) -> str:
 
 
 def records(names: list[str], rng: random.Random) -> list[Record]:
-    return [Record(i + 1, n, make_uscc(i), (), (rng.choice(SURNAMES) + rng.choice(CHARS),),
-                   (f"13{rng.randrange(10**9):09d}",)) for i, n in enumerate(names)]
+    return [
+        Record(
+            i + 1,
+            n,
+            make_uscc(i),
+            (),
+            (rng.choice(SURNAMES) + rng.choice(CHARS),),
+            (f"13{rng.randrange(10**9):09d}",),
+        )
+        for i, n in enumerate(names)
+    ]
 
 
 def p95(samples: list[float]) -> float:
@@ -68,18 +98,18 @@ def queries(recs: list[Record], rng: random.Random, count: int) -> list[str]:
         r = rng.choice(recs)
         kind = rng.randrange(6)
         if kind == 0:
-            out.append(to_pinyin(r.name)[1][:rng.choice((3, 4, 5))])  # initials, as typed
+            out.append(to_pinyin(r.name)[1][: rng.choice((3, 4, 5))])  # initials, as typed
         elif kind == 1:
             out.append(r.name[: rng.choice((2, 4, 6))])  # typing the name
         elif kind == 2:
             i = rng.randrange(2, len(r.name) - 2)
-            out.append(r.name[:i] + rng.choice(CHARS) + r.name[i + 1:])  # a typo
+            out.append(r.name[:i] + rng.choice(CHARS) + r.name[i + 1 :])  # a typo
         elif kind == 3:
             out.append((r.uscc or "")[:10])
         elif kind == 4:
             out.append(r.phones[0][-8:])
         else:
-            out.append(to_pinyin(r.name)[0][:rng.choice((6, 10))])
+            out.append(to_pinyin(r.name)[0][: rng.choice((6, 10))])
     return out
 
 
@@ -107,8 +137,10 @@ def bench_search(recs: list[Record], rng: random.Random, count: int) -> None:
 def bench_scan(names: list[str]) -> None:
     t = time.perf_counter()
     pairs = scan(names, [None] * len(names))
-    print(f"whole-database duplicate scan ({len(names):,}): {time.perf_counter() - t:.1f} s, "
-          f"{len(pairs):,} suspected pairs   target < 60 s")
+    print(
+        f"whole-database duplicate scan ({len(names):,}): {time.perf_counter() - t:.1f} s, "
+        f"{len(pairs):,} suspected pairs   target < 60 s"
+    )
 
 
 def bench_import(names: list[str], rows: int, rng: random.Random) -> None:
@@ -131,10 +163,14 @@ def bench_import(names: list[str], rows: int, rng: random.Random) -> None:
             result = commit_import(preview, session=session, actor="bench", mode="valid-only")
         t3 = time.perf_counter()
         c = preview.counts()
-        print(f"import {rows:,} rows vs {len(names):,} existing: read {t1 - t0:.1f} s, validate+match+dedupe "
-              f"{t2 - t1:.1f} s, write+commit {t3 - t2:.1f} s, total {t3 - t0:.1f} s   target < 20 s")
-        print(f"  created {len(result.created):,}, updated {len(result.updated):,}, rejected "
-              f"{len(result.rejected):,}, suspected duplicates {c['suspected']:,}")
+        print(
+            f"import {rows:,} rows vs {len(names):,} existing: read {t1 - t0:.1f} s, validate+match+dedupe "
+            f"{t2 - t1:.1f} s, write+commit {t3 - t2:.1f} s, total {t3 - t0:.1f} s   target < 20 s"
+        )
+        print(
+            f"  created {len(result.created):,}, updated {len(result.updated):,}, rejected "
+            f"{len(result.rejected):,}, suspected duplicates {c['suspected']:,}"
+        )
         config.override_settings(None)
 
 
@@ -144,19 +180,32 @@ def _seed(names: list[str]) -> None:
     from crm.models import Enterprise
 
     engine = get_engine()
-    rows = [{"name": n, "uscc": make_uscc(i), "former_names": [], "tags": [], "version": 1} for i, n in
-            enumerate(names)]
+    rows = [
+        {"name": n, "uscc": make_uscc(i), "former_names": [], "tags": [], "version": 1}
+        for i, n in enumerate(names)
+    ]
     with engine.begin() as conn:
         for k in range(0, len(rows), 5000):
-            conn.execute(Enterprise.__table__.insert(), rows[k:k + 5000])  # type: ignore[attr-defined]
+            conn.execute(Enterprise.__table__.insert(), rows[k : k + 5000])  # type: ignore[attr-defined]
 
 
 def _import_file(names: list[str], rows: int, rng: random.Random) -> bytes:
     """An officer-style file: 10% updates of existing (by USCC), 5% near-duplicates, 2% bad rows."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    ws.append(["企业名称", "统一社会信用代码", "成立日期", "注册资本(万元)", "所属街道", "2023年营业收入(万元)",
-               "2023年从业人员", "联系人", "联系电话"])
+    ws.append(
+        [
+            "企业名称",
+            "统一社会信用代码",
+            "成立日期",
+            "注册资本(万元)",
+            "所属街道",
+            "2023年营业收入(万元)",
+            "2023年从业人员",
+            "联系人",
+            "联系电话",
+        ]
+    )
     fresh = make_names(rows, random.Random(7))
     for i in range(rows):
         roll = rng.random()
@@ -168,8 +217,19 @@ def _import_file(names: list[str], rows: int, rng: random.Random) -> bytes:
         else:
             name, code = fresh[i] + f"{i}", make_uscc(len(names) + i)
         date = "2019/3/5" if roll > 0.02 else "2019-02-30"
-        ws.append([name, code, date, rng.randrange(10, 5000), "五角场", round(rng.random() * 3000, 2),
-                   rng.randrange(3, 300), rng.choice(SURNAMES) + "先生", f"13{rng.randrange(10**9):09d}"])
+        ws.append(
+            [
+                name,
+                code,
+                date,
+                rng.randrange(10, 5000),
+                "五角场",
+                round(rng.random() * 3000, 2),
+                rng.randrange(3, 300),
+                rng.choice(SURNAMES) + "先生",
+                f"13{rng.randrange(10**9):09d}",
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -40,7 +40,9 @@ ENTERPRISES, HOT, HOT_SHARE = 200, 5, 0.3
 @dataclass
 class Log:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    acks: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))  # id -> (version, value)
+    acks: dict[int, list[tuple[int, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # id -> (version, value)
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -59,7 +61,9 @@ def officer(n: int, ids: list[int], deadline: float, log: Log) -> None:
                 if op < 0.3:
                     _timed(log, "read_one", svc.get_enterprise, target)
                 elif op < 0.5:
-                    query = svc.EnterpriseQuery(page=rnd.randint(1, 8), sort=rnd.choice(["name", "updated_at"]))
+                    query = svc.EnterpriseQuery(
+                        page=rnd.randint(1, 8), sort=rnd.choice(["name", "updated_at"])
+                    )
                     _timed(log, "list_page", svc.list_enterprises, query)
                 else:
                     _edit(svc, target, f"o{n:02d}-{uuid.uuid4().hex[:8]}", log)
@@ -112,7 +116,9 @@ def verify(ids: list[int], log: Log) -> list[str]:
             problems.append(f"#{eid}: final notes {final.notes!r}, last acknowledged {acks[-1][1]!r}")
         trail = [e.new for e in reversed(svc.history(eid)) if e.field == "notes" and e.action == "update"]
         if trail != [value for _, value in acks]:
-            problems.append(f"#{eid}: audit trail has {len(trail)} note changes, {len(acks)} were acknowledged")
+            problems.append(
+                f"#{eid}: audit trail has {len(trail)} note changes, {len(acks)} were acknowledged"
+            )
     return problems
 
 
@@ -151,13 +157,17 @@ def run(url: str, officers: int, seconds: float) -> int:
 def _report(officers: int, elapsed: float, log: Log, problems: list[str]) -> None:
     total = sum(len(v) for v in log.latencies.values())
     print(f"load bench: {officers} officers, {elapsed:.0f} s, PostgreSQL, through crm.services")
-    print(f"  operations {total} ({total / elapsed:.0f}/s); saves acknowledged {log.counts['saved']}, "
-          f"conflicts reported to the loser {log.counts['conflict']}")
+    print(
+        f"  operations {total} ({total / elapsed:.0f}/s); saves acknowledged {log.counts['saved']}, "
+        f"conflicts reported to the loser {log.counts['conflict']}"
+    )
     for name, values in sorted(log.latencies.items()):
         values = sorted(values)
         p95 = values[int(0.95 * (len(values) - 1))] if values else 0.0
-        print(f"  {name:<10} n={len(values):<6} p50={statistics.median(values) * 1000:7.1f} ms  "
-              f"p95={p95 * 1000:7.1f} ms")
+        print(
+            f"  {name:<10} n={len(values):<6} p50={statistics.median(values) * 1000:7.1f} ms  "
+            f"p95={p95 * 1000:7.1f} ms"
+        )
     print(f"  lost updates: {len(problems)}   server errors: {len(log.errors)}")
     for line in (problems + log.errors)[:10]:
         print("   ", line)

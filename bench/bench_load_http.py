@@ -58,7 +58,9 @@ ANSWER_TIMEOUT = 15.0  # seconds a page or an event may take before it counts as
 @dataclass
 class Log:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    acks: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))  # enterprise id -> notes saved
+    acks: dict[int, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # enterprise id -> notes saved
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
@@ -71,6 +73,7 @@ class ServerError(Exception):
 
 
 # --- one officer -------------------------------------------------------------------------------
+
 
 async def officer(n: int, base: str, ids: list[int], deadline: float, log: Log) -> None:
     rnd = random.Random(n)
@@ -160,8 +163,13 @@ class Browser:
         self.query.update(document_id=uuid.uuid4().hex, tab_id=uuid.uuid4().hex, old_tab_id="")
         url = str(self.http.base_url).rstrip("/") + "?" + httpx.QueryParams(self.query).__str__()
         cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
-        await self.sio.connect(url, socketio_path="/_nicegui_ws/socket.io", transports=["websocket"],
-                               headers={"Cookie": cookie}, wait_timeout=ANSWER_TIMEOUT)
+        await self.sio.connect(
+            url,
+            socketio_path="/_nicegui_ws/socket.io",
+            transports=["websocket"],
+            headers={"Cookie": cookie},
+            wait_timeout=ANSWER_TIMEOUT,
+        )
         if self.query.get("implicit_handshake") != "true":
             ok = await self.sio.call("handshake", self.query, timeout=ANSWER_TIMEOUT)
             if not ok:
@@ -204,8 +212,10 @@ class Browser:
         if key is None:
             raise ServerError(f"no element {label!r} on the page")
         listener = next(e["listener_id"] for e in self.elements[key]["events"] if e["type"].startswith(event))
-        await self.sio.emit("event", {"id": int(key), "client_id": self.query["client_id"],
-                                      "listener_id": listener, "args": args})
+        await self.sio.emit(
+            "event",
+            {"id": int(key), "client_id": self.query["client_id"], "listener_id": listener, "args": args},
+        )
 
 
 def _elements(html: str) -> dict[str, Any]:
@@ -227,6 +237,7 @@ def _query(html: str) -> dict[str, Any]:
 
 
 # --- the run -------------------------------------------------------------------------------------
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -265,11 +276,30 @@ def _run_in(data_dir: Path, url: str, officers: int, seconds: float) -> int:
 @contextmanager
 def serving(data_dir: Path, url: str, output: Path) -> Iterator[str]:
     """`huiqi serve` on 127.0.0.1 over ``url`` until the block ends; its output goes to ``output``."""
-    env = {**os.environ, "HUIQI_DATABASE_URL": url, "HUIQI_DATA_DIR": str(data_dir), "HUIQI_STORAGE_SECRET": SECRET}
+    env = {
+        **os.environ,
+        "HUIQI_DATABASE_URL": url,
+        "HUIQI_DATA_DIR": str(data_dir),
+        "HUIQI_STORAGE_SECRET": SECRET,
+    }
     port = _free_port()
     with output.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from ui.cli import main; main()", "serve",
-                                 "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from ui.cli import main; main()",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base, proc)
@@ -297,14 +327,21 @@ def seed(officers: int) -> list[int]:
 
     chief = Principal("chief", "admin", "王主任")
     with acting_as(chief), session_scope() as session:
-        create_officer(session=session, actor="bench", password_hash=hash_password(PASSWORD),
-                       data={"username": "chief", "display_name": "王主任", "role": "admin"})
+        create_officer(
+            session=session,
+            actor="bench",
+            password_hash=hash_password(PASSWORD),
+            data={"username": "chief", "display_name": "王主任", "role": "admin"},
+        )
     with acting_as(chief):
         for n in range(officers):
-            auth.create_account({"username": f"officer{n:02d}", "display_name": f"专员{n:02d}", "role": "officer"},
-                                PASSWORD)
-        return [int(enterprises.create_enterprise({"name": f"上海压测体育{i:03d}有限公司"}).id)
-                for i in range(ENTERPRISES)]
+            auth.create_account(
+                {"username": f"officer{n:02d}", "display_name": f"专员{n:02d}", "role": "officer"}, PASSWORD
+            )
+        return [
+            int(enterprises.create_enterprise({"name": f"上海压测体育{i:03d}有限公司"}).id)
+            for i in range(ENTERPRISES)
+        ]
 
 
 def verify(ids: list[int], log: Log) -> list[str]:
@@ -321,7 +358,9 @@ def verify(ids: list[int], log: Log) -> list[str]:
                 problems.append(f"#{eid}: final version {final.version}, {len(acks)} saves acknowledged")
             trail = [e.new for e in svc.history(eid) if e.field == "notes" and e.action == "update"]
             if sorted(trail) != sorted(acks):
-                problems.append(f"#{eid}: audit trail has {len(trail)} note changes, {len(acks)} were acknowledged")
+                problems.append(
+                    f"#{eid}: audit trail has {len(trail)} note changes, {len(acks)} were acknowledged"
+                )
             if acks and final.notes not in acks:
                 problems.append(f"#{eid}: final notes {final.notes!r} were never acknowledged")
     return problems
@@ -329,17 +368,25 @@ def verify(ids: list[int], log: Log) -> list[str]:
 
 def _report(officers: int, elapsed: float, log: Log, problems: list[str], tracebacks: int) -> None:
     total = sum(len(v) for k, v in log.latencies.items() if k != "sign_in_total")
-    print(f"HTTP/websocket load bench: {officers} officers, {elapsed:.0f} s, huiqi serve on PostgreSQL, "
-          f"{os.cpu_count()} CPUs shared by server and clients")
-    print(f"  requests {total} ({total / elapsed:.1f}/s); saves acknowledged {log.counts['saved']}, "
-          f"conflicts shown to the loser {log.counts['conflict']}")
+    print(
+        f"HTTP/websocket load bench: {officers} officers, {elapsed:.0f} s, huiqi serve on PostgreSQL, "
+        f"{os.cpu_count()} CPUs shared by server and clients"
+    )
+    print(
+        f"  requests {total} ({total / elapsed:.1f}/s); saves acknowledged {log.counts['saved']}, "
+        f"conflicts shown to the loser {log.counts['conflict']}"
+    )
     for name, values in sorted(log.latencies.items()):
         values = sorted(values)
         p95 = values[int(0.95 * (len(values) - 1))]
-        print(f"  {name:<14} n={len(values):<5} p50={statistics.median(values) * 1000:7.1f} ms  "
-              f"p95={p95 * 1000:7.1f} ms")
-    print(f"  lost updates: {len(problems)}   HTTP 5xx: {log.counts['http_5xx']}   server tracebacks: {tracebacks}"
-          f"   failed requests: {len(log.errors)}")
+        print(
+            f"  {name:<14} n={len(values):<5} p50={statistics.median(values) * 1000:7.1f} ms  "
+            f"p95={p95 * 1000:7.1f} ms"
+        )
+    print(
+        f"  lost updates: {len(problems)}   HTTP 5xx: {log.counts['http_5xx']}   server tracebacks: {tracebacks}"
+        f"   failed requests: {len(log.errors)}"
+    )
     for line in (problems + log.errors)[:10]:
         print("   ", line)
 

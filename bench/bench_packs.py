@@ -30,8 +30,16 @@ from crm.packs.fonts import FACES, SubsetCache, embed_as_cut  # noqa: E402
 from crm.packs.sample import sample_context  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
-NAMES = ["上海堃喆体育科技有限公司", "上海珺昇健身管理有限公司", "上海旻玥电竞文化传播有限公司", "上海翀镕赛事运营有限公司",
-         "上海彧辰体育发展有限公司", "上海跃动青少年体育培训有限公司", "上海江湾滨江运动休闲有限公司", "上海五角场智能体育装备有限公司"]
+NAMES = [
+    "上海堃喆体育科技有限公司",
+    "上海珺昇健身管理有限公司",
+    "上海旻玥电竞文化传播有限公司",
+    "上海翀镕赛事运营有限公司",
+    "上海彧辰体育发展有限公司",
+    "上海跃动青少年体育培训有限公司",
+    "上海江湾滨江运动休闲有限公司",
+    "上海五角场智能体育装备有限公司",
+]
 
 
 def main() -> None:
@@ -40,27 +48,45 @@ def main() -> None:
     html = Renderer(TEMPLATES).render_html(sample_context())
     warm = Renderer(TEMPLATES, SubsetCache())
     base_dir = _baseline_dir()
-    rows = _interleaved({"ours": lambda: warm.render_pdf(sample_context()),
-                         "ours, cold renderer": lambda: Renderer(TEMPLATES, SubsetCache()).render_pdf(sample_context()),
-                         "baseline": lambda: _baseline(html, base_dir)}, args.runs)
-    label = "ours, warm renderer (system HarfBuzz-Subset)" if not embed_as_cut() else "ours, warm renderer (no HarfBuzz-Subset)"
+    rows = _interleaved(
+        {
+            "ours": lambda: warm.render_pdf(sample_context()),
+            "ours, cold renderer": lambda: Renderer(TEMPLATES, SubsetCache()).render_pdf(sample_context()),
+            "baseline": lambda: _baseline(html, base_dir),
+        },
+        args.runs,
+    )
+    label = (
+        "ours, warm renderer (system HarfBuzz-Subset)"
+        if not embed_as_cut()
+        else "ours, warm renderer (no HarfBuzz-Subset)"
+    )
     _print_row(label, *rows["ours"])
     _print_row("ours, new renderer per pack", *rows["ours, cold renderer"])
     _print_row("baseline: plain HTML(string=...).write_pdf()", *rows["baseline"])
     (wall, cpu, _), (bwall, bcpu, _) = rows["ours"], rows["baseline"]
-    print(f"ratio baseline/ours: wall {bwall / wall:.2f}x, CPU {bcpu / cpu:.2f}x  (target >= 3x; < 1 s median)")
+    print(
+        f"ratio baseline/ours: wall {bwall / wall:.2f}x, CPU {bcpu / cpu:.2f}x  (target >= 3x; < 1 s median)"
+    )
     if args.throughput:
         _throughput(args.throughput)
     if args.batch:
         _batch(args.batch)
     if not embed_as_cut() and not args.skip_fonttools:
         _without_harfbuzz_subset()
-        ft = _interleaved({"ours": lambda: Renderer(TEMPLATES, SubsetCache()).render_pdf(sample_context()),
-                           "baseline": lambda: _baseline(html, base_dir)}, max(2, args.runs // 3))
+        ft = _interleaved(
+            {
+                "ours": lambda: Renderer(TEMPLATES, SubsetCache()).render_pdf(sample_context()),
+                "baseline": lambda: _baseline(html, base_dir),
+            },
+            max(2, args.runs // 3),
+        )
         _print_row("ours, no libharfbuzz-subset0 (fonts embedded as cut)", *ft["ours"])
         _print_row("baseline, fontTools fallback", *ft["baseline"])
-        print(f"ratio baseline/ours without HarfBuzz-Subset: wall {ft['baseline'][0] / ft['ours'][0]:.2f}x, "
-              f"CPU {ft['baseline'][1] / ft['ours'][1]:.2f}x")
+        print(
+            f"ratio baseline/ours without HarfBuzz-Subset: wall {ft['baseline'][0] / ft['ours'][0]:.2f}x, "
+            f"CPU {ft['baseline'][1] / ft['ours'][1]:.2f}x"
+        )
     print(f"load at end: {_load()}")
 
 
@@ -75,14 +101,20 @@ def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--throughput", type=int, default=24, help="packs rendered on 2 processes (0: skip)")
-    parser.add_argument("--batch", type=int, default=40, help="demo enterprises in the end-to-end batch (0: skip)")
-    parser.add_argument("--skip-fonttools", action="store_true", help="skip the no-HarfBuzz-Subset comparison")
+    parser.add_argument(
+        "--batch", type=int, default=40, help="demo enterprises in the end-to-end batch (0: skip)"
+    )
+    parser.add_argument(
+        "--skip-fonttools", action="store_true", help="skip the no-HarfBuzz-Subset comparison"
+    )
     return parser.parse_args()
 
 
 def _interleaved(renders: dict, runs: int) -> dict[str, tuple[float, float, bytes]]:
     """name -> (median wall s, median CPU s, last PDF); one warm-up each, then A, B, A, B ..."""
-    pdfs = {name: render() for name, render in renders.items()}  # warm-up: imports, font files in the page cache
+    pdfs = {
+        name: render() for name, render in renders.items()
+    }  # warm-up: imports, font files in the page cache
     walls: dict[str, list[float]] = {name: [] for name in renders}
     cpus: dict[str, list[float]] = {name: [] for name in renders}
     for _ in range(runs):
@@ -91,7 +123,9 @@ def _interleaved(renders: dict, runs: int) -> dict[str, tuple[float, float, byte
             pdfs[name] = render()
             walls[name].append(time.perf_counter() - wall)
             cpus[name].append(time.process_time() - cpu)
-    return {name: (statistics.median(walls[name]), statistics.median(cpus[name]), pdfs[name]) for name in renders}
+    return {
+        name: (statistics.median(walls[name]), statistics.median(cpus[name]), pdfs[name]) for name in renders
+    }
 
 
 def _baseline_dir() -> Path:
@@ -143,9 +177,11 @@ def _throughput(count: int) -> None:
         sizes = list(pool.map(_render_named, names))
         elapsed = time.perf_counter() - start
     per_pack = elapsed / count
-    print(f"throughput, 2 processes, render only (no database): {count} packs in {elapsed:.1f} s "
-          f"({per_pack:.3f} s/pack); EXTRAPOLATED to 1,000 packs: {per_pack * 1000 / 60:.1f} min; "
-          f"mean size {statistics.mean(sizes) / 1024:.0f} KB")
+    print(
+        f"throughput, 2 processes, render only (no database): {count} packs in {elapsed:.1f} s "
+        f"({per_pack:.3f} s/pack); EXTRAPOLATED to 1,000 packs: {per_pack * 1000 / 60:.1f} min; "
+        f"mean size {statistics.mean(sizes) / 1024:.0f} KB"
+    )
 
 
 def _print_row(label: str, wall: float, cpu: float, pdf: bytes) -> None:
@@ -154,7 +190,9 @@ def _print_row(label: str, wall: float, cpu: float, pdf: bytes) -> None:
     from pypdf import PdfReader
 
     pages = len(PdfReader(BytesIO(pdf)).pages)
-    print(f"{label:52s} median wall {wall:6.3f} s  CPU {cpu:6.3f} s  {pages:2d} pages  {len(pdf) / 1024:5.0f} KB")
+    print(
+        f"{label:52s} median wall {wall:6.3f} s  CPU {cpu:6.3f} s  {pages:2d} pages  {len(pdf) / 1024:5.0f} KB"
+    )
 
 
 def _batch(count: int) -> None:
@@ -177,10 +215,12 @@ def _batch(count: int) -> None:
     elapsed = time.perf_counter() - start
     sizes = [r.size for r in result.made]
     per_pack = elapsed / len(ids)
-    print(f"end-to-end batch (make_packs: DB, matching, render, records, zip), 2 processes: {len(result.made)} made, "
-          f"{len(result.failed)} failed in {elapsed:.1f} s ({per_pack:.3f} s/pack, mean {statistics.mean(sizes) / 1024:.0f} KB, "
-          f"max {max(sizes) / 1024:.0f} KB, {statistics.mean(r.pages for r in result.made):.1f} pages); "
-          f"EXTRAPOLATED to 1,000 packs: {per_pack * 1000 / 60:.1f} min (target < 8 min)")
+    print(
+        f"end-to-end batch (make_packs: DB, matching, render, records, zip), 2 processes: {len(result.made)} made, "
+        f"{len(result.failed)} failed in {elapsed:.1f} s ({per_pack:.3f} s/pack, mean {statistics.mean(sizes) / 1024:.0f} KB, "
+        f"max {max(sizes) / 1024:.0f} KB, {statistics.mean(r.pages for r in result.made):.1f} pages); "
+        f"EXTRAPOLATED to 1,000 packs: {per_pack * 1000 / 60:.1f} min (target < 8 min)"
+    )
     packs.shutdown_workers()
 
 

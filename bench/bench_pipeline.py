@@ -26,13 +26,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa
 
-TARGETS = {"radar (office)": 0.200, "radar (one officer)": 0.200, "dashboard aggregates": 0.300,
-           "report PDF": 5.0}
+TARGETS = {
+    "radar (office)": 0.200,
+    "radar (one officer)": 0.200,
+    "dashboard aggregates": 0.300,
+    "report PDF": 5.0,
+}
 ON = date(2026, 11, 28)
 POLICIES = ("hnte", "tech_sme", "zjtx_sme", "innovative_sme", "demo_unit_national", "talent_employer")
 STAGES = ("recommended", "told", "preparing", "submitted", "reviewing", "approved", "rejected", "paid")
-STREETS = ("定海路", "平凉路", "江浦路", "四平路", "控江路", "长白新村", "延吉新村", "殷行", "大桥", "五角场",
-           "新江湾城", "长海路")
+STREETS = (
+    "定海路",
+    "平凉路",
+    "江浦路",
+    "四平路",
+    "控江路",
+    "长白新村",
+    "延吉新村",
+    "殷行",
+    "大桥",
+    "五角场",
+    "新江湾城",
+    "长海路",
+)
 OUTCOMES = ("eligible", "likely", "near_miss", "ineligible", "ineligible", "held")
 
 
@@ -60,8 +76,10 @@ def run(name: str, url: str, n: int) -> None:
     engine = db.get_engine()
     t0 = time.perf_counter()
     populate(engine, n)
-    print(f"\n== {name}: {n:,} enterprises, {3 * n:,} applications, {3 * n:,} stored matches "
-          f"(loaded in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"\n== {name}: {n:,} enterprises, {3 * n:,} applications, {3 * n:,} stored matches "
+        f"(loaded in {time.perf_counter() - t0:.1f} s)"
+    )
     try:
         measure_all()
     finally:
@@ -82,8 +100,10 @@ def measure_all() -> None:
     for label, seconds in figures.items():
         target = TARGETS[label]
         verdict = "ok" if seconds < target else "SLOW"
-        print(f"   {label:<22} {seconds * 1000:9.1f} ms   target {target * 1000:7.0f} ms   "
-              f"ratio {seconds / target:5.2f}  {verdict}")
+        print(
+            f"   {label:<22} {seconds * 1000:9.1f} ms   target {target * 1000:7.0f} ms   "
+            f"ratio {seconds / target:5.2f}  {verdict}"
+        )
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -110,29 +130,99 @@ def populate(engine: sa.Engine, n: int) -> None:
     base = {"version": 1, "created_at": now, "updated_at": now}
     matches = MatchResult.__table__
     with engine.begin() as conn:
-        conn.execute(sa.insert(Officer.__table__), [
-            {**base, "username": f"officer{i}", "display_name": f"专员{i}", "role": "officer", "active": True}
-            for i in range(1, 21)])
-        insert(conn, Enterprise.__table__, (
-            {**base, "name": f"上海体育企业{i:06d}有限公司", "street": rnd.choice(STREETS),
-             "sports_division": f"{rnd.randint(1, 11):02d}", "former_names": [], "tags": [],
-             "owner_officer_id": rnd.randint(1, 20)} for i in range(n)))
+        conn.execute(
+            sa.insert(Officer.__table__),
+            [
+                {
+                    **base,
+                    "username": f"officer{i}",
+                    "display_name": f"专员{i}",
+                    "role": "officer",
+                    "active": True,
+                }
+                for i in range(1, 21)
+            ],
+        )
+        insert(
+            conn,
+            Enterprise.__table__,
+            (
+                {
+                    **base,
+                    "name": f"上海体育企业{i:06d}有限公司",
+                    "street": rnd.choice(STREETS),
+                    "sports_division": f"{rnd.randint(1, 11):02d}",
+                    "former_names": [],
+                    "tags": [],
+                    "owner_officer_id": rnd.randint(1, 20),
+                }
+                for i in range(n)
+            ),
+        )
         insert(conn, Application.__table__, applications(rnd, base, n))
-        insert(conn, matches, (
-            {"enterprise_id": e, "policy_id": p, "outcome": rnd.choice(OUTCOMES), "rank": 0, "as_of": ON,
-             "rules_hash": "bench", "computed_at": now, "gaps": [], "pending": [],
-             "to_collect": "近三年研发费用" if rnd.random() < 0.1 else None}
-            for e in range(1, n + 1) for p in rnd.sample(POLICIES, 3)))
-        insert(conn, Credential.__table__, (
-            {**base, "enterprise_id": rnd.randint(1, n), "kind": "hnte",
-             "issued_on": ON - timedelta(days=rnd.randint(0, 3 * 365))} for _ in range(n // 10)))
-        insert(conn, Task.__table__, (
-            {**base, "enterprise_id": rnd.randint(1, n), "title": "回访", "status": "open",
-             "due_date": ON + timedelta(days=rnd.randint(-30, 60)), "assignee_id": rnd.randint(1, 20)}
-            for _ in range(n // 2)))
-        conn.execute(sa.insert(CycleWindow.__table__), [
-            {**base, "policy_id": p, "year": 2026, "batch": "末批", "opens": date(2026, 11, 1),
-             "closes": date(2026, 12, 8), "lead_days": 5} for p in ("hnte", "tech_sme", "zjtx_sme")])
+        insert(
+            conn,
+            matches,
+            (
+                {
+                    "enterprise_id": e,
+                    "policy_id": p,
+                    "outcome": rnd.choice(OUTCOMES),
+                    "rank": 0,
+                    "as_of": ON,
+                    "rules_hash": "bench",
+                    "computed_at": now,
+                    "gaps": [],
+                    "pending": [],
+                    "to_collect": "近三年研发费用" if rnd.random() < 0.1 else None,
+                }
+                for e in range(1, n + 1)
+                for p in rnd.sample(POLICIES, 3)
+            ),
+        )
+        insert(
+            conn,
+            Credential.__table__,
+            (
+                {
+                    **base,
+                    "enterprise_id": rnd.randint(1, n),
+                    "kind": "hnte",
+                    "issued_on": ON - timedelta(days=rnd.randint(0, 3 * 365)),
+                }
+                for _ in range(n // 10)
+            ),
+        )
+        insert(
+            conn,
+            Task.__table__,
+            (
+                {
+                    **base,
+                    "enterprise_id": rnd.randint(1, n),
+                    "title": "回访",
+                    "status": "open",
+                    "due_date": ON + timedelta(days=rnd.randint(-30, 60)),
+                    "assignee_id": rnd.randint(1, 20),
+                }
+                for _ in range(n // 2)
+            ),
+        )
+        conn.execute(
+            sa.insert(CycleWindow.__table__),
+            [
+                {
+                    **base,
+                    "policy_id": p,
+                    "year": 2026,
+                    "batch": "末批",
+                    "opens": date(2026, 11, 1),
+                    "closes": date(2026, 12, 8),
+                    "lead_days": 5,
+                }
+                for p in ("hnte", "tech_sme", "zjtx_sme")
+            ],
+        )
     with engine.connect() as conn:
         conn.execute(sa.text("ANALYZE"))  # planner statistics, as crm.demo does after a load
         conn.commit()
@@ -144,10 +234,18 @@ def applications(rnd: random.Random, base: dict, n: int):
             stage = rnd.choice(STAGES)
             since = ON - timedelta(days=rnd.randint(0, 400))
             decided = since if stage in ("approved", "rejected", "paid") else None
-            yield {**base, "enterprise_id": e, "policy_id": p, "cycle": str(since.year), "stage": stage,
-                   "stage_since": since, "stage_dates": {stage: since.isoformat()},
-                   "owner_officer_id": rnd.randint(1, 20), "decided_on": decided,
-                   "amount_secured": rnd.randint(0, 500_000) if stage in ("approved", "paid") else None}
+            yield {
+                **base,
+                "enterprise_id": e,
+                "policy_id": p,
+                "cycle": str(since.year),
+                "stage": stage,
+                "stage_since": since,
+                "stage_dates": {stage: since.isoformat()},
+                "owner_officer_id": rnd.randint(1, 20),
+                "decided_on": decided,
+                "amount_secured": rnd.randint(0, 500_000) if stage in ("approved", "paid") else None,
+            }
 
 
 def insert(conn: sa.Connection, table: sa.Table, rows, chunk: int = 20_000) -> None:

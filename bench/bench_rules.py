@@ -60,7 +60,9 @@ def bench_one(ruleset) -> dict[str, float]:
     timings = {
         "derive": _median_ms(lambda: derive(agg, ON)),
         "evaluate": _median_ms(lambda: evaluate_all(ruleset.policies, facts, ON)),
-        "evaluate+json": _median_ms(lambda: [verdict_dict(v) for v in evaluate_all(ruleset.policies, facts, ON)]),
+        "evaluate+json": _median_ms(
+            lambda: [verdict_dict(v) for v in evaluate_all(ruleset.policies, facts, ON)]
+        ),
     }
     return timings
 
@@ -96,8 +98,10 @@ def _random_column(rng: np.random.Generator, kind: str, name: str, n: int) -> np
     generators = {
         "money": lambda: rng.lognormal(16.5, 1.5, n),
         "ratio": lambda: rng.uniform(0, 0.1 if name.startswith("rd_ratio") else 1.0, n),
-        "count": lambda: rng.poisson(3, n).astype(float), "years": lambda: rng.uniform(0, 12, n),
-        "number": lambda: rng.uniform(0, 100, n), "bool": lambda: (rng.random(n) < 0.8).astype(float),
+        "count": lambda: rng.poisson(3, n).astype(float),
+        "years": lambda: rng.uniform(0, 12, n),
+        "number": lambda: rng.uniform(0, 100, n),
+        "bool": lambda: (rng.random(n) < 0.8).astype(float),
         "date": lambda: ON.toordinal() + rng.integers(-800, 900, n).astype(float),
     }
     values = generators[kind]()
@@ -115,7 +119,10 @@ def bench_batch(ruleset, cols, settled) -> tuple[float, float, np.ndarray]:
     all_s = _best(lambda: evaluate_batch(ruleset.policies, cols, ON, settled=settled))
     hnte_s = _best(lambda: evaluate_batch(hnte, cols, ON, settled=settled))
     result = evaluate_batch(ruleset.policies, cols, ON, settled=settled)
-    counts = {OUTCOMES[k]: int(v) for k, v in zip(*np.unique(result["hnte"].outcome, return_counts=True), strict=True)}
+    counts = {
+        OUTCOMES[k]: int(v)
+        for k, v in zip(*np.unique(result["hnte"].outcome, return_counts=True), strict=True)
+    }
     print(f"HNTE outcomes over the random table: {counts}")
     return all_s, hnte_s, result["hnte"].outcome
 
@@ -135,7 +142,9 @@ def print_table(rows: int, one: dict[str, float], batch_all: float, batch_hnte: 
     print(f"| one enterprise, facts derived from records | {one['derive']:.3f} ms | – |")
     print(f"| one enterprise, all 10 policies with full traces | {one['evaluate']:.3f} ms | < 5 ms |")
     print(f"| ... plus the JSON verdict documents | {one['evaluate+json']:.3f} ms | – |")
-    print(f"| re-match {rows:,} enterprises x 10 policies (outcome, gaps, to-collect) | {batch_all:.3f} s | < 1 s |")
+    print(
+        f"| re-match {rows:,} enterprises x 10 policies (outcome, gaps, to-collect) | {batch_all:.3f} s | < 1 s |"
+    )
     print(f"| re-match {rows:,} enterprises, HNTE only | {batch_hnte:.3f} s | – |")
 
 
@@ -158,10 +167,23 @@ def bench_zen(ruleset, cols, settled, ours: np.ndarray, n: int, ours_hnte_s: flo
     print(f"\noutcome mismatches between zen-engine and ours: {mismatches} of {n:,}")
 
 
-ZEN_FACTS = ("years_since_registration", "resident_enterprise", "core_ip_count", "hnte_domain", "tech_staff_ratio",
-             "rd_ratio_3y", "sales_revenue_last_year", "rd_domestic_share_3y", "hightech_income_share",
-             "class1_ip_count", "class2_ip_count", "net_asset_growth_3y", "sales_growth_3y",
-             "major_accident_last_year", "hnte_valid_until")
+ZEN_FACTS = (
+    "years_since_registration",
+    "resident_enterprise",
+    "core_ip_count",
+    "hnte_domain",
+    "tech_staff_ratio",
+    "rd_ratio_3y",
+    "sales_revenue_last_year",
+    "rd_domestic_share_3y",
+    "hightech_income_share",
+    "class1_ip_count",
+    "class2_ip_count",
+    "net_asset_growth_3y",
+    "sales_growth_3y",
+    "major_accident_last_year",
+    "hnte_valid_until",
+)
 
 
 def zen_records(cols, settled, n: int) -> list[dict]:
@@ -192,8 +214,10 @@ def _status(value: str, test: str) -> str:
 def _ge(fact: str, threshold: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """Status and near-miss flag of ``fact >= threshold`` (relative tolerance 0.2); zen cannot read a key
     computed in the same node, so the flag goes into the next stage."""
-    return ((f"s_{fact}", f"({fact} == null or ({threshold}) == null) ? 1 : ({fact} >= ({threshold}) ? 2 : 0)"),
-            (f"n_{fact}", f"s_{fact} == 0 and (({threshold}) - {fact}) <= 0.2 * ({threshold})"))
+    return (
+        (f"s_{fact}", f"({fact} == null or ({threshold}) == null) ? 1 : ({fact} >= ({threshold}) ? 2 : 0)"),
+        (f"n_{fact}", f"s_{fact} == 0 and (({threshold}) - {fact}) <= 0.2 * ({threshold})"),
+    )
 
 
 def _band(fact: str, bands: list[tuple[float, float, float]], unknown: tuple[float, float], side: int) -> str:
@@ -213,35 +237,61 @@ def hnte_jdm(policy) -> dict:
 
     c1 = [(1, 7, 8)]
     c2 = [(5, 5, 6), (3, 3, 4), (1, 1, 2)]
-    low = (f"max([{_band('class1_ip_count', c1, (0, 8), 0)}, {_band('class2_ip_count', c2, (0, 6), 0)}])"
-           f" + {growth_pts('net_asset_growth_3y', 0)} + {growth_pts('sales_growth_3y', 0)}")
-    high = (f"max([{_band('class1_ip_count', c1, (0, 8), 1)}, {_band('class2_ip_count', c2, (0, 6), 1)}])"
-            f" + 72 + {growth_pts('net_asset_growth_3y', 1)} + {growth_pts('sales_growth_3y', 1)}")
-    rd_thr = ("sales_revenue_last_year == null ? null : (sales_revenue_last_year <= 50000000 ? 0.05 : "
-              "(sales_revenue_last_year <= 200000000 ? 0.04 : 0.03))")
-    numeric = [_ge("years_since_registration", "1"), _ge("core_ip_count", "1"), _ge("tech_staff_ratio", "0.1"),
-               _ge("rd_domestic_share_3y", "0.6"), _ge("hightech_income_share", "0.6"), _ge("rd_ratio_3y", rd_thr)]
+    low = (
+        f"max([{_band('class1_ip_count', c1, (0, 8), 0)}, {_band('class2_ip_count', c2, (0, 6), 0)}])"
+        f" + {growth_pts('net_asset_growth_3y', 0)} + {growth_pts('sales_growth_3y', 0)}"
+    )
+    high = (
+        f"max([{_band('class1_ip_count', c1, (0, 8), 1)}, {_band('class2_ip_count', c2, (0, 6), 1)}])"
+        f" + 72 + {growth_pts('net_asset_growth_3y', 1)} + {growth_pts('sales_growth_3y', 1)}"
+    )
+    rd_thr = (
+        "sales_revenue_last_year == null ? null : (sales_revenue_last_year <= 50000000 ? 0.05 : "
+        "(sales_revenue_last_year <= 200000000 ? 0.04 : 0.03))"
+    )
+    numeric = [
+        _ge("years_since_registration", "1"),
+        _ge("core_ip_count", "1"),
+        _ge("tech_staff_ratio", "0.1"),
+        _ge("rd_domestic_share_3y", "0.6"),
+        _ge("hightech_income_share", "0.6"),
+        _ge("rd_ratio_3y", rd_thr),
+    ]
     first = [
         *(status for status, _ in numeric),
         ("s_resident", _status("resident_enterprise", "resident_enterprise == true")),
         ("s_domain", _status("hnte_domain", "hnte_domain != 'none'")),
         ("s_review", _status("domain_review", "domain_review == true")),
         ("s_accident", _status("major_accident_last_year", "major_accident_last_year == false")),
-        ("lo", low), ("hi", high),
+        ("lo", low),
+        ("hi", high),
     ]
     second = [*(near for _, near in numeric), ("s_score0", "lo > 70 ? 2 : (hi > 70 ? 1 : 0)")]
     third = [
         ("s_score", "s_score0 == 1 and innovation_score != null ? (innovation_score ? 2 : 0) : s_score0"),
         ("n_score", "s_score0 == 0 and (70 - hi) <= 14"),
     ]
-    numeric = ["years_since_registration", "core_ip_count", "tech_staff_ratio", "rd_domestic_share_3y",
-               "hightech_income_share", "rd_ratio_3y"]
+    numeric = [
+        "years_since_registration",
+        "core_ip_count",
+        "tech_staff_ratio",
+        "rd_domestic_share_3y",
+        "hightech_income_share",
+        "rd_ratio_3y",
+    ]
     plain = ["s_resident", "s_domain", "s_review", "s_accident"]
     root = "min([" + ", ".join([f"s_{f}" for f in numeric] + plain + ["s_score"]) + "])"
-    forced = "min([" + ", ".join([f"(n_{f} ? 2 : s_{f})" for f in numeric] + plain + ["(n_score ? 2 : s_score)"]) + "])"
+    forced = (
+        "min(["
+        + ", ".join([f"(n_{f} ? 2 : s_{f})" for f in numeric] + plain + ["(n_score ? 2 : s_score)"])
+        + "])"
+    )
     fourth = [
-        ("outcome", f"(hnte_valid_until != null and hnte_valid_until >= on) ? 'held' : ({root} == 2 ? 'eligible' : "
-                    f"({root} == 1 ? 'likely' : ({forced} != 0 ? 'near_miss' : 'ineligible')))"),
+        (
+            "outcome",
+            f"(hnte_valid_until != null and hnte_valid_until >= on) ? 'held' : ({root} == 2 ? 'eligible' : "
+            f"({root} == 1 ? 'likely' : ({forced} != 0 ? 'near_miss' : 'ineligible')))",
+        ),
     ]
     return _graph([first, second, third, fourth])
 
@@ -249,13 +299,25 @@ def hnte_jdm(policy) -> dict:
 def _graph(stages: list[list[tuple[str, str]]]) -> dict:
     nodes = [{"id": "in", "type": "inputNode", "name": "input", "position": {"x": 0, "y": 0}}]
     for i, exprs in enumerate(stages):
-        content = {"expressions": [{"id": f"{i}-{k}", "key": k, "value": v} for k, v in exprs],
-                   "passThrough": i < len(stages) - 1}
-        nodes.append({"id": f"e{i}", "type": "expressionNode", "name": f"stage{i}", "position": {"x": 0, "y": 0},
-                      "content": content})
+        content = {
+            "expressions": [{"id": f"{i}-{k}", "key": k, "value": v} for k, v in exprs],
+            "passThrough": i < len(stages) - 1,
+        }
+        nodes.append(
+            {
+                "id": f"e{i}",
+                "type": "expressionNode",
+                "name": f"stage{i}",
+                "position": {"x": 0, "y": 0},
+                "content": content,
+            }
+        )
     nodes.append({"id": "out", "type": "outputNode", "name": "output", "position": {"x": 0, "y": 0}})
     ids = [n["id"] for n in nodes]
-    edges = [{"id": f"x{i}", "sourceId": a, "targetId": b, "type": "edge"} for i, (a, b) in enumerate(pairwise(ids))]
+    edges = [
+        {"id": f"x{i}", "sourceId": a, "targetId": b, "type": "edge"}
+        for i, (a, b) in enumerate(pairwise(ids))
+    ]
     return {"nodes": nodes, "edges": edges}
 
 

@@ -47,8 +47,10 @@ class Row:
     def line(self) -> str:
         ratio = self.p95 / self.target
         verdict = "ok" if ratio <= 1 else "MISSED"
-        return (f"{self.database:<11}{self.case:<46}{self.p50 * 1000:>9.1f}{self.p95 * 1000:>9.1f}"
-                f"{self.cpu * 1000:>9.1f}{self.target * 1000:>9.0f}{ratio:>8.2f}  {verdict}")
+        return (
+            f"{self.database:<11}{self.case:<46}{self.p50 * 1000:>9.1f}{self.p95 * 1000:>9.1f}"
+            f"{self.cpu * 1000:>9.1f}{self.target * 1000:>9.0f}{ratio:>8.2f}  {verdict}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,11 +76,22 @@ def bench_database(label: str, url: str, args: argparse.Namespace) -> list[Row]:
     db.dispose_engines()
     engine = db.get_engine()
     counts = populate(engine, args.count)
-    print(f"{label}: generated {counts['enterprise']:,} enterprises, {counts['fiscalyear']:,} fiscal years, "
-          f"{sum(v for k, v in counts.items() if 'seconds' not in k):,} rows in {counts['seconds']:.1f} s "
-          f"(load average {_load()})", flush=True)
-    out = [Row(label, "generate data set (s, one run)", GENERATE_TARGET, counts["seconds"], counts["seconds"],
-               counts["cpu_seconds"])]
+    print(
+        f"{label}: generated {counts['enterprise']:,} enterprises, {counts['fiscalyear']:,} fiscal years, "
+        f"{sum(v for k, v in counts.items() if 'seconds' not in k):,} rows in {counts['seconds']:.1f} s "
+        f"(load average {_load()})",
+        flush=True,
+    )
+    out = [
+        Row(
+            label,
+            "generate data set (s, one run)",
+            GENERATE_TARGET,
+            counts["seconds"],
+            counts["seconds"],
+            counts["cpu_seconds"],
+        )
+    ]
     if engine.dialect.name == "sqlite":  # what the app sees today: SQLite keeps no statistics by itself
         out += _time_cases(f"{label} -", args)
     with engine.begin() as conn:  # PostgreSQL's autovacuum does this on its own after a bulk load
@@ -92,22 +105,35 @@ def _time_cases(label: str, args: argparse.Namespace) -> list[Row]:
     rng = random.Random(42)
     out = []
     for name, make_query in LIST_CASES.items():
-        out.append(_timed(label, f"list: {name}", LIST_TARGET, args.runs,
-                          lambda mq=make_query: _list(mq(rng))))
-    out.append(_timed(label, "detail: aggregate + history + log + tasks", DETAIL_TARGET, args.runs,
-                      lambda: _detail(rng.randint(1, args.count))))
+        out.append(
+            _timed(label, f"list: {name}", LIST_TARGET, args.runs, lambda mq=make_query: _list(mq(rng)))
+        )
+    out.append(
+        _timed(
+            label,
+            "detail: aggregate + history + log + tasks",
+            DETAIL_TARGET,
+            args.runs,
+            lambda: _detail(rng.randint(1, args.count)),
+        )
+    )
     return out
 
 
 LIST_CASES: dict[str, Callable[[random.Random], store.EnterpriseQuery]] = {
     "street + division, by name": lambda r: store.EnterpriseQuery(
-        streets=(r.choice(domain.STREETS),), divisions=(r.choice(list(domain.SPORTS_DIVISIONS)),)),
+        streets=(r.choice(domain.STREETS),), divisions=(r.choice(list(domain.SPORTS_DIVISIONS)),)
+    ),
     "division, by registration date desc": lambda r: store.EnterpriseQuery(
-        divisions=(r.choice(list(domain.SPORTS_DIVISIONS)),), sort="registration_date", descending=True),
+        divisions=(r.choice(list(domain.SPORTS_DIVISIONS)),), sort="registration_date", descending=True
+    ),
     "street + tag, by name": lambda r: store.EnterpriseQuery(
-        streets=(r.choice(domain.STREETS),), tags=(r.choice(TAGS),)),
+        streets=(r.choice(domain.STREETS),), tags=(r.choice(TAGS),)
+    ),
     "tag only, by name": lambda r: store.EnterpriseQuery(tags=(r.choice(TAGS),)),
-    "quick search (name), by name": lambda r: store.EnterpriseQuery(search=r.choice(("体育科技", "健身", "赛事"))),
+    "quick search (name), by name": lambda r: store.EnterpriseQuery(
+        search=r.choice(("体育科技", "健身", "赛事"))
+    ),
     "no filter, by name": lambda r: store.EnterpriseQuery(),
 }
 
@@ -138,8 +164,14 @@ def _timed(label: str, case: str, target: float, runs: int, fn: Callable[[], Non
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     times.sort()
-    return Row(label, case, target, statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))],
-               statistics.median(cpu))
+    return Row(
+        label,
+        case,
+        target,
+        statistics.median(times),
+        times[min(len(times) - 1, int(0.95 * len(times)))],
+        statistics.median(cpu),
+    )
 
 
 def _on_fresh_postgres(server: str, run: Callable[[str], list[Row]]) -> list[Row]:
@@ -153,14 +185,21 @@ def _on_fresh_postgres(server: str, run: Callable[[str], list[Row]]) -> list[Row
 
 
 def _print(rows: list[Row], args: argparse.Namespace) -> None:
-    print(f"\n{args.count:,} enterprises x 3 fiscal years; {args.runs} timed runs per case (after 3 warm-up); "
-          "SQLite - : no planner statistics, SQLite +A: after ANALYZE")
-    print(f"{os.cpu_count()} CPUs; load average {_load()} at the end (other work on the machine slows every figure)")
+    print(
+        f"\n{args.count:,} enterprises x 3 fiscal years; {args.runs} timed runs per case (after 3 warm-up); "
+        "SQLite - : no planner statistics, SQLite +A: after ANALYZE"
+    )
+    print(
+        f"{os.cpu_count()} CPUs; load average {_load()} at the end (other work on the machine slows every figure)"
+    )
     print(f"{'database':<11}{'case':<46}{'p50 ms':>9}{'p95 ms':>9}{'cpu ms':>9}{'target':>9}{'p95/t':>8}")
     for row in rows:
-        print(row.line() if "generate" not in row.case else
-              f"{row.database:<11}{row.case:<46}{row.p50:>9.1f}{'':>9}{row.cpu:>9.1f}{row.target:>9.0f}"
-              f"{row.p50 / row.target:>8.2f}  {'ok' if row.p50 <= row.target else 'MISSED'}")
+        print(
+            row.line()
+            if "generate" not in row.case
+            else f"{row.database:<11}{row.case:<46}{row.p50:>9.1f}{'':>9}{row.cpu:>9.1f}{row.target:>9.0f}"
+            f"{row.p50 / row.target:>8.2f}  {'ok' if row.p50 <= row.target else 'MISSED'}"
+        )
 
 
 def _load() -> str:
@@ -171,7 +210,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server URL (a database is created on it)")
+    parser.add_argument(
+        "--pg", default=DEFAULT_PG, help="PostgreSQL server URL (a database is created on it)"
+    )
     parser.add_argument("--no-pg", dest="pg", action="store_const", const=None)
     return parser.parse_args(argv)
 

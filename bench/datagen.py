@@ -44,15 +44,24 @@ def populate(engine: Engine, count: int, seed: int = 1) -> dict[str, float]:
         for first in range(1, count + 1, CHUNK):
             ids = range(first, min(first + CHUNK, count + 1))
             batch = [_enterprise(rng, i, now) for i in ids]
-            for model, data in ((Enterprise, batch), (FiscalYear, _years(rng, ids, now)),
-                                (IPAsset, _ips(rng, ids, now)), (Credential, _creds(rng, ids, now)),
-                                (Contact, _contacts(rng, ids, now)), (AuditEntry, _audit(batch, now))):
+            for model, data in (
+                (Enterprise, batch),
+                (FiscalYear, _years(rng, ids, now)),
+                (IPAsset, _ips(rng, ids, now)),
+                (Credential, _creds(rng, ids, now)),
+                (Contact, _contacts(rng, ids, now)),
+                (AuditEntry, _audit(batch, now)),
+            ):
                 if data:
                     write_rows(conn, model.__table__, data)  # type: ignore[attr-defined]
                     rows[model.__tablename__] += len(data)  # type: ignore[operator]
         if conn.dialect.name == "postgresql":  # COPY with explicit ids does not move the sequence
             conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('enterprise', 'id'), %s)", (count,))
-    return {**rows, "seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - started_cpu}
+    return {
+        **rows,
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - started_cpu,
+    }
 
 
 def write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -64,8 +73,10 @@ def write_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     names = ", ".join(f'"{c}"' for c in cols)
     if conn.dialect.name == "postgresql":
         convert = [_json if isinstance(table.c[c].type, JSON) else None for c in cols]
-        with conn.connection.driver_connection.cursor() as cur, \
-                cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        with (
+            conn.connection.driver_connection.cursor() as cur,
+            cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+        ):
             for row in rows:
                 copy.write_row([f(row[c]) if f else row[c] for c, f in zip(cols, convert, strict=True)])
         return
@@ -112,18 +123,37 @@ def _enterprise(r: random.Random, i: int, now: Any) -> dict[str, Any]:
     street = domain.STREETS[int(x() * 12)]
     brand = "".join(_pick(x, w.BRAND_CHARS) for _ in range(2 if x() < 0.7 else 3))
     return {
-        "id": i, "version": 1, "created_at": now, "updated_at": now, "deleted_at": None,
+        "id": i,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
         "name": f"上海{brand}{_pick(x, w.TRADE_WORDS[division])}有限公司",
-        "uscc": _uscc(i), "uscc_override_reason": None, "former_names": [],
-        "registration_date": AS_OF - timedelta(days=60 + int(x() * 9000)), "legal_form": "llc",
+        "uscc": _uscc(i),
+        "uscc_override_reason": None,
+        "former_names": [],
+        "registration_date": AS_OF - timedelta(days=60 + int(x() * 9000)),
+        "legal_form": "llc",
         "registered_capital": _pick(x, (100, 500, 1000)) * 1_000_000,  # fen
-        "address": f"上海市杨浦区{_pick(x, w.ROADS[street])}{1 + int(x() * 2000)}号", "street": street,
-        "sports_division": division, "industry_code": _pick(x, w.INDUSTRY_CODES[division]),
-        "wenchuang_sector": None, "hnte_domain": None, "niche_market_years": None,
-        "resident_enterprise": True, "independent_legal_person": True, "registered_in_shanghai": True,
-        "tax_in_shanghai": x() < 0.8 or None, "key_institution": None, "in_restricted_catalogue": False,
-        "abnormal_operation_listed": False, "serious_dishonesty_listed": None, "website": None,
-        "tags": _pick(x, TAG_SETS), "notes": None, "owner_officer_id": None,
+        "address": f"上海市杨浦区{_pick(x, w.ROADS[street])}{1 + int(x() * 2000)}号",
+        "street": street,
+        "sports_division": division,
+        "industry_code": _pick(x, w.INDUSTRY_CODES[division]),
+        "wenchuang_sector": None,
+        "hnte_domain": None,
+        "niche_market_years": None,
+        "resident_enterprise": True,
+        "independent_legal_person": True,
+        "registered_in_shanghai": True,
+        "tax_in_shanghai": x() < 0.8 or None,
+        "key_institution": None,
+        "in_restricted_catalogue": False,
+        "abnormal_operation_listed": False,
+        "serious_dishonesty_listed": None,
+        "website": None,
+        "tags": _pick(x, TAG_SETS),
+        "notes": None,
+        "owner_officer_id": None,
     }
 
 
@@ -142,7 +172,13 @@ def _uscc(i: int) -> str:
 
 
 def _versioned(now: Any, enterprise_id: int) -> dict[str, Any]:
-    return {"version": 1, "created_at": now, "updated_at": now, "deleted_at": None, "enterprise_id": enterprise_id}
+    return {
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+        "enterprise_id": enterprise_id,
+    }
 
 
 def _years(r: random.Random, ids: range, now: Any) -> list[dict[str, Any]]:
@@ -153,39 +189,92 @@ def _years(r: random.Random, ids: range, now: Any) -> list[dict[str, Any]]:
         staff = 3 + int(x() * 800)
         for year in YEARS:
             rd = int(revenue * x() * 0.08)
-            out.append(_versioned(now, i) | {
-                "year": year, "staff_total": staff, "tech_staff": int(staff * x() * 0.4),
-                "sales_revenue": revenue, "total_income": revenue * 105 // 100, "hightech_income": None,
-                "rd_expense": rd, "rd_expense_domestic": rd, "total_cost": revenue * 95 // 100,
-                "total_assets": revenue, "total_liabilities": revenue // 2, "tax_paid": revenue // 30,
-                "equity_financing": None})
+            out.append(
+                _versioned(now, i)
+                | {
+                    "year": year,
+                    "staff_total": staff,
+                    "tech_staff": int(staff * x() * 0.4),
+                    "sales_revenue": revenue,
+                    "total_income": revenue * 105 // 100,
+                    "hightech_income": None,
+                    "rd_expense": rd,
+                    "rd_expense_domestic": rd,
+                    "total_cost": revenue * 95 // 100,
+                    "total_assets": revenue,
+                    "total_liabilities": revenue // 2,
+                    "tax_paid": revenue // 30,
+                    "equity_financing": None,
+                }
+            )
     return out
 
 
 def _ips(r: random.Random, ids: range, now: Any) -> list[dict[str, Any]]:
     x = r.random
-    return [_versioned(now, i) | {
-        "kind": kind, "title": "一种" + _pick(x, w.PATENT_SUBJECTS), "number": f"ZL2021{int(x() * 1e8):08d}",
-        "status": "valid", "grant_date": GRANT_DAYS[int(x() * len(GRANT_DAYS))],
-        "acquisition": "own", "core_to_main_product": True, "used_in_hnte": None}
-        for i in ids for kind in ("invention_patent", "utility_model")]
+    return [
+        _versioned(now, i)
+        | {
+            "kind": kind,
+            "title": "一种" + _pick(x, w.PATENT_SUBJECTS),
+            "number": f"ZL2021{int(x() * 1e8):08d}",
+            "status": "valid",
+            "grant_date": GRANT_DAYS[int(x() * len(GRANT_DAYS))],
+            "acquisition": "own",
+            "core_to_main_product": True,
+            "used_in_hnte": None,
+        }
+        for i in ids
+        for kind in ("invention_patent", "utility_model")
+    ]
 
 
 def _creds(r: random.Random, ids: range, now: Any) -> list[dict[str, Any]]:
-    return [_versioned(now, i) | {
-        "kind": "tech_sme", "title": "科技型中小企业", "level": None, "number": None, "issued_on": None,
-        "expires_on": None, "year": 2025} for i in ids if r.random() < 0.3]
+    return [
+        _versioned(now, i)
+        | {
+            "kind": "tech_sme",
+            "title": "科技型中小企业",
+            "level": None,
+            "number": None,
+            "issued_on": None,
+            "expires_on": None,
+            "year": 2025,
+        }
+        for i in ids
+        if r.random() < 0.3
+    ]
 
 
 def _contacts(r: random.Random, ids: range, now: Any) -> list[dict[str, Any]]:
     x = r.random
-    return [_versioned(now, i) | {
-        "name": _pick(x, w.SURNAMES) + _pick(x, w.GIVEN_CHARS), "position": "总经理",
-        "phone": _pick(x, w.MOBILE_PREFIXES) + f"{int(x() * 1e8):08d}", "email": None,
-        "is_primary": True, "notes": None} for i in ids]
+    return [
+        _versioned(now, i)
+        | {
+            "name": _pick(x, w.SURNAMES) + _pick(x, w.GIVEN_CHARS),
+            "position": "总经理",
+            "phone": _pick(x, w.MOBILE_PREFIXES) + f"{int(x() * 1e8):08d}",
+            "email": None,
+            "is_primary": True,
+            "notes": None,
+        }
+        for i in ids
+    ]
 
 
 def _audit(batch: list[dict[str, Any]], now: Any) -> list[dict[str, Any]]:
-    return [{"at": now, "actor": "bench", "action": "create", "entity": "enterprise", "entity_id": e["id"],
-             "enterprise_id": e["id"], "field": name, "old": None, "new": str(e[name])}
-            for e in batch for name in AUDITED]
+    return [
+        {
+            "at": now,
+            "actor": "bench",
+            "action": "create",
+            "entity": "enterprise",
+            "entity_id": e["id"],
+            "enterprise_id": e["id"],
+            "field": name,
+            "old": None,
+            "new": str(e[name]),
+        }
+        for e in batch
+        for name in AUDITED
+    ]

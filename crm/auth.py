@@ -39,20 +39,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 LOGIN_ACTIONS = ("login", "login_failed", "unlock")
 MIN_PASSWORD_LENGTH = 8
 
-register({
-    "auth.denied": ("权限不足：{name}（{role}）不能{what}。如需此权限，请联系管理员。",
-                    "Permission denied: {name} ({role}) may not {what_en}. Ask an administrator."),
-    "auth.not_signed_in": ("请先登录。", "Please sign in first."),
-    "auth.perm.read": ("查看数据", "read data"),
-    "auth.perm.write": ("修改数据", "change data"),
-    "auth.perm.admin": ("管理账号和系统设置", "manage accounts and settings"),
-    "auth.login_failed": ("用户名或密码错误。", "Wrong username or password."),
-    "auth.locked": ("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁。",
-                    "Too many failed logins: the account is locked; try again in {minutes} min or ask an admin."),
-    "auth.weak_password": ("密码至少 {n} 位。", "The password needs at least {n} characters."),
-    "auth.last_admin": ("至少要保留一名启用的管理员。", "At least one active administrator must remain."),
-    "auth.wrong_old_password": ("原密码不正确。", "The current password is wrong."),
-})
+register(
+    {
+        "auth.denied": (
+            "权限不足：{name}（{role}）不能{what}。如需此权限，请联系管理员。",
+            "Permission denied: {name} ({role}) may not {what_en}. Ask an administrator.",
+        ),
+        "auth.not_signed_in": ("请先登录。", "Please sign in first."),
+        "auth.perm.read": ("查看数据", "read data"),
+        "auth.perm.write": ("修改数据", "change data"),
+        "auth.perm.admin": ("管理账号和系统设置", "manage accounts and settings"),
+        "auth.login_failed": ("用户名或密码错误。", "Wrong username or password."),
+        "auth.locked": (
+            "连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁。",
+            "Too many failed logins: the account is locked; try again in {minutes} min or ask an admin.",
+        ),
+        "auth.weak_password": ("密码至少 {n} 位。", "The password needs at least {n} characters."),
+        "auth.last_admin": ("至少要保留一名启用的管理员。", "At least one active administrator must remain."),
+        "auth.wrong_old_password": ("原密码不正确。", "The current password is wrong."),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -145,8 +151,12 @@ def require(permission: str) -> Principal:
         from crm.domain import OFFICER_ROLES
 
         role = OFFICER_ROLES.get(principal.role, (principal.role,))[0]
-        raise PermissionDenied(name=principal.display_name or principal.username, role=role,
-                               what=t(f"auth.perm.{permission}", "zh"), what_en=t(f"auth.perm.{permission}", "en"))
+        raise PermissionDenied(
+            name=principal.display_name or principal.username,
+            role=role,
+            what=t(f"auth.perm.{permission}", "zh"),
+            what_en=t(f"auth.perm.{permission}", "en"),
+        )
     return principal
 
 
@@ -202,8 +212,9 @@ def login(session: Session, username: str, password: str) -> Principal:
     settings = get_settings()
     if is_locked(session, username):
         raise AccountLocked(minutes=settings.lockout_minutes)
-    officer = session.exec(select(Officer).where(Officer.username == username,
-                                                 col(Officer.deleted_at).is_(None))).first()
+    officer = session.exec(
+        select(Officer).where(Officer.username == username, col(Officer.deleted_at).is_(None))
+    ).first()
     ok = verify_password(officer.password_hash if officer else None, password)
     if not (ok and officer is not None and officer.active):
         _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
@@ -218,10 +229,18 @@ def login(session: Session, username: str, password: str) -> Principal:
 def is_locked(session: Session, username: str) -> bool:
     """True when the last ``lockout_failures`` attempts all failed and the newest is recent."""
     settings = get_settings()
-    recent = list(session.exec(
-        select(AuditEntry).where(AuditEntry.entity == "officer", AuditEntry.actor == username,
-                                 col(AuditEntry.action).in_(LOGIN_ACTIONS))
-        .order_by(col(AuditEntry.id).desc()).limit(settings.lockout_failures)))
+    recent = list(
+        session.exec(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == "officer",
+                AuditEntry.actor == username,
+                col(AuditEntry.action).in_(LOGIN_ACTIONS),
+            )
+            .order_by(col(AuditEntry.id).desc())
+            .limit(settings.lockout_failures)
+        )
+    )
     if len(recent) < settings.lockout_failures or any(e.action != "login_failed" for e in recent):
         return False
     newest = recent[0].at if recent[0].at.tzinfo else recent[0].at.replace(tzinfo=utcnow().tzinfo)
@@ -233,8 +252,15 @@ def unlock(session: Session, username: str) -> None:
     admin = require("admin")
     officer = session.exec(select(Officer).where(Officer.username == username)).first()
     with acting_as(SYSTEM):
-        session.add(AuditEntry(actor=username, action="unlock", entity="officer",
-                               entity_id=officer.id if officer and officer.id else 0, new=f"由 {admin.username} 解锁"))
+        session.add(
+            AuditEntry(
+                actor=username,
+                action="unlock",
+                entity="officer",
+                entity_id=officer.id if officer and officer.id else 0,
+                new=f"由 {admin.username} 解锁",
+            )
+        )
         session.flush()
 
 
@@ -261,10 +287,21 @@ def _record(session: Session, username: str, action: str, officer_id: int) -> No
 def _write_password(session: Session, officer: Officer, password_hash: str, *, actor: str, note: str) -> None:
     """Store a new hash; the audit row says that it changed, never the hash itself."""
     table = Officer.__table__  # type: ignore[attr-defined]
-    session.execute(update(table).where(table.c.id == officer.id)
-                    .values(password_hash=password_hash, version=table.c.version + 1, updated_at=utcnow()))
-    session.add(AuditEntry(actor=actor, action="update", entity="officer", entity_id=officer.id or 0,
-                           field="password", new=note))
+    session.execute(
+        update(table)
+        .where(table.c.id == officer.id)
+        .values(password_hash=password_hash, version=table.c.version + 1, updated_at=utcnow())
+    )
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="update",
+            entity="officer",
+            entity_id=officer.id or 0,
+            field="password",
+            new=note,
+        )
+    )
     session.flush()
     session.refresh(officer)
 

@@ -26,8 +26,13 @@ class BackupError(Exception):
     """A backup or restore could not be made; the message says why and what to do (Chinese)."""
 
 
-def backup(dest: Path | None = None, *, settings: Settings | None = None, now: datetime | None = None,
-           label: str = "") -> Path:
+def backup(
+    dest: Path | None = None,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    label: str = "",
+) -> Path:
     """Write a consistent copy of the database to ``dest`` (default: a new file in the backups dir)."""
     settings = settings or get_settings()
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -63,8 +68,19 @@ def restore(source: Path, *, settings: Settings | None = None) -> Path:
         _sqlite_copy(source, _sqlite_path(settings))
     else:
         url, env = _libpq(settings)
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "--dbname", url, str(source)], env)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                url,
+                str(source),
+            ],
+            env,
+        )
     db.get_engine(settings)  # migrates an older backup to the current schema
     return safety
 
@@ -77,10 +93,12 @@ def daily_backup_if_due(*, settings: Settings | None = None, now: datetime | Non
     existing = list(auto.glob("huiqi-*")) if auto.is_dir() else []
     if any(_taken_on(p) == now.date() for p in existing):
         return None
-    made = backup(auto / f"huiqi-{now:%Y%m%d-%H%M%S}{'.sqlite3' if settings.is_sqlite else '.dump'}",
-                  settings=settings)
-    for path in to_prune([*existing, made], keep_daily=settings.backup_keep_daily,
-                         keep_weekly=settings.backup_keep_weekly):
+    made = backup(
+        auto / f"huiqi-{now:%Y%m%d-%H%M%S}{'.sqlite3' if settings.is_sqlite else '.dump'}", settings=settings
+    )
+    for path in to_prune(
+        [*existing, made], keep_daily=settings.backup_keep_daily, keep_weekly=settings.backup_keep_weekly
+    ):
         path.unlink(missing_ok=True)
     return made
 
@@ -171,7 +189,9 @@ def _libpq(settings: Settings) -> tuple[str, dict[str, str]]:
 
 def _run(argv: list[str], env: dict[str, str]) -> None:
     if shutil.which(argv[0]) is None:
-        raise BackupError(f"找不到 {argv[0]}：请安装与服务器同版本的 PostgreSQL 客户端（apt install postgresql-client）")
+        raise BackupError(
+            f"找不到 {argv[0]}：请安装与服务器同版本的 PostgreSQL 客户端（apt install postgresql-client）"
+        )
     result = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         raise BackupError(f"{argv[0]} 失败（退出码 {result.returncode}）：{result.stderr.strip()}")

@@ -33,7 +33,8 @@ class HolidayDataMissing(LookupError):
         self.day = day
         super().__init__(
             f"{day.year} 年的法定节假日安排尚未收录（chinese-calendar 仅含 {COVERED_YEARS.start}–"
-            f"{COVERED_YEARS.stop - 1} 年）：{day.isoformat()} 是否为工作日无法确定，请升级 chinese-calendar")
+            f"{COVERED_YEARS.stop - 1} 年）：{day.isoformat()} 是否为工作日无法确定，请升级 chinese-calendar"
+        )
 
 
 def covered(day: date) -> bool:
@@ -120,7 +121,9 @@ def add_working_days(day: date, n: int, *, strict: bool = False) -> date:
     return day
 
 
-def internal_deadline(closes: date, lead_working_days: int = DEFAULT_LEAD_DAYS, *, strict: bool = False) -> date:
+def internal_deadline(
+    closes: date, lead_working_days: int = DEFAULT_LEAD_DAYS, *, strict: bool = False
+) -> date:
     """When materials are due at the district office: ``lead_working_days`` working days before ``closes``."""
     return add_working_days(closes, -lead_working_days, strict=strict)
 
@@ -155,7 +158,9 @@ class Window:
         return self.opens <= on <= self.closes
 
 
-def recurring_windows(policy_id: str, title: str, patterns: Sequence[Mapping[str, Any]], year: int) -> list[Window]:
+def recurring_windows(
+    policy_id: str, title: str, patterns: Sequence[Mapping[str, Any]], year: int
+) -> list[Window]:
     """The rule file's yearly ``windows`` (``opens``/``closes`` as MM-DD) laid on ``year``."""
     out: list[Window] = []
     for i, pattern in enumerate(patterns):
@@ -179,7 +184,9 @@ def merge_windows(rule: Iterable[Window], actual: Iterable[Window]) -> list[Wind
 
 def next_window(windows: Iterable[Window], on: date) -> Window | None:
     """The window open on ``on`` that closes first, else the next to open."""
-    live = sorted((w for w in windows if w.closes >= on), key=lambda w: (not w.is_open(on), w.closes, w.opens))
+    live = sorted(
+        (w for w in windows if w.closes >= on), key=lambda w: (not w.is_open(on), w.closes, w.opens)
+    )
     return live[0] if live else None
 
 
@@ -214,12 +221,27 @@ def window_events(window: Window) -> list[Event]:
     note = f"\n{window.note}" if window.note else ""
     batch = f"（{window.batch}）" if window.batch else ""
     return [
-        Event(f"open-{key}", window.opens, f"【开始受理】{window.title}{batch}", "window_opens",
-              f"申报窗口 {window.opens} 至 {window.closes}{note}"),
-        Event(f"internal-{key}", window.internal_deadline, f"【材料交区截止】{window.title}{batch}",
-              "internal_deadline", f"材料需提前 {window.lead_days} 个工作日交区里；窗口截止 {window.closes}{note}"),
-        Event(f"close-{key}", window.closes, f"【申报截止】{window.title}{batch}", "window_closes",
-              f"申报窗口 {window.opens} 至 {window.closes}{note}"),
+        Event(
+            f"open-{key}",
+            window.opens,
+            f"【开始受理】{window.title}{batch}",
+            "window_opens",
+            f"申报窗口 {window.opens} 至 {window.closes}{note}",
+        ),
+        Event(
+            f"internal-{key}",
+            window.internal_deadline,
+            f"【材料交区截止】{window.title}{batch}",
+            "internal_deadline",
+            f"材料需提前 {window.lead_days} 个工作日交区里；窗口截止 {window.closes}{note}",
+        ),
+        Event(
+            f"close-{key}",
+            window.closes,
+            f"【申报截止】{window.title}{batch}",
+            "window_closes",
+            f"申报窗口 {window.opens} 至 {window.closes}{note}",
+        ),
     ]
 
 

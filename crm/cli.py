@@ -43,7 +43,9 @@ def demo(
     seed: int = typer.Option(20240601, help="random seed (same seed, same data)"),
     replace: bool = typer.Option(False, "--replace", help="delete existing data first"),
     if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no enterprise yet"),
-    no_pipeline: bool = typer.Option(False, "--no-pipeline", help="enterprises only: no matches or applications"),
+    no_pipeline: bool = typer.Option(
+        False, "--no-pipeline", help="enterprises only: no matches or applications"
+    ),
 ) -> None:
     """Load the deterministic demo dataset of Yangpu sports enterprises."""
     from crm.demo import has_enterprises, load_demo
@@ -69,8 +71,7 @@ def _register_plugins() -> None:
     """Commands that live next to their feature (rules, packs, intake, calendar)."""
     import importlib
 
-    for name in ("crm.cli_rules", "crm.cli_packs", "crm.cli_intake", "crm.cli_calendar",
-                 "crm.cli_admin"):
+    for name in ("crm.cli_rules", "crm.cli_packs", "crm.cli_intake", "crm.cli_calendar", "crm.cli_admin"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

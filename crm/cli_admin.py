@@ -44,7 +44,9 @@ def restore_command(
     from crm.backup import BackupError, restore
 
     if not yes:
-        typer.confirm(f"用 {source} 覆盖当前数据库？当前数据会先另存一份。 / Replace the database?", abort=True)
+        typer.confirm(
+            f"用 {source} 覆盖当前数据库？当前数据会先另存一份。 / Replace the database?", abort=True
+        )
     try:
         safety = restore(source)
     except BackupError as exc:
@@ -54,16 +56,20 @@ def restore_command(
 
 
 @officer_app.command("add")
-def officer_add(username: str, name: str = typer.Option(..., "--name", help="显示姓名"),
-                role: str = typer.Option("officer", "--role", help="admin | officer | viewer"),
-                password: str = typer.Option(..., prompt="密码 / password", hide_input=True,
-                                             confirmation_prompt=True)) -> None:
+def officer_add(
+    username: str,
+    name: str = typer.Option(..., "--name", help="显示姓名"),
+    role: str = typer.Option("officer", "--role", help="admin | officer | viewer"),
+    password: str = typer.Option(..., prompt="密码 / password", hide_input=True, confirmation_prompt=True),
+) -> None:
     """Create an account (the first one for a server should be --role admin)."""
     from crm.services import auth
 
     with auth.acting_as(_cli_admin()):
         try:
-            account = auth.create_account({"username": username, "display_name": name, "role": role}, password)
+            account = auth.create_account(
+                {"username": username, "display_name": name, "role": role}, password
+            )
         except (auth.AuthError, auth.ValidationFailed) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1) from exc
@@ -71,8 +77,12 @@ def officer_add(username: str, name: str = typer.Option(..., "--name", help="显
 
 
 @officer_app.command("passwd")
-def officer_passwd(username: str, password: str = typer.Option(..., prompt="新密码 / new password",
-                                                               hide_input=True, confirmation_prompt=True)) -> None:
+def officer_passwd(
+    username: str,
+    password: str = typer.Option(
+        ..., prompt="新密码 / new password", hide_input=True, confirmation_prompt=True
+    ),
+) -> None:
     """Set an officer's password (and lift a lockout)."""
     from crm.services import auth
 
@@ -98,7 +108,9 @@ def officer_list() -> None:
     with auth.acting_as(_cli_admin()):
         for a in auth.list_accounts():
             state = "启用" if a.active else "停用"
-            flags = (" 已锁定/locked" if a.locked else "") + ("" if a.has_password else " 未设密码/no password")
+            flags = (" 已锁定/locked" if a.locked else "") + (
+                "" if a.has_password else " 未设密码/no password"
+            )
             typer.echo(f"{a.username:<20} {a.display_name:<12} {a.role:<8} {state}{flags}")
 
 

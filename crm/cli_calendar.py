@@ -17,8 +17,10 @@ def register(app: typer.Typer) -> None:
     app.command("demo-pipeline")(demo_pipeline)
 
 
-def report(year: Annotated[int, typer.Option("--year", help="统计年度 / year")],
-           out: Annotated[Path, typer.Option("--out", help="输出 PDF 文件 / output PDF")]) -> None:
+def report(
+    year: Annotated[int, typer.Option("--year", help="统计年度 / year")],
+    out: Annotated[Path, typer.Option("--out", help="输出 PDF 文件 / output PDF")],
+) -> None:
     """Write the district's yearly statistics report (charts included) as PDF."""
     from crm.services.report import report_pdf
 
@@ -26,10 +28,13 @@ def report(year: Annotated[int, typer.Option("--year", help="统计年度 / year
     typer.echo(f"已生成 {year} 年统计报告 / report written: {out}")
 
 
-def ics(out: Annotated[Path | None, typer.Option("--out", help="输出 .ics 文件 / output file")] = None,
-        officer: Annotated[str | None, typer.Option(help="专员登录名（缺省为全办）/ officer username")] = None,
-        feeds: Annotated[bool, typer.Option("--feeds", help="为每位专员写订阅文件 / write every officer's feed")]
-        = False) -> None:
+def ics(
+    out: Annotated[Path | None, typer.Option("--out", help="输出 .ics 文件 / output file")] = None,
+    officer: Annotated[str | None, typer.Option(help="专员登录名（缺省为全办）/ officer username")] = None,
+    feeds: Annotated[
+        bool, typer.Option("--feeds", help="为每位专员写订阅文件 / write every officer's feed")
+    ] = False,
+) -> None:
     """Write an ICS calendar of windows, internal deadlines and open tasks (or every officer's feed file)."""
     from crm.services import deadlines
     from crm.services.enterprises import officers
@@ -47,15 +52,19 @@ def ics(out: Annotated[Path | None, typer.Option("--out", help="输出 .ics 文�
     typer.echo(f"日历已导出 / calendar written: {out}")
 
 
-def radar(officer: str | None = typer.Option(None, help="专员登录名（缺省为全办）/ officer username"),
-          within: int = typer.Option(10, help="窗口截止前多少个工作日 / working days ahead"),
-          on: str | None = typer.Option(None, help="按某日计算（YYYY-MM-DD）/ as of date")) -> None:
+def radar(
+    officer: str | None = typer.Option(None, help="专员登录名（缺省为全办）/ officer username"),
+    within: int = typer.Option(10, help="窗口截止前多少个工作日 / working days ahead"),
+    on: str | None = typer.Option(None, help="按某日计算（YYYY-MM-DD）/ as of date"),
+) -> None:
     """Print the call list: untold matches before windows close, stalled, expiring, due, to collect."""
     from crm.services import radar as service
 
-    result = service.radar(officer_id=_officer_id(officer) if officer else None,
-                           on=date.fromisoformat(on) if on else None,
-                           settings=service.RadarSettings(closing_within=within))
+    result = service.radar(
+        officer_id=_officer_id(officer) if officer else None,
+        on=date.fromisoformat(on) if on else None,
+        settings=service.RadarSettings(closing_within=within),
+    )
     for section in result.sections:
         typer.echo(f"\n■ {section.title}：{section.shown_total}")
         for item in section.items:

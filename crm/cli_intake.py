@@ -61,5 +61,7 @@ def export_file(
     if template:
         out.write_bytes(intake.import_template())
     else:
-        out.write_bytes(intake.export_enterprises(EnterpriseQuery(search=search, streets=tuple(street or ()))))
+        out.write_bytes(
+            intake.export_enterprises(EnterpriseQuery(search=search, streets=tuple(street or ())))
+        )
     typer.echo(f"已导出：{out}")

@@ -19,7 +19,9 @@ def pack(
     enterprise: Annotated[int, typer.Option("--enterprise", help="enterprise id")],
     out: Annotated[Path, typer.Option("--out", help="PDF file to write")],
     on: Annotated[str | None, typer.Option("--on", help="as-of date YYYY-MM-DD (default: today)")] = None,
-    officer: Annotated[str | None, typer.Option("--officer", help="officer username (default: configured officer)")] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", help="officer username (default: configured officer)")
+    ] = None,
 ) -> None:
     """Generate one enterprise's service pack (惠企政策服务包) and record it in its history."""
     from crm.services.packs import make_pack
@@ -32,11 +34,19 @@ def pack(
 
 def packs(
     out: Annotated[Path, typer.Option("--out", help="folder for the PDFs (a .zip is written beside it)")],
-    street: Annotated[list[str] | None, typer.Option("--street", help="街道, e.g. 五角场 (repeatable)")] = None,
-    division: Annotated[list[str] | None, typer.Option("--division", help="sports division 01-11 (repeatable)")] = None,
-    policy: Annotated[str | None, typer.Option("--policy", help="only enterprises with this outcome for the policy")] = None,
-    outcome: Annotated[list[str] | None, typer.Option("--outcome", help="outcomes for --policy (default: "
-                                                      "eligible, likely, near_miss)")] = None,
+    street: Annotated[
+        list[str] | None, typer.Option("--street", help="街道, e.g. 五角场 (repeatable)")
+    ] = None,
+    division: Annotated[
+        list[str] | None, typer.Option("--division", help="sports division 01-11 (repeatable)")
+    ] = None,
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="only enterprises with this outcome for the policy")
+    ] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="outcomes for --policy (default: eligible, likely, near_miss)"),
+    ] = None,
     ids: Annotated[list[int] | None, typer.Option("--id", help="enterprise id (repeatable)")] = None,
     on: Annotated[str | None, typer.Option("--on", help="as-of date YYYY-MM-DD (default: today)")] = None,
     workers: Annotated[int, typer.Option("--workers", help="processes")] = 2,
@@ -46,15 +56,30 @@ def packs(
     from crm.services.packs import make_packs, select_enterprises
 
     as_of = _date(on)
-    chosen = select_enterprises(streets=street or (), divisions=division or (), policy=policy,
-                                outcomes=outcome or ("eligible", "likely", "near_miss"), ids=ids or None, on=as_of)
+    chosen = select_enterprises(
+        streets=street or (),
+        divisions=division or (),
+        policy=policy,
+        outcomes=outcome or ("eligible", "likely", "near_miss"),
+        ids=ids or None,
+        on=as_of,
+    )
     if not chosen:
         typer.echo("没有符合条件的企业 / no enterprise matches")
         raise typer.Exit(1)
     with typer.progressbar(length=len(chosen), label=f"生成服务包 {len(chosen)} 份") as bar:
-        result = make_packs(chosen, out, on=as_of, workers=workers, make_zip=not no_zip,
-                            progress=lambda _done, _total, _name: bar.update(1))
-    typer.echo(f"完成 {len(result.made)} 份 → {result.folder}" + (f"，压缩包 {result.zip_path}" if result.zip_path else ""))
+        result = make_packs(
+            chosen,
+            out,
+            on=as_of,
+            workers=workers,
+            make_zip=not no_zip,
+            progress=lambda _done, _total, _name: bar.update(1),
+        )
+    typer.echo(
+        f"完成 {len(result.made)} 份 → {result.folder}"
+        + (f"，压缩包 {result.zip_path}" if result.zip_path else "")
+    )
     for enterprise_id, name, reason in result.failed:
         typer.echo(f"✗ 失败 #{enterprise_id} {name}: {reason}", err=True)
     raise typer.Exit(1 if result.failed else 0)

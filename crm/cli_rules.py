@@ -34,8 +34,11 @@ def check(directory: DirOption = None) -> None:
     for err in errors:
         typer.echo(str(err), err=True)
     extra = len(ruleset.all_versions()) - len(ruleset.policies)
-    typer.echo(f"{len(ruleset.policies)} 项政策可用" + (f"（另有 {extra} 个历史/后续版本）" if extra else "")
-               + f"，{len(errors)} 个错误；规则集哈希 {ruleset.hash}")
+    typer.echo(
+        f"{len(ruleset.policies)} 项政策可用"
+        + (f"（另有 {extra} 个历史/后续版本）" if extra else "")
+        + f"，{len(errors)} 个错误；规则集哈希 {ruleset.hash}"
+    )
     raise typer.Exit(1 if errors else 0)
 
 
@@ -49,17 +52,25 @@ def test(directory: DirOption = None) -> None:
         typer.echo(f"✗ {err}", err=True)
     results = run_cases(list(ruleset.all_versions()))  # each version's cases run against that version
     for r in results:
-        typer.echo(f"{'✓' if r.ok else '✗'} {r.policy} · {r.name}" + ("" if r.ok else f"：{'；'.join(r.problems)}"))
+        typer.echo(
+            f"{'✓' if r.ok else '✗'} {r.policy} · {r.name}" + ("" if r.ok else f"：{'；'.join(r.problems)}")
+        )
     failed = sum(not r.ok for r in results)
     typer.echo(f"{len(results)} 个案例，{failed} 个失败")
     raise typer.Exit(1 if failed or errors else 0)
 
 
 def match_command(
-    enterprise: Annotated[int | None, typer.Option("--enterprise", help="enterprise id in the database")] = None,
-    profile: Annotated[Path | None, typer.Option("--profile", help="enterprise profile file (YAML/JSON)")] = None,
+    enterprise: Annotated[
+        int | None, typer.Option("--enterprise", help="enterprise id in the database")
+    ] = None,
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="enterprise profile file (YAML/JSON)")
+    ] = None,
     on: Annotated[str | None, typer.Option("--on", help="as-of date, YYYY-MM-DD (default: today)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the JSON document (policy_rules/README.md)")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the JSON document (policy_rules/README.md)")
+    ] = False,
 ) -> None:
     """Match one enterprise against every policy in force, with reasons."""
     if (enterprise is None) == (profile is None):

@@ -86,8 +86,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         Path(env["HUIQI_TEMPLATES_DIR"]) if env.get("HUIQI_TEMPLATES_DIR") else _package_dir("templates")
     )
     officer = env.get("HUIQI_OFFICER") or _default_officer()
-    return Settings(data_dir=data_dir, database_url=url, rules_dir=rules, templates_dir=templates, officer=officer,
-                    **_server_settings(env))
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        rules_dir=rules,
+        templates_dir=templates,
+        officer=officer,
+        **_server_settings(env),
+    )
 
 
 def _server_settings(env: dict[str, str]) -> dict[str, Any]:
@@ -95,9 +101,12 @@ def _server_settings(env: dict[str, str]) -> dict[str, Any]:
     mode = (env.get("HUIQI_MODE") or "desktop").strip().lower()
     if mode not in ("desktop", "server"):
         raise ValueError(f"HUIQI_MODE must be desktop or server, not {mode!r}")
-    return {"mode": mode, "storage_secret": env.get("HUIQI_STORAGE_SECRET") or None,
-            "session_hours": float(env.get("HUIQI_SESSION_HOURS") or 8),
-            "cookie_secure": (env.get("HUIQI_COOKIE_SECURE") or "0").strip() in ("1", "true", "yes")}
+    return {
+        "mode": mode,
+        "storage_secret": env.get("HUIQI_STORAGE_SECRET") or None,
+        "session_hours": float(env.get("HUIQI_SESSION_HOURS") or 8),
+        "cookie_secure": (env.get("HUIQI_COOKIE_SECURE") or "0").strip() in ("1", "true", "yes"),
+    }
 
 
 _settings: Settings | None = None

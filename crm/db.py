@@ -26,17 +26,23 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               json_serializer=_json_dumps)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=_json_dumps
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(_psycopg(url), pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         json_serializer=_json_dumps)
+    return create_engine(
+        _psycopg(url), pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=_json_dumps
+    )
 
 
 def _psycopg(url: str) -> str:
     # a plain postgresql:// URL would make SQLAlchemy look for psycopg2; we ship psycopg 3
-    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
+    return (
+        "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        if url.startswith("postgresql://")
+        else url
+    )
 
 
 def _json_dumps(value: Any) -> str:
@@ -74,7 +80,8 @@ def refresh_statistics(engine: Engine) -> None:
         return
     with engine.begin() as conn:
         has_stats = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='sqlite_stat1'").first()
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='sqlite_stat1'"
+        ).first()
         conn.exec_driver_sql("PRAGMA optimize" if has_stats else "ANALYZE")
 
 

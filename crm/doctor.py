@@ -43,30 +43,44 @@ def _database() -> Check:
     engine = get_engine()
     with engine.connect() as conn:
         conn.execute(text("select 1"))
-    return Check("数据库 database", True, f"{_safe_url()} (revision {current_revision(engine)})",
-                 "检查 HUIQI_DATABASE_URL，然后运行 huiqi db upgrade")
+    return Check(
+        "数据库 database",
+        True,
+        f"{_safe_url()} (revision {current_revision(engine)})",
+        "检查 HUIQI_DATABASE_URL，然后运行 huiqi db upgrade",
+    )
 
 
 def _rules() -> Check:
     path = get_settings().rules_dir
     files = sorted(path.glob("*.yaml")) if path.is_dir() else []
     if not files:
-        return Check("政策规则 rules", False, f"{path}: 没有规则文件", "设置 HUIQI_RULES_DIR 指向 policy_rules 目录")
+        return Check(
+            "政策规则 rules", False, f"{path}: 没有规则文件", "设置 HUIQI_RULES_DIR 指向 policy_rules 目录"
+        )
     detail = f"{path}: {len(files)} 个规则文件"
     loader = _optional("crm.rules.loader", "check_dir")
     if loader is not None:
         errors = loader(path)
         if errors:
-            return Check("政策规则 rules", False, f"{detail}; {len(errors)} 个错误: {errors[0]}",
-                         "运行 huiqi rules check 查看并修正")
+            return Check(
+                "政策规则 rules",
+                False,
+                f"{detail}; {len(errors)} 个错误: {errors[0]}",
+                "运行 huiqi rules check 查看并修正",
+            )
     return Check("政策规则 rules", True, detail)
 
 
 def _templates() -> Check:
     path = get_settings().templates_dir
     found = sorted(p.name for p in path.glob("*.html")) if path.is_dir() else []
-    return Check("服务包模板 templates", bool(found), f"{path}: {', '.join(found) or '没有模板'}",
-                 "设置 HUIQI_TEMPLATES_DIR 指向 templates 目录")
+    return Check(
+        "服务包模板 templates",
+        bool(found),
+        f"{path}: {', '.join(found) or '没有模板'}",
+        "设置 HUIQI_TEMPLATES_DIR 指向 templates 目录",
+    )
 
 
 def _cjk_font() -> Check:
@@ -75,16 +89,30 @@ def _cjk_font() -> Check:
     status = fonts_status()
     absent = [name for name, present in status["faces"].items() if not present]
     if absent:
-        return Check("中文字体 CJK font", False, f"缺少 {', '.join(absent)}（{status['font_dir']}）",
-                     "pip install pylopdf-fonts-zh-cn（make run 会自动安装）")
+        return Check(
+            "中文字体 CJK font",
+            False,
+            f"缺少 {', '.join(absent)}（{status['font_dir']}）",
+            "pip install pylopdf-fonts-zh-cn（make run 会自动安装）",
+        )
     missing = missing_characters(_names_in_database())
-    detail = (f"{', '.join(status['faces'])}; 子集化 subsetter: {status['subsetter']}; "
-              f"WeasyPrint: {status['weasyprint_subsetter']}")
+    detail = (
+        f"{', '.join(status['faces'])}; 子集化 subsetter: {status['subsetter']}; "
+        f"WeasyPrint: {status['weasyprint_subsetter']}"
+    )
     if missing:
-        return Check("中文字体 CJK font", False, f"{detail}; 字体缺字: {''.join(sorted(missing))}",
-                     "这些字符在服务包中会显示为方框；请核对企业/联系人名称或换用覆盖更全的字体")
-    return Check("中文字体 CJK font", True, detail + "; 库中企业和联系人名称的每个字都能显示",
-                 "apt-get install -y libharfbuzz-subset0（服务包文件更小）")
+        return Check(
+            "中文字体 CJK font",
+            False,
+            f"{detail}; 字体缺字: {''.join(sorted(missing))}",
+            "这些字符在服务包中会显示为方框；请核对企业/联系人名称或换用覆盖更全的字体",
+        )
+    return Check(
+        "中文字体 CJK font",
+        True,
+        detail + "; 库中企业和联系人名称的每个字都能显示",
+        "apt-get install -y libharfbuzz-subset0（服务包文件更小）",
+    )
 
 
 def _names_in_database() -> str:
@@ -102,8 +130,12 @@ def _weasyprint() -> Check:
     try:
         weasyprint = importlib.import_module("weasyprint")
     except OSError as exc:
-        return Check("PDF 引擎 WeasyPrint", False, str(exc),
-                     "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0")
+        return Check(
+            "PDF 引擎 WeasyPrint",
+            False,
+            str(exc),
+            "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0",
+        )
     return Check("PDF 引擎 WeasyPrint", True, f"WeasyPrint {weasyprint.__version__}")
 
 

@@ -6,8 +6,18 @@ from typing import Final
 
 # Yangpu's 12 streets (POLICIES.md §10). Stored as the Chinese name: it is the code officers use.
 STREETS: Final = (
-    "定海路", "平凉路", "江浦路", "四平路", "控江路", "长白新村",
-    "延吉新村", "殷行", "大桥", "五角场", "新江湾城", "长海路",
+    "定海路",
+    "平凉路",
+    "江浦路",
+    "四平路",
+    "控江路",
+    "长白新村",
+    "延吉新村",
+    "殷行",
+    "大桥",
+    "五角场",
+    "新江湾城",
+    "长海路",
 )
 
 # 体育产业统计分类(2019), 11 divisions (POLICIES.md §8): code -> (zh, en)
@@ -16,7 +26,10 @@ SPORTS_DIVISIONS: Final[dict[str, tuple[str, str]]] = {
     "02": ("体育竞赛表演活动", "Sports competitions and performances"),
     "03": ("体育健身休闲活动", "Fitness and leisure sports"),
     "04": ("体育场地和设施管理", "Sports venue and facility management"),
-    "05": ("体育经纪与代理、广告与会展、表演与设计服务", "Sports agency, advertising, exhibitions and design"),
+    "05": (
+        "体育经纪与代理、广告与会展、表演与设计服务",
+        "Sports agency, advertising, exhibitions and design",
+    ),
     "06": ("体育教育与培训", "Sports education and training"),
     "07": ("体育传媒与信息服务", "Sports media and information services"),
     "08": ("其他体育服务", "Other sports services"),

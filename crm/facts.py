@@ -22,23 +22,48 @@ from crm.domain import IP_KINDS
 
 FACT_TYPES = ("money", "ratio", "count", "years", "number", "bool", "code", "date")
 NUMERIC_TYPES = frozenset({"money", "ratio", "count", "years", "number"})
-UNITS = {"money": "CNY", "ratio": "ratio", "count": "count", "years": "years", "number": "", "bool": "",
-         "code": "", "date": "date"}
+UNITS = {
+    "money": "CNY",
+    "ratio": "ratio",
+    "count": "count",
+    "years": "years",
+    "number": "",
+    "bool": "",
+    "code": "",
+    "date": "date",
+}
 
 # record field -> Chinese label, for "请补充：2024 年研发费用"
 FIELD_ZH = {
-    "registration_date": "注册成立日期", "resident_enterprise": "是否居民企业",
-    "independent_legal_person": "是否独立法人", "registered_in_shanghai": "是否在上海注册",
-    "tax_in_shanghai": "是否在上海纳税", "key_institution": "是否人才引进重点机构",
-    "in_restricted_catalogue": "是否属于禁止/限制类目录", "abnormal_operation_listed": "是否列入经营异常名录",
-    "serious_dishonesty_listed": "是否列入严重失信名单", "legal_form": "企业类型",
-    "sports_division": "体育产业类别", "wenchuang_sector": "文创分类", "hnte_domain": "高新技术领域",
-    "niche_market_years": "细分市场从业年限", "staff_total": "职工总数", "tech_staff": "科技人员数",
-    "sales_revenue": "销售收入", "total_income": "总收入", "hightech_income": "高新技术产品（服务）收入",
-    "rd_expense": "研发费用", "rd_expense_domestic": "境内研发费用", "total_cost": "成本费用总额",
-    "total_assets": "资产总额", "total_liabilities": "负债总额", "tax_paid": "纳税额",
-    "equity_financing": "股权融资额", "ip_assets": "知识产权清单（类型、状态、是否核心）",
-    "credentials": "资质与荣誉清单", "compliance_events": "安全、质量、环境等合规记录",
+    "registration_date": "注册成立日期",
+    "resident_enterprise": "是否居民企业",
+    "independent_legal_person": "是否独立法人",
+    "registered_in_shanghai": "是否在上海注册",
+    "tax_in_shanghai": "是否在上海纳税",
+    "key_institution": "是否人才引进重点机构",
+    "in_restricted_catalogue": "是否属于禁止/限制类目录",
+    "abnormal_operation_listed": "是否列入经营异常名录",
+    "serious_dishonesty_listed": "是否列入严重失信名单",
+    "legal_form": "企业类型",
+    "sports_division": "体育产业类别",
+    "wenchuang_sector": "文创分类",
+    "hnte_domain": "高新技术领域",
+    "niche_market_years": "细分市场从业年限",
+    "staff_total": "职工总数",
+    "tech_staff": "科技人员数",
+    "sales_revenue": "销售收入",
+    "total_income": "总收入",
+    "hightech_income": "高新技术产品（服务）收入",
+    "rd_expense": "研发费用",
+    "rd_expense_domestic": "境内研发费用",
+    "total_cost": "成本费用总额",
+    "total_assets": "资产总额",
+    "total_liabilities": "负债总额",
+    "tax_paid": "纳税额",
+    "equity_financing": "股权融资额",
+    "ip_assets": "知识产权清单（类型、状态、是否核心）",
+    "credentials": "资质与荣誉清单",
+    "compliance_events": "安全、质量、环境等合规记录",
 }
 
 
@@ -116,15 +141,22 @@ class _View:
         return getattr(self.ent, name, None)
 
     def valid_ip(self) -> list[Any]:
-        return [ip for ip in (self.agg.ip_assets or []) if (getattr(ip, "status", None) or "valid") == "valid"]
+        return [
+            ip for ip in (self.agg.ip_assets or []) if (getattr(ip, "status", None) or "valid") == "valid"
+        ]
 
     def credentials(self, kind: str) -> list[Any]:
         return [c for c in (self.agg.credentials or []) if c.kind == kind]
 
     def events(self, kinds: Iterable[str], severities: Iterable[str], days: int) -> list[Any]:
         kinds, severities, start = set(kinds), set(severities), self.on - timedelta(days=days)
-        return [e for e in (self.agg.compliance_events or []) if e.kind in kinds
-                and (e.severity or "minor") in severities and (e.occurred_on is None or start <= e.occurred_on <= self.on)]
+        return [
+            e
+            for e in (self.agg.compliance_events or [])
+            if e.kind in kinds
+            and (e.severity or "minor") in severities
+            and (e.occurred_on is None or start <= e.occurred_on <= self.on)
+        ]
 
 
 def _num(value: Any) -> float | None:
@@ -184,8 +216,11 @@ def _net_assets(v: _View, back: int) -> float | None:
 
 
 def _ip_count(v: _View, ip_class: int) -> int:
-    return sum(1 for ip in v.valid_ip() if _ip_class(ip) == ip_class
-               and not (ip_class == 2 and getattr(ip, "used_in_hnte", None)))
+    return sum(
+        1
+        for ip in v.valid_ip()
+        if _ip_class(ip) == ip_class and not (ip_class == 2 and getattr(ip, "used_in_hnte", None))
+    )
 
 
 def _ip_class(ip: Any) -> int | None:
@@ -209,13 +244,22 @@ def _listed(flag: str, kind: str) -> Callable[[_View], bool | None]:
         if v.events((kind,), ("major", "serious", "minor"), 365):
             return True
         return v.ent_attr(flag)
+
     return derive_flag
 
 
 # Validity in years when a credential row carries no expiry date (POLICIES.md: HNTE, 专精特新 3 years;
 # tech-SME entry 1 year; demonstration titles: assumed 3 years, GAP in the sources).
-VALIDITY_YEARS = {"hnte": 3, "tech_sme": 1, "innovative_sme": 3, "zjtx_sme": 3, "demo_unit_national": 3,
-                  "demo_project_national": 3, "demo_unit_municipal": 3, "demo_project_municipal": 3}
+VALIDITY_YEARS = {
+    "hnte": 3,
+    "tech_sme": 1,
+    "innovative_sme": 3,
+    "zjtx_sme": 3,
+    "demo_unit_national": 3,
+    "demo_project_national": 3,
+    "demo_unit_municipal": 3,
+    "demo_project_municipal": 3,
+}
 
 
 def _valid_until(kind: str) -> Callable[[_View], date | None]:
@@ -223,6 +267,7 @@ def _valid_until(kind: str) -> Callable[[_View], date | None]:
         ends = [_credential_end(c, VALIDITY_YEARS.get(kind, 3)) for c in v.credentials(kind)]
         known = [e for e in ends if e is not None]
         return max(known) if known else None
+
     return derive_until
 
 
@@ -250,6 +295,7 @@ def _has_credential(kind: str, years: int | None) -> Callable[[_View], bool]:
             if years is None or (when is not None and (v.on - when).days <= years * 366):
                 return True
         return False
+
     return derive_has
 
 
@@ -284,94 +330,342 @@ _BAD = ("major", "serious")
 def _facts() -> list[Fact]:
     return [
         # identity
-        Fact("years_since_registration", "years", "成立年限", "Years since registration",
-             (_E("registration_date"),), _years_since_registration),
-        Fact("resident_enterprise", "bool", "居民企业", "Resident enterprise", (_E("resident_enterprise"),),
-             _attr("resident_enterprise")),
-        Fact("independent_legal_person", "bool", "独立法人", "Independent legal person",
-             (_E("independent_legal_person"),), _attr("independent_legal_person")),
-        Fact("registered_in_shanghai", "bool", "在上海注册", "Registered in Shanghai",
-             (_E("registered_in_shanghai"),), _attr("registered_in_shanghai")),
-        Fact("tax_in_shanghai", "bool", "在上海纳税", "Pays tax in Shanghai", (_E("tax_in_shanghai"),),
-             _attr("tax_in_shanghai")),
-        Fact("key_institution", "bool", "人才引进重点机构", "Talent key institution",
-             (_E("key_institution"), _CRED), _key_institution),
-        Fact("in_restricted_catalogue", "bool", "属于禁止/限制类目录", "In a prohibited/restricted catalogue",
-             (_E("in_restricted_catalogue"),), _attr("in_restricted_catalogue")),
-        Fact("abnormal_operation_listed", "bool", "列入经营异常名录", "On the abnormal-operation list",
-             (_E("abnormal_operation_listed"), _COMP), _listed("abnormal_operation_listed", "abnormal_operation")),
-        Fact("serious_dishonesty_listed", "bool", "列入严重失信名单", "On the serious-dishonesty list",
-             (_E("serious_dishonesty_listed"), _COMP), _listed("serious_dishonesty_listed", "serious_dishonesty")),
+        Fact(
+            "years_since_registration",
+            "years",
+            "成立年限",
+            "Years since registration",
+            (_E("registration_date"),),
+            _years_since_registration,
+        ),
+        Fact(
+            "resident_enterprise",
+            "bool",
+            "居民企业",
+            "Resident enterprise",
+            (_E("resident_enterprise"),),
+            _attr("resident_enterprise"),
+        ),
+        Fact(
+            "independent_legal_person",
+            "bool",
+            "独立法人",
+            "Independent legal person",
+            (_E("independent_legal_person"),),
+            _attr("independent_legal_person"),
+        ),
+        Fact(
+            "registered_in_shanghai",
+            "bool",
+            "在上海注册",
+            "Registered in Shanghai",
+            (_E("registered_in_shanghai"),),
+            _attr("registered_in_shanghai"),
+        ),
+        Fact(
+            "tax_in_shanghai",
+            "bool",
+            "在上海纳税",
+            "Pays tax in Shanghai",
+            (_E("tax_in_shanghai"),),
+            _attr("tax_in_shanghai"),
+        ),
+        Fact(
+            "key_institution",
+            "bool",
+            "人才引进重点机构",
+            "Talent key institution",
+            (_E("key_institution"), _CRED),
+            _key_institution,
+        ),
+        Fact(
+            "in_restricted_catalogue",
+            "bool",
+            "属于禁止/限制类目录",
+            "In a prohibited/restricted catalogue",
+            (_E("in_restricted_catalogue"),),
+            _attr("in_restricted_catalogue"),
+        ),
+        Fact(
+            "abnormal_operation_listed",
+            "bool",
+            "列入经营异常名录",
+            "On the abnormal-operation list",
+            (_E("abnormal_operation_listed"), _COMP),
+            _listed("abnormal_operation_listed", "abnormal_operation"),
+        ),
+        Fact(
+            "serious_dishonesty_listed",
+            "bool",
+            "列入严重失信名单",
+            "On the serious-dishonesty list",
+            (_E("serious_dishonesty_listed"), _COMP),
+            _listed("serious_dishonesty_listed", "serious_dishonesty"),
+        ),
         Fact("legal_form", "code", "企业类型", "Legal form", (_E("legal_form"),), _attr("legal_form")),
         # industry
-        Fact("sports_division", "code", "体育产业类别", "Sports-industry division", (_E("sports_division"),),
-             _attr("sports_division")),
-        Fact("wenchuang_sector", "code", "文创分类", "Cultural & creative sector", (_E("wenchuang_sector"),),
-             _attr("wenchuang_sector")),
-        Fact("hnte_domain", "code", "高新技术领域", "HNTE domain", (_E("hnte_domain"),), _attr("hnte_domain")),
-        Fact("niche_market_years", "years", "细分市场从业年限", "Years in niche market",
-             (_E("niche_market_years"),), _attr("niche_market_years")),
+        Fact(
+            "sports_division",
+            "code",
+            "体育产业类别",
+            "Sports-industry division",
+            (_E("sports_division"),),
+            _attr("sports_division"),
+        ),
+        Fact(
+            "wenchuang_sector",
+            "code",
+            "文创分类",
+            "Cultural & creative sector",
+            (_E("wenchuang_sector"),),
+            _attr("wenchuang_sector"),
+        ),
+        Fact(
+            "hnte_domain", "code", "高新技术领域", "HNTE domain", (_E("hnte_domain"),), _attr("hnte_domain")
+        ),
+        Fact(
+            "niche_market_years",
+            "years",
+            "细分市场从业年限",
+            "Years in niche market",
+            (_E("niche_market_years"),),
+            _attr("niche_market_years"),
+        ),
         # staff and finance (last completed fiscal year unless named)
-        Fact("staff_total", "count", "上年职工总数", "Staff, last year", (_E("staff_total", _Y1),),
-             _fy_int("staff_total"), measure="people"),
-        Fact("tech_staff_ratio", "ratio", "上年科技人员占比", "Tech staff ratio, last year",
-             (_E("tech_staff", _Y1), _E("staff_total", _Y1)), _fy_ratio("tech_staff", "staff_total")),
-        Fact("sales_revenue_last_year", "money", "上年销售收入", "Sales revenue, last year",
-             (_E("sales_revenue", _Y1),), _fy("sales_revenue")),
-        Fact("total_income_last_year", "money", "上年总收入", "Total income, last year",
-             (_E("total_income", _Y1),), _fy("total_income")),
-        Fact("total_assets_last_year", "money", "上年资产总额", "Total assets, last year",
-             (_E("total_assets", _Y1),), _fy("total_assets")),
-        Fact("tax_paid_last_year", "money", "上年纳税额", "Tax paid, last year", (_E("tax_paid", _Y1),),
-             _fy("tax_paid")),
-        Fact("rd_expense_last_year", "money", "上年研发费用", "R&D expense, last year",
-             (_E("rd_expense", _Y1),), _fy("rd_expense")),
-        Fact("rd_ratio_last_year", "ratio", "上年研发费用占销售收入比例", "R&D / sales, last year",
-             (_E("rd_expense", _Y1), _E("sales_revenue", _Y1)), _fy_ratio("rd_expense", "sales_revenue")),
-        Fact("rd_to_cost_last_year", "ratio", "上年研发费用占成本费用比例", "R&D / total cost, last year",
-             (_E("rd_expense", _Y1), _E("total_cost", _Y1)), _fy_ratio("rd_expense", "total_cost")),
-        Fact("rd_ratio_3y", "ratio", "近三年研发费用占销售收入比例", "R&D / sales, last 3 years",
-             (_E("rd_expense", _Y3), _E("sales_revenue", _Y3)), lambda v: _ratio_3y(v, "rd_expense", "sales_revenue")),
-        Fact("rd_domestic_share_3y", "ratio", "近三年境内研发费用占比", "Domestic share of R&D, last 3 years",
-             (_E("rd_expense_domestic", _Y3), _E("rd_expense", _Y3)),
-             lambda v: _ratio_3y(v, "rd_expense_domestic", "rd_expense")),
-        Fact("hightech_income_share", "ratio", "上年高新技术产品（服务）收入占比", "High-tech income share, last year",
-             (_E("hightech_income", _Y1), _E("total_income", _Y1)), _fy_ratio("hightech_income", "total_income")),
-        Fact("sales_growth_3y", "ratio", "近三年销售收入增长率", "Sales growth, last 3 years",
-             (_E("sales_revenue", _Y3),), lambda v: _growth([v.fy(b, "sales_revenue") for b in (3, 2, 1)])),
-        Fact("net_asset_growth_3y", "ratio", "近三年净资产增长率", "Net-asset growth, last 3 years",
-             (_E("total_assets", _Y3), _E("total_liabilities", _Y3)),
-             lambda v: _growth([_net_assets(v, b) for b in (3, 2, 1)])),
-        Fact("equity_financing_2y", "money", "近两年新增股权融资", "Equity financing, last 2 years",
-             (_E("equity_financing", _Y2),), lambda v: _sum([v.fy(b, "equity_financing") for b in (1, 2)])),
-        Fact("rd_expense_avg_2y", "money", "近两年平均研发费用", "Average R&D expense, last 2 years",
-             (_E("rd_expense", _Y2),), lambda v: None if (s := _sum([v.fy(b, "rd_expense") for b in (1, 2)])) is None else s / 2),
+        Fact(
+            "staff_total",
+            "count",
+            "上年职工总数",
+            "Staff, last year",
+            (_E("staff_total", _Y1),),
+            _fy_int("staff_total"),
+            measure="people",
+        ),
+        Fact(
+            "tech_staff_ratio",
+            "ratio",
+            "上年科技人员占比",
+            "Tech staff ratio, last year",
+            (_E("tech_staff", _Y1), _E("staff_total", _Y1)),
+            _fy_ratio("tech_staff", "staff_total"),
+        ),
+        Fact(
+            "sales_revenue_last_year",
+            "money",
+            "上年销售收入",
+            "Sales revenue, last year",
+            (_E("sales_revenue", _Y1),),
+            _fy("sales_revenue"),
+        ),
+        Fact(
+            "total_income_last_year",
+            "money",
+            "上年总收入",
+            "Total income, last year",
+            (_E("total_income", _Y1),),
+            _fy("total_income"),
+        ),
+        Fact(
+            "total_assets_last_year",
+            "money",
+            "上年资产总额",
+            "Total assets, last year",
+            (_E("total_assets", _Y1),),
+            _fy("total_assets"),
+        ),
+        Fact(
+            "tax_paid_last_year",
+            "money",
+            "上年纳税额",
+            "Tax paid, last year",
+            (_E("tax_paid", _Y1),),
+            _fy("tax_paid"),
+        ),
+        Fact(
+            "rd_expense_last_year",
+            "money",
+            "上年研发费用",
+            "R&D expense, last year",
+            (_E("rd_expense", _Y1),),
+            _fy("rd_expense"),
+        ),
+        Fact(
+            "rd_ratio_last_year",
+            "ratio",
+            "上年研发费用占销售收入比例",
+            "R&D / sales, last year",
+            (_E("rd_expense", _Y1), _E("sales_revenue", _Y1)),
+            _fy_ratio("rd_expense", "sales_revenue"),
+        ),
+        Fact(
+            "rd_to_cost_last_year",
+            "ratio",
+            "上年研发费用占成本费用比例",
+            "R&D / total cost, last year",
+            (_E("rd_expense", _Y1), _E("total_cost", _Y1)),
+            _fy_ratio("rd_expense", "total_cost"),
+        ),
+        Fact(
+            "rd_ratio_3y",
+            "ratio",
+            "近三年研发费用占销售收入比例",
+            "R&D / sales, last 3 years",
+            (_E("rd_expense", _Y3), _E("sales_revenue", _Y3)),
+            lambda v: _ratio_3y(v, "rd_expense", "sales_revenue"),
+        ),
+        Fact(
+            "rd_domestic_share_3y",
+            "ratio",
+            "近三年境内研发费用占比",
+            "Domestic share of R&D, last 3 years",
+            (_E("rd_expense_domestic", _Y3), _E("rd_expense", _Y3)),
+            lambda v: _ratio_3y(v, "rd_expense_domestic", "rd_expense"),
+        ),
+        Fact(
+            "hightech_income_share",
+            "ratio",
+            "上年高新技术产品（服务）收入占比",
+            "High-tech income share, last year",
+            (_E("hightech_income", _Y1), _E("total_income", _Y1)),
+            _fy_ratio("hightech_income", "total_income"),
+        ),
+        Fact(
+            "sales_growth_3y",
+            "ratio",
+            "近三年销售收入增长率",
+            "Sales growth, last 3 years",
+            (_E("sales_revenue", _Y3),),
+            lambda v: _growth([v.fy(b, "sales_revenue") for b in (3, 2, 1)]),
+        ),
+        Fact(
+            "net_asset_growth_3y",
+            "ratio",
+            "近三年净资产增长率",
+            "Net-asset growth, last 3 years",
+            (_E("total_assets", _Y3), _E("total_liabilities", _Y3)),
+            lambda v: _growth([_net_assets(v, b) for b in (3, 2, 1)]),
+        ),
+        Fact(
+            "equity_financing_2y",
+            "money",
+            "近两年新增股权融资",
+            "Equity financing, last 2 years",
+            (_E("equity_financing", _Y2),),
+            lambda v: _sum([v.fy(b, "equity_financing") for b in (1, 2)]),
+        ),
+        Fact(
+            "rd_expense_avg_2y",
+            "money",
+            "近两年平均研发费用",
+            "Average R&D expense, last 2 years",
+            (_E("rd_expense", _Y2),),
+            lambda v: None if (s := _sum([v.fy(b, "rd_expense") for b in (1, 2)])) is None else s / 2,
+        ),
         # intellectual property
-        Fact("class1_ip_count", "count", "有效Ⅰ类知识产权数", "Valid class I IP items", (_IP,), lambda v: _ip_count(v, 1)),
-        Fact("class2_ip_count", "count", "可用Ⅱ类知识产权数", "Usable class II IP items", (_IP,), lambda v: _ip_count(v, 2)),
-        Fact("core_ip_count", "count", "支撑主营产品的核心知识产权数", "Core IP items", (_IP,), _core_ip_count),
+        Fact(
+            "class1_ip_count",
+            "count",
+            "有效Ⅰ类知识产权数",
+            "Valid class I IP items",
+            (_IP,),
+            lambda v: _ip_count(v, 1),
+        ),
+        Fact(
+            "class2_ip_count",
+            "count",
+            "可用Ⅱ类知识产权数",
+            "Usable class II IP items",
+            (_IP,),
+            lambda v: _ip_count(v, 2),
+        ),
+        Fact(
+            "core_ip_count", "count", "支撑主营产品的核心知识产权数", "Core IP items", (_IP,), _core_ip_count
+        ),
         # compliance
-        Fact("major_accident_last_year", "bool", "近一年发生重大安全、质量事故或严重环境违法",
-             "Major accident in the last year", (_COMP,),
-             _any_event(("safety", "quality", "environmental"), _BAD, 365)),
-        Fact("serious_violation_3y", "bool", "近三年发生重大事故或严重违法", "Serious violation in 3 years", (_COMP,),
-             _any_event(("safety", "quality", "environmental", "data_security", "tax"), _BAD, 3 * 365 + 1)),
-        Fact("research_misconduct_2y", "bool", "当年或上年科研严重失信", "Research misconduct, this or last year",
-             (_COMP,), _any_event(("research_misconduct",), ("major", "serious", "minor"), 2 * 365)),
+        Fact(
+            "major_accident_last_year",
+            "bool",
+            "近一年发生重大安全、质量事故或严重环境违法",
+            "Major accident in the last year",
+            (_COMP,),
+            _any_event(("safety", "quality", "environmental"), _BAD, 365),
+        ),
+        Fact(
+            "serious_violation_3y",
+            "bool",
+            "近三年发生重大事故或严重违法",
+            "Serious violation in 3 years",
+            (_COMP,),
+            _any_event(("safety", "quality", "environmental", "data_security", "tax"), _BAD, 3 * 365 + 1),
+        ),
+        Fact(
+            "research_misconduct_2y",
+            "bool",
+            "当年或上年科研严重失信",
+            "Research misconduct, this or last year",
+            (_COMP,),
+            _any_event(("research_misconduct",), ("major", "serious", "minor"), 2 * 365),
+        ),
         # credentials
-        Fact("holds_hnte", "bool", "持有有效高新技术企业证书", "Holds a valid HNTE certificate", (_CRED,), _holds("hnte")),
-        Fact("holds_innovative_sme", "bool", "已认定创新型中小企业", "Holds innovative-SME status", (_CRED,),
-             _holds("innovative_sme")),
-        Fact("national_st_award_5y", "bool", "近五年获国家科学技术奖", "National S&T award in 5 years", (_CRED,),
-             _has_credential("national_st_award", 5)),
-        Fact("provincial_award_3y", "bool", "近三年获省级以上奖项", "Provincial award in 3 years", (_CRED,),
-             _has_credential("provincial_award", 3)),
-        Fact("provincial_rd_institution", "bool", "拥有省级以上研发机构", "Provincial-level R&D institution",
-             (_CRED,), _has_credential("provincial_rd_institution", None)),
-        Fact("standard_led_5y", "bool", "近五年主导制定国家或行业标准", "Led a standard in 5 years", (_CRED,),
-             _has_credential("standard_led", 5)),
-        *[Fact(f"{kind}_valid_until", "date", f"{zh}有效期至", f"{en} valid until", (_CRED,), _valid_until(kind))
-          for kind, zh, en in _HELD_KINDS],
+        Fact(
+            "holds_hnte",
+            "bool",
+            "持有有效高新技术企业证书",
+            "Holds a valid HNTE certificate",
+            (_CRED,),
+            _holds("hnte"),
+        ),
+        Fact(
+            "holds_innovative_sme",
+            "bool",
+            "已认定创新型中小企业",
+            "Holds innovative-SME status",
+            (_CRED,),
+            _holds("innovative_sme"),
+        ),
+        Fact(
+            "national_st_award_5y",
+            "bool",
+            "近五年获国家科学技术奖",
+            "National S&T award in 5 years",
+            (_CRED,),
+            _has_credential("national_st_award", 5),
+        ),
+        Fact(
+            "provincial_award_3y",
+            "bool",
+            "近三年获省级以上奖项",
+            "Provincial award in 3 years",
+            (_CRED,),
+            _has_credential("provincial_award", 3),
+        ),
+        Fact(
+            "provincial_rd_institution",
+            "bool",
+            "拥有省级以上研发机构",
+            "Provincial-level R&D institution",
+            (_CRED,),
+            _has_credential("provincial_rd_institution", None),
+        ),
+        Fact(
+            "standard_led_5y",
+            "bool",
+            "近五年主导制定国家或行业标准",
+            "Led a standard in 5 years",
+            (_CRED,),
+            _has_credential("standard_led", 5),
+        ),
+        *[
+            Fact(
+                f"{kind}_valid_until",
+                "date",
+                f"{zh}有效期至",
+                f"{en} valid until",
+                (_CRED,),
+                _valid_until(kind),
+            )
+            for kind, zh, en in _HELD_KINDS
+        ],
     ]
 
 

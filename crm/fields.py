@@ -11,8 +11,9 @@ from typing import Literal
 from crm import domain
 
 # officer: the id of an Officer account (a form offers the active officers; the store checks it exists)
-Kind = Literal["text", "longtext", "int", "money", "date", "bool", "choice", "tags", "names", "uscc", "year",
-               "officer"]
+Kind = Literal[
+    "text", "longtext", "int", "money", "date", "bool", "choice", "tags", "names", "uscc", "year", "officer"
+]
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,34 @@ STREET_CHOICES = {s: (s + "街道", s) for s in domain.STREETS}
 ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
     _f("name", "企业名称", "Name", required=True, max_len=200),
     _f("uscc", "统一社会信用代码", "Unified social credit code", "uscc"),
-    _f("uscc_override_reason", "信用代码例外原因", "USCC override reason", max_len=500,
-       hint="校验位不通过但确为真实代码时填写"),
+    _f(
+        "uscc_override_reason",
+        "信用代码例外原因",
+        "USCC override reason",
+        max_len=500,
+        hint="校验位不通过但确为真实代码时填写",
+    ),
     _f("former_names", "曾用名", "Former names", "names"),
     _f("registration_date", "成立日期", "Registration date", "date"),
     _f("legal_form", "企业类型", "Legal form", "choice", choices=domain.LEGAL_FORMS),
     _f("registered_capital", "注册资本", "Registered capital", "money", min=0),
     _f("address", "注册地址", "Registered address", max_len=300),
     _f("street", "所属街道", "Street", "choice", choices=STREET_CHOICES),
-    _f("sports_division", "体育产业类别", "Sports-industry division", "choice", choices=domain.SPORTS_DIVISIONS),
+    _f(
+        "sports_division",
+        "体育产业类别",
+        "Sports-industry division",
+        "choice",
+        choices=domain.SPORTS_DIVISIONS,
+    ),
     _f("industry_code", "国民经济行业代码", "GB/T 4754 industry code", max_len=8),
-    _f("wenchuang_sector", "文创产业领域", "Cultural & creative sector", "choice", choices=domain.WENCHUANG_SECTORS),
+    _f(
+        "wenchuang_sector",
+        "文创产业领域",
+        "Cultural & creative sector",
+        "choice",
+        choices=domain.WENCHUANG_SECTORS,
+    ),
     _f("hnte_domain", "高新技术领域", "High-tech domain", "choice", choices=domain.HNTE_DOMAINS),
     _f("niche_market_years", "深耕细分市场年数", "Years in niche market", "int", min=0, max=100),
     _f("resident_enterprise", "居民企业", "Resident enterprise", "bool"),

@@ -25,7 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.intake": ("导入导出", "Import / export"),
     "nav.packs": ("服务包", "Service packs"),
     "nav.settings": ("设置", "Settings"),
-    "frame.search_placeholder": ("搜索企业（名称、拼音、信用代码）  /", "Search enterprises (name, pinyin, USCC)  /"),
+    "frame.search_placeholder": (
+        "搜索企业（名称、拼音、信用代码）  /",
+        "Search enterprises (name, pinyin, USCC)  /",
+    ),
     "frame.language": ("English", "中文"),
     "frame.officer": ("当前专员：{name}", "Officer: {name}"),
     "common.save": ("保存", "Save"),
@@ -58,12 +61,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} is not a valid date: '{value}' (use 2026-03-05)",
     ),
     "validation.date_future": ("{field}不能晚于今天", "{field} cannot be in the future"),
-    "validation.money": ("{field}应为金额（元），收到“{value}”", "{field} must be an amount in CNY, got '{value}'"),
+    "validation.money": (
+        "{field}应为金额（元），收到“{value}”",
+        "{field} must be an amount in CNY, got '{value}'",
+    ),
     "validation.integer": ("{field}应为整数，收到“{value}”", "{field} must be a whole number, got '{value}'"),
     "validation.min": ("{field}不能小于 {min}", "{field} cannot be less than {min}"),
     "validation.max": ("{field}不能大于 {max}", "{field} cannot be more than {max}"),
     "validation.too_long": ("{field}最多 {max} 个字符", "{field} allows at most {max} characters"),
-    "validation.choice": ("{field}取值无效：“{value}”，可选：{choices}", "{field} is invalid: '{value}'; choose from {choices}"),
+    "validation.choice": (
+        "{field}取值无效：“{value}”，可选：{choices}",
+        "{field} is invalid: '{value}'; choose from {choices}",
+    ),
     "validation.bool": ("{field}应为“是”或“否”，收到“{value}”", "{field} must be yes or no, got '{value}'"),
     "validation.uscc_format": (
         "{field}格式错误：“{value}”（应为 18 位，由数字和大写字母组成，不含 I O Z S V）",
@@ -73,15 +82,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}校验位错误：“{value}”。如确认为真实代码，请填写“例外原因”后保存",
         "{field} fails its check digit: '{value}'. If the code is real, give an override reason",
     ),
-    "validation.officer_unknown": ("{field}不是在职的专员账号（#{value}）",
-                                   "{field} is not an active officer account (#{value})"),
+    "validation.officer_unknown": (
+        "{field}不是在职的专员账号（#{value}）",
+        "{field} is not an active officer account (#{value})",
+    ),
     "validation.uscc_duplicate": (
         "{field}已被其他企业使用：{other}",
         "{field} is already used by another enterprise: {other}",
     ),
     "validation.tech_staff_exceeds": ("{field}不能超过职工总数", "{field} cannot exceed total staff"),
-    "validation.rd_domestic_exceeds": ("{field}不能超过研发费用总额", "{field} cannot exceed total R&D expense"),
-    "validation.expires_before_issued": ("{field}不能早于发证日期", "{field} cannot be before the issue date"),
+    "validation.rd_domestic_exceeds": (
+        "{field}不能超过研发费用总额",
+        "{field} cannot exceed total R&D expense",
+    ),
+    "validation.expires_before_issued": (
+        "{field}不能早于发证日期",
+        "{field} cannot be before the issue date",
+    ),
     "validation.year_range": ("{field}应在 1990 到 {max} 之间", "{field} must be between 1990 and {max}"),
 }
 

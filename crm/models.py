@@ -196,7 +196,13 @@ class AuditEntry(SQLModel, table=True):
 
 # child tables of an enterprise, in the order the detail page shows them
 CHILD_MODELS: tuple[type[Versioned], ...] = (
-    FiscalYear, IPAsset, Credential, ComplianceEvent, Contact, Interaction, Task,
+    FiscalYear,
+    IPAsset,
+    Credential,
+    ComplianceEvent,
+    Contact,
+    Interaction,
+    Task,
 )
 
 

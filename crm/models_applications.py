@@ -33,13 +33,16 @@ class Application(Versioned, table=True):
     """One enterprise x policy x cycle (year or batch), moved through the stages by an officer."""
 
     __table_args__ = (
-        sa.UniqueConstraint("enterprise_id", "policy_id", "cycle", name="uq_application_enterprise_policy_cycle"),
+        sa.UniqueConstraint(
+            "enterprise_id", "policy_id", "cycle", name="uq_application_enterprise_policy_cycle"
+        ),
         sa.Index("ix_application_stage_since", "stage", "stage_since"),
         # the radar per officer, and covering indexes for the dashboard's counts (no wide-row reads)
         sa.Index("ix_application_owner_stage_since", "owner_officer_id", "stage", "stage_since"),
         sa.Index("ix_application_stage_cycle", "stage", "cycle", "deleted_at"),
-        sa.Index("ix_application_decided_cover", "decided_on", "stage", "policy_id", "amount_secured",
-                 "deleted_at"),
+        sa.Index(
+            "ix_application_decided_cover", "decided_on", "stage", "policy_id", "amount_secured", "deleted_at"
+        ),
     )
 
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
@@ -67,4 +70,3 @@ class CycleWindow(Versioned, table=True):
     closes: date
     lead_days: int = Field(default=5)
     note: str | None = Field(default=None, max_length=500)
-

@@ -15,7 +15,9 @@ class SavedFilter(SQLModel, table=True):
     """One named filter set of one officer on one screen (``screen`` = "enterprises" for now)."""
 
     __tablename__ = "savedfilter"
-    __table_args__ = (UniqueConstraint("officer", "screen", "name", name="uq_savedfilter_officer_screen_name"),)
+    __table_args__ = (
+        UniqueConstraint("officer", "screen", "name", name="uq_savedfilter_officer_screen_name"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     officer: str = Field(max_length=64, index=True)  # username

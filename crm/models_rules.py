@@ -18,7 +18,9 @@ class MatchResult(SQLModel, table=True):
     """The latest verdict of one enterprise x one policy, with the rule set's content hash."""
 
     __tablename__ = "matchresult"
-    __table_args__ = (sa.UniqueConstraint("enterprise_id", "policy_id", name="uq_matchresult_enterprise_policy"),)
+    __table_args__ = (
+        sa.UniqueConstraint("enterprise_id", "policy_id", name="uq_matchresult_enterprise_policy"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)

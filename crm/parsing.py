@@ -18,8 +18,13 @@ _DATE_PATTERNS = (
 # a date exported as text with a midnight time: "2019-03-05 00:00:00", "2019/3/5 0:00"
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
-_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000), "亿元": Decimal(100_000_000),
-          "亿": Decimal(100_000_000)}
+_UNITS = {
+    "元": Decimal(1),
+    "万元": Decimal(10_000),
+    "万": Decimal(10_000),
+    "亿元": Decimal(100_000_000),
+    "亿": Decimal(100_000_000),
+}
 _YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
 _NO = {"否", "无", "n", "no", "false", "0", "×", "✗", "不是"}
 

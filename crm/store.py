@@ -38,8 +38,14 @@ from crm.models import (
 M = TypeVar("M", bound=Versioned)
 
 ENTITY_OF: dict[type[Versioned], str] = {
-    Enterprise: "enterprise", FiscalYear: "fiscalyear", IPAsset: "ipasset", Credential: "credential",
-    ComplianceEvent: "complianceevent", Contact: "contact", Interaction: "interaction", Task: "task",
+    Enterprise: "enterprise",
+    FiscalYear: "fiscalyear",
+    IPAsset: "ipasset",
+    Credential: "credential",
+    ComplianceEvent: "complianceevent",
+    Contact: "contact",
+    Interaction: "interaction",
+    Task: "task",
     Officer: "officer",
 }
 MODEL_OF: dict[str, type[Versioned]] = {v: k for k, v in ENTITY_OF.items()}
@@ -89,8 +95,9 @@ def create_enterprise(*, session: Session, data: dict[str, Any], actor: str) -> 
     return _insert(session, Enterprise(**clean), actor=actor)
 
 
-def update_enterprise(*, session: Session, enterprise_id: int, expected_version: int,
-                      data: dict[str, Any], actor: str) -> Enterprise:
+def update_enterprise(
+    *, session: Session, enterprise_id: int, expected_version: int, data: dict[str, Any], actor: str
+) -> Enterprise:
     """Apply a partial update if the record is still at ``expected_version``."""
     current = get_record(session=session, model=Enterprise, record_id=enterprise_id)
     # the override reason on file still covers a code whose check digit fails
@@ -112,8 +119,13 @@ def _check_uscc_unique(session: Session, code: str | None, own_id: int | None) -
         from crm.fields import spec
 
         s = spec("enterprise", "uscc")
-        raise validation.ValidationFailed([validation.FieldError(
-            "uscc", "validation.uscc_duplicate", s.zh, s.en, {"other": f"{other.name}（#{other.id}）"})])
+        raise validation.ValidationFailed(
+            [
+                validation.FieldError(
+                    "uscc", "validation.uscc_duplicate", s.zh, s.en, {"other": f"{other.name}（#{other.id}）"}
+                )
+            ]
+        )
 
 
 def _check_officer(session: Session, officer_id: int | None) -> None:
@@ -125,15 +137,21 @@ def _check_officer(session: Session, officer_id: int | None) -> None:
         from crm.fields import spec
 
         s = spec("enterprise", "owner_officer_id")
-        raise validation.ValidationFailed([validation.FieldError(
-            "owner_officer_id", "validation.officer_unknown", s.zh, s.en, {"value": officer_id})])
+        raise validation.ValidationFailed(
+            [
+                validation.FieldError(
+                    "owner_officer_id", "validation.officer_unknown", s.zh, s.en, {"value": officer_id}
+                )
+            ]
+        )
 
 
 # --- children of an enterprise --------------------------------------------------------------------
 
 
-def create_child(*, session: Session, model: type[M], enterprise_id: int, data: dict[str, Any],
-                 actor: str) -> M:
+def create_child(
+    *, session: Session, model: type[M], enterprise_id: int, data: dict[str, Any], actor: str
+) -> M:
     """Validate and insert a child record (fiscal year, IP, credential, ...) of a live enterprise."""
     get_record(session=session, model=Enterprise, record_id=enterprise_id)
     clean = validation.clean(ENTITY_OF[model], data)
@@ -142,8 +160,15 @@ def create_child(*, session: Session, model: type[M], enterprise_id: int, data: 
     return _insert(session, model(**{"enterprise_id": enterprise_id, **clean}), actor=actor)
 
 
-def update_child(*, session: Session, model: type[M], record_id: int, expected_version: int,
-                 data: dict[str, Any], actor: str) -> M:
+def update_child(
+    *,
+    session: Session,
+    model: type[M],
+    record_id: int,
+    expected_version: int,
+    data: dict[str, Any],
+    actor: str,
+) -> M:
     """Partial update of a child record, version-checked and audited."""
     clean = validation.clean(ENTITY_OF[model], data, partial=True)
     if model is FiscalYear and "year" in clean:
@@ -159,16 +184,25 @@ def _check_year_free(session: Session, enterprise_id: int, year: int, own_id: in
     query = select(FiscalYear).where(FiscalYear.enterprise_id == enterprise_id, FiscalYear.year == year)
     other = session.exec(query).first()
     if other is not None and other.id != own_id:
-        raise validation.ValidationFailed([validation.FieldError(
-            "year", "validation.choice", "年度", "Year",
-            {"value": str(year), "choices": "尚未录入的年度（该年度已存在）"})])
+        raise validation.ValidationFailed(
+            [
+                validation.FieldError(
+                    "year",
+                    "validation.choice",
+                    "年度",
+                    "Year",
+                    {"value": str(year), "choices": "尚未录入的年度（该年度已存在）"},
+                )
+            ]
+        )
 
 
 # --- officers -------------------------------------------------------------------------------------
 
 
-def create_officer(*, session: Session, data: dict[str, Any], actor: str,
-                   password_hash: str | None = None) -> Officer:
+def create_officer(
+    *, session: Session, data: dict[str, Any], actor: str, password_hash: str | None = None
+) -> Officer:
     """Validate and insert an officer account."""
     clean = validation.clean("officer", data)
     return _insert(session, Officer(**clean, password_hash=password_hash), actor=actor)
@@ -178,9 +212,11 @@ def get_or_create_officer(*, session: Session, username: str, display_name: str 
     """The officer with this username, created (role officer) on first use in desktop mode."""
     officer = session.exec(select(Officer).where(Officer.username == username)).first()
     if officer is None:
-        officer = create_officer(session=session, actor=username,
-                                 data={"username": username, "display_name": display_name or username,
-                                       "role": "admin"})
+        officer = create_officer(
+            session=session,
+            actor=username,
+            data={"username": username, "display_name": display_name or username, "role": "admin"},
+        )
     return officer
 
 
@@ -189,15 +225,24 @@ def get_or_create_officer(*, session: Session, username: str, display_name: str 
 
 def delete(*, session: Session, model: type[M], record_id: int, expected_version: int, actor: str) -> M:
     """Soft-delete a record (version-checked); ``restore`` undoes it."""
-    return _update(session, model, record_id, expected_version, {"deleted_at": utcnow()}, actor=actor,
-                   action="delete")
+    return _update(
+        session, model, record_id, expected_version, {"deleted_at": utcnow()}, actor=actor, action="delete"
+    )
 
 
 def restore(*, session: Session, model: type[M], record_id: int, actor: str) -> M:
     """Undo a soft delete."""
     record = get_record(session=session, model=model, record_id=record_id, include_deleted=True)
-    return _update(session, model, record_id, record.version, {"deleted_at": None}, actor=actor,
-                   action="restore", include_deleted=True)
+    return _update(
+        session,
+        model,
+        record_id,
+        record.version,
+        {"deleted_at": None},
+        actor=actor,
+        action="restore",
+        include_deleted=True,
+    )
 
 
 # --- reads ----------------------------------------------------------------------------------------
@@ -212,11 +257,18 @@ def get_record(*, session: Session, model: type[M], record_id: int, include_dele
 
 
 _CHILD_ORDER: dict[type[Versioned], str] = {
-    FiscalYear: "year", Interaction: "occurred_on", Task: "due_date", ComplianceEvent: "occurred_on",
-    IPAsset: "grant_date", Credential: "issued_on"}
+    FiscalYear: "year",
+    Interaction: "occurred_on",
+    Task: "due_date",
+    ComplianceEvent: "occurred_on",
+    IPAsset: "grant_date",
+    Credential: "issued_on",
+}
 
 
-def children(*, session: Session, model: type[M], enterprise_id: int, include_deleted: bool = False) -> list[M]:
+def children(
+    *, session: Session, model: type[M], enterprise_id: int, include_deleted: bool = False
+) -> list[M]:
     """The child records of one enterprise, newest first where it has a date or year."""
     query = select(model).where(model.enterprise_id == enterprise_id)  # type: ignore[attr-defined]
     if not include_deleted:
@@ -241,20 +293,35 @@ class Aggregate:
 def load_aggregate(*, session: Session, enterprise_id: int) -> Aggregate:
     """Load one live enterprise with its live fiscal years, IP, credentials, compliance events, contacts."""
     enterprise = get_record(session=session, model=Enterprise, record_id=enterprise_id)
+
     def of(model: type[M]) -> list[M]:
         return children(session=session, model=model, enterprise_id=enterprise_id)
 
-    return Aggregate(enterprise, of(FiscalYear), of(IPAsset), of(Credential), of(ComplianceEvent), of(Contact))
+    return Aggregate(
+        enterprise, of(FiscalYear), of(IPAsset), of(Credential), of(ComplianceEvent), of(Contact)
+    )
 
 
 def history(*, session: Session, enterprise_id: int, limit: int = 500) -> list[AuditEntry]:
     """The audit trail of an enterprise and its child records, newest first."""
-    query = (select(AuditEntry).where(AuditEntry.enterprise_id == enterprise_id)
-             .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(limit))
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.enterprise_id == enterprise_id)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+        .limit(limit)
+    )
     return list(session.exec(query))
 
 
-SORTABLE = ("name", "registration_date", "street", "sports_division", "registered_capital", "updated_at", "id")
+SORTABLE = (
+    "name",
+    "registration_date",
+    "street",
+    "sports_division",
+    "registered_capital",
+    "updated_at",
+    "id",
+)
 
 
 @dataclass(frozen=True)
@@ -287,21 +354,30 @@ def list_enterprises(*, session: Session, query: EnterpriseQuery) -> Page:
     total = session.exec(select(func.count()).select_from(Enterprise).where(*where)).one()
     sort_col = getattr(Enterprise, query.sort if query.sort in SORTABLE else "name")
     order = [sort_col.desc() if query.descending else sort_col.asc(), col(Enterprise.id).asc()]
-    stmt = (select(Enterprise).where(*where).order_by(*order)
-            .offset((max(query.page, 1) - 1) * query.page_size).limit(query.page_size))
+    stmt = (
+        select(Enterprise)
+        .where(*where)
+        .order_by(*order)
+        .offset((max(query.page, 1) - 1) * query.page_size)
+        .limit(query.page_size)
+    )
     return Page(list(session.exec(stmt)), int(total), query.page, query.page_size)
 
 
 def _filters(query: EnterpriseQuery, dialect: str = "sqlite") -> list[Any]:
-    where: list[Any] = [col(Enterprise.deleted_at).isnot(None) if query.deleted
-                        else col(Enterprise.deleted_at).is_(None)]
+    where: list[Any] = [
+        col(Enterprise.deleted_at).isnot(None) if query.deleted else col(Enterprise.deleted_at).is_(None)
+    ]
     if query.streets:
         where.append(col(Enterprise.street).in_(query.streets))
     if query.divisions:
         where.append(col(Enterprise.sports_division).in_(query.divisions))
     for tag in query.tags:
-        where.append(cast(_table(Enterprise).c.tags, String).contains(
-            json.dumps(tag, ensure_ascii=False), autoescape=True))
+        where.append(
+            cast(_table(Enterprise).c.tags, String).contains(
+                json.dumps(tag, ensure_ascii=False), autoescape=True
+            )
+        )
     if query.ids is not None:
         where.append(col(Enterprise.id).in_(query.ids))
     if query.search and query.search.strip():
@@ -319,7 +395,10 @@ def _search(text: str, dialect: str) -> Any:
         # exact and indexed (0700): trigram indexes cannot serve two-character terms
         clauses = [_bigrams(col(Enterprise.name)).contains([text]), _bigrams(former).contains([text])]
     else:
-        clauses = [col(Enterprise.name).contains(text, autoescape=True), former.contains(text, autoescape=True)]
+        clauses = [
+            col(Enterprise.name).contains(text, autoescape=True),
+            former.contains(text, autoescape=True),
+        ]
     if _USCC_CHARS.fullmatch(text):  # a credit code holds only digits and capitals
         clauses.append(col(Enterprise.uscc).startswith(text.upper(), autoescape=True))
     return or_(*clauses)
@@ -332,7 +411,9 @@ def _bigrams(expr: Any) -> Any:
 # --- bulk creation (import, demo) ----------------------------------------------------------------
 
 
-def insert_many(*, session: Session, model: type[SQLModel], rows: list[dict[str, Any]], actor: str) -> list[int]:
+def insert_many(
+    *, session: Session, model: type[SQLModel], rows: list[dict[str, Any]], actor: str
+) -> list[int]:
     """Insert already-cleaned rows with one INSERT, audited exactly as ``_insert`` audits one create.
 
     For imports and the demo set: row-by-row creates cost ~25 ms each, too slow for 10,000 rows.
@@ -347,11 +428,22 @@ def insert_many(*, session: Session, model: type[SQLModel], rows: list[dict[str,
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = [int(i) for i in session.execute(stmt, stamped).scalars()]
     entity = ENTITY_OF[model]  # type: ignore[index]
-    audit = [{"at": now, "actor": actor, "action": "create", "entity": entity, "entity_id": record_id,
-              "enterprise_id": record_id if model is Enterprise else row.get("enterprise_id"), "field": name,
-              "old": None, "new": _show(row[name])}
-             for record_id, row in zip(ids, rows, strict=True) for name in model.model_fields
-             if name not in _META and row.get(name) not in (None, [], "")]
+    audit = [
+        {
+            "at": now,
+            "actor": actor,
+            "action": "create",
+            "entity": entity,
+            "entity_id": record_id,
+            "enterprise_id": record_id if model is Enterprise else row.get("enterprise_id"),
+            "field": name,
+            "old": None,
+            "new": _show(row[name]),
+        }
+        for record_id, row in zip(ids, rows, strict=True)
+        for name in model.model_fields
+        if name not in _META and row.get(name) not in (None, [], "")
+    ]
     if audit:
         session.execute(insert(_table(AuditEntry)), audit)
     return ids
@@ -364,16 +456,28 @@ def _insert(session: Session, record: M, *, actor: str) -> M:
     session.add(record)
     session.flush()
     entity = entity_name(type(record))
-    audit_rows = [_audit(record, actor, "create", name, None, value)
-                  for name, value in _fields(record).items() if value not in (None, [], "")]
+    audit_rows = [
+        _audit(record, actor, "create", name, None, value)
+        for name, value in _fields(record).items()
+        if value not in (None, [], "")
+    ]
     session.add_all(audit_rows or [_audit(record, actor, "create", None, None, None)])
     session.flush()
     assert record.id is not None, entity
     return record
 
 
-def _update(session: Session, model: type[M], record_id: int, expected_version: int, changes: dict[str, Any],
-            *, actor: str, action: str = "update", include_deleted: bool = False) -> M:
+def _update(
+    session: Session,
+    model: type[M],
+    record_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    action: str = "update",
+    include_deleted: bool = False,
+) -> M:
     record = get_record(session=session, model=model, record_id=record_id, include_deleted=include_deleted)
     old = _fields(record) | {"deleted_at": record.deleted_at}
     changed = {k: v for k, v in changes.items() if _norm(old.get(k)) != _norm(v)}
@@ -384,13 +488,17 @@ def _update(session: Session, model: type[M], record_id: int, expected_version: 
     now = utcnow()
     table = _table(model)
     result = session.execute(
-        update(table).where(table.c.id == record_id, table.c.version == expected_version)
-        .values(**changed, version=expected_version + 1, updated_at=now))
+        update(table)
+        .where(table.c.id == record_id, table.c.version == expected_version)
+        .values(**changed, version=expected_version + 1, updated_at=now)
+    )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         session.expire(record)
         raise _conflict(session, model, record, expected_version)
-    session.add_all([_audit(record, actor, action, k, old.get(k), v) for k, v in changed.items()
-                     if k != "deleted_at"] or [_audit(record, actor, action, None, None, None)])
+    session.add_all(
+        [_audit(record, actor, action, k, old.get(k), v) for k, v in changed.items() if k != "deleted_at"]
+        or [_audit(record, actor, action, None, None, None)]
+    )
     session.flush()
     session.refresh(record)
     return record
@@ -402,23 +510,41 @@ def _table(model: type[SQLModel]) -> Table:
 
 def _conflict(session: Session, model: type[M], record: M, expected: int) -> ConflictError:
     session.refresh(record)
-    last = session.exec(select(AuditEntry).where(AuditEntry.entity == entity_name(model),
-                                                 AuditEntry.entity_id == record.id)
-                        .order_by(col(AuditEntry.id).desc())).first()
+    last = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.entity == entity_name(model), AuditEntry.entity_id == record.id)
+        .order_by(col(AuditEntry.id).desc())
+    ).first()
     actor = last.actor if last else "?"
     at = _local_time(last.at) if last else "?"
-    return ConflictError(entity=entity_name(model), record_id=record.id or 0, expected=expected,
-                         actual=record.version, actor=actor, at=at)
+    return ConflictError(
+        entity=entity_name(model),
+        record_id=record.id or 0,
+        expected=expected,
+        actual=record.version,
+        actor=actor,
+        at=at,
+    )
 
 
 def _local_time(at: datetime) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _audit(record: Versioned, actor: str, action: str, field_name: str | None, old: Any, new: Any) -> AuditEntry:
+def _audit(
+    record: Versioned, actor: str, action: str, field_name: str | None, old: Any, new: Any
+) -> AuditEntry:
     enterprise_id = record.id if isinstance(record, Enterprise) else getattr(record, "enterprise_id", None)
-    return AuditEntry(actor=actor, action=action, entity=entity_name(type(record)), entity_id=record.id or 0,
-                      enterprise_id=enterprise_id, field=field_name, old=_show(old), new=_show(new))
+    return AuditEntry(
+        actor=actor,
+        action=action,
+        entity=entity_name(type(record)),
+        entity_id=record.id or 0,
+        enterprise_id=enterprise_id,
+        field=field_name,
+        old=_show(old),
+        new=_show(new),
+    )
 
 
 _META = {"id", "version", "created_at", "updated_at", "deleted_at", "password_hash"}

@@ -50,24 +50,52 @@ CYCLE_WINDOW_FIELDS: tuple[FieldSpec, ...] = (
     _f("lead_days", "材料提前工作日", "Lead working days", "int", min=0, max=60),
     _f("note", "说明", "Note", max_len=500),
 )
-STAGE_OUTCOMES: dict[str, tuple] = {"open": ("进行中", "Open"), "won": ("成功", "Won"), "lost": ("未成", "Lost")}
+STAGE_OUTCOMES: dict[str, tuple] = {
+    "open": ("进行中", "Open"),
+    "won": ("成功", "Won"),
+    "lost": ("未成", "Lost"),
+}
 STAGE_FIELDS: tuple[FieldSpec, ...] = (
-    _f("code", "代码", "Code", required=True, max_len=24, hint="小写字母、数字、下划线，如 site_visit；建后不改"),
+    _f(
+        "code",
+        "代码",
+        "Code",
+        required=True,
+        max_len=24,
+        hint="小写字母、数字、下划线，如 site_visit；建后不改",
+    ),
     _f("label_zh", "名称", "Name", required=True, max_len=32),
     _f("label_en", "英文名称", "English name", required=True, max_len=48),
     _f("outcome", "结果类型", "Outcome", "choice", required=True, choices=STAGE_OUTCOMES),
     _f("active", "启用", "Active", "bool"),
 )
 MESSAGES: dict[str, tuple[str, str]] = {
-    "app.error.duplicate": ("该企业本批次已有此政策的申报：#{id}（{stage}）",
-                            "This enterprise already has an application for this policy in this cycle: #{id} ({stage})"),
+    "app.error.duplicate": (
+        "该企业本批次已有此政策的申报：#{id}（{stage}）",
+        "This enterprise already has an application for this policy in this cycle: #{id} ({stage})",
+    ),
     "app.error.stage": ("未知的申报阶段：{stage}", "Unknown application stage: {stage}"),
-    "app.error.closes_before_opens": ("{field}不能早于开始受理日期", "{field} cannot be before the opening date"),
-    "app.error.stage_code": ("{field}只能用小写字母、数字和下划线，以字母开头", "{field}: lower-case letters, digits and _"),
-    "app.error.stage_code_taken": ("{field}“{value}”已被其他阶段使用", "{field} '{value}' is used by another stage"),
-    "app.error.stage_in_use": ("还有 {n} 件申报处在该阶段，请先移走再停用", "{n} applications are in this stage; move them first"),
+    "app.error.closes_before_opens": (
+        "{field}不能早于开始受理日期",
+        "{field} cannot be before the opening date",
+    ),
+    "app.error.stage_code": (
+        "{field}只能用小写字母、数字和下划线，以字母开头",
+        "{field}: lower-case letters, digits and _",
+    ),
+    "app.error.stage_code_taken": (
+        "{field}“{value}”已被其他阶段使用",
+        "{field} '{value}' is used by another stage",
+    ),
+    "app.error.stage_in_use": (
+        "还有 {n} 件申报处在该阶段，请先移走再停用",
+        "{n} applications are in this stage; move them first",
+    ),
     "app.error.no_active_stage": ("至少要保留一个启用的阶段", "Keep at least one active stage"),
-    "app.error.stages_changed": ("阶段列表已被他人修改，请刷新后重试", "Someone changed the stages meanwhile; reload and retry"),
+    "app.error.stages_changed": (
+        "阶段列表已被他人修改，请刷新后重试",
+        "Someone changed the stages meanwhile; reload and retry",
+    ),
 }
 
 
@@ -93,34 +121,60 @@ class UnknownStage(StoreError):
 # --- applications ---------------------------------------------------------------------------------
 
 
-def create_application(*, session: Session, enterprise_id: int, policy_id: str, cycle: str, actor: str,
-                       on: date, stage: str | None = None, owner_officer_id: int | None = None,
-                       match_outcome: str | None = None, notes: str | None = None) -> Application:
+def create_application(
+    *,
+    session: Session,
+    enterprise_id: int,
+    policy_id: str,
+    cycle: str,
+    actor: str,
+    on: date,
+    stage: str | None = None,
+    owner_officer_id: int | None = None,
+    match_outcome: str | None = None,
+    notes: str | None = None,
+) -> Application:
     """Open an application for a live enterprise (one per enterprise x policy x cycle)."""
     get_record(session=session, model=Enterprise, record_id=enterprise_id)
-    clean = validation.clean("application", {"cycle": cycle, "owner_officer_id": owner_officer_id, "notes": notes})
+    clean = validation.clean(
+        "application", {"cycle": cycle, "owner_officer_id": owner_officer_id, "notes": notes}
+    )
     stage = stage or stages(session=session)[0].code
     _check_stage(session, stage)
-    existing = find_application(session=session, enterprise_id=enterprise_id, policy_id=policy_id,
-                                cycle=clean["cycle"])
+    existing = find_application(
+        session=session, enterprise_id=enterprise_id, policy_id=policy_id, cycle=clean["cycle"]
+    )
     if existing is not None:
-        label = next((s.label_zh for s in stages(session=session, include_inactive=True)
-                      if s.code == existing.stage), None)
+        label = next(
+            (s.label_zh for s in stages(session=session, include_inactive=True) if s.code == existing.stage),
+            None,
+        )
         raise DuplicateApplication(existing=existing, stage_label=label)
-    record = Application(enterprise_id=enterprise_id, policy_id=policy_id, stage=stage, stage_since=on,
-                         stage_dates={stage: on.isoformat()}, match_outcome=match_outcome, **clean)
+    record = Application(
+        enterprise_id=enterprise_id,
+        policy_id=policy_id,
+        stage=stage,
+        stage_since=on,
+        stage_dates={stage: on.isoformat()},
+        match_outcome=match_outcome,
+        **clean,
+    )
     return _insert(session, record, actor=actor)
 
 
-def move_application(*, session: Session, application_id: int, expected_version: int, stage: str,
-                     actor: str, on: date) -> Application:
+def move_application(
+    *, session: Session, application_id: int, expected_version: int, stage: str, actor: str, on: date
+) -> Application:
     """Move an application to ``stage`` on ``on`` (audited; a decision stage sets ``decided_on``)."""
     target = _check_stage(session, stage)
     record = get_record(session=session, model=Application, record_id=application_id)
     if record.stage == stage:
         return _update(session, Application, application_id, expected_version, {}, actor=actor)
-    changes: dict[str, Any] = {"stage": stage, "stage_since": on,
-                               "stage_dates": {**record.stage_dates, stage: on.isoformat()}}
+    changes: dict[str, Any] = {
+        "stage": stage,
+        "stage_since": on,
+        "stage_dates": {**record.stage_dates, stage: on.isoformat()},
+    }
     if target.outcome != "open" and record.decided_on is None:
         changes["decided_on"] = on
     elif target.outcome == "open":
@@ -128,18 +182,24 @@ def move_application(*, session: Session, application_id: int, expected_version:
     return _update(session, Application, application_id, expected_version, changes, actor=actor)
 
 
-def update_application(*, session: Session, application_id: int, expected_version: int,
-                       data: dict[str, Any], actor: str) -> Application:
+def update_application(
+    *, session: Session, application_id: int, expected_version: int, data: dict[str, Any], actor: str
+) -> Application:
     """Edit owner, amount secured, notes or cycle of an application (version-checked, audited)."""
     clean = validation.clean("application", data, partial=True)
     return _update(session, Application, application_id, expected_version, clean, actor=actor)
 
 
-def find_application(*, session: Session, enterprise_id: int, policy_id: str, cycle: str) -> Application | None:
+def find_application(
+    *, session: Session, enterprise_id: int, policy_id: str, cycle: str
+) -> Application | None:
     """The live application of this enterprise, policy and cycle, if any."""
-    query = select(Application).where(Application.enterprise_id == enterprise_id,
-                                      Application.policy_id == policy_id, Application.cycle == cycle,
-                                      col(Application.deleted_at).is_(None))
+    query = select(Application).where(
+        Application.enterprise_id == enterprise_id,
+        Application.policy_id == policy_id,
+        Application.cycle == cycle,
+        col(Application.deleted_at).is_(None),
+    )
     return session.exec(query).first()
 
 
@@ -184,8 +244,9 @@ class StagesChanged(StoreError):
         super().__init__(self.message("zh"))
 
 
-def _clean_stages(session: Session, rows: list[dict[str, Any]],
-                  current: dict[int | None, PipelineStage]) -> list[dict[str, Any]]:
+def _clean_stages(
+    session: Session, rows: list[dict[str, Any]], current: dict[int | None, PipelineStage]
+) -> list[dict[str, Any]]:
     errors: list[validation.FieldError] = []
     cleaned: list[dict[str, Any]] = []
     codes = {s.code for s in current.values()}
@@ -208,15 +269,19 @@ def _clean_stages(session: Session, rows: list[dict[str, Any]],
     return cleaned
 
 
-def _stage_checks(session: Session, clean: dict[str, Any], old: PipelineStage | None,
-                  codes: set[str]) -> list[validation.FieldError]:
+def _stage_checks(
+    session: Session, clean: dict[str, Any], old: PipelineStage | None, codes: set[str]
+) -> list[validation.FieldError]:
     if old is None and not re.fullmatch(r"[a-z][a-z0-9_]*", clean["code"]):
         return [_stage_error(None, "code", "app.error.stage_code")]
     if old is None and clean["code"] in codes:
         return [_stage_error(None, "code", "app.error.stage_code_taken", value=clean["code"])]
     if old is not None and old.active and not clean["active"]:
-        live = session.exec(select(func.count()).select_from(Application).where(
-            Application.stage == old.code, col(Application.deleted_at).is_(None))).one()
+        live = session.exec(
+            select(func.count())
+            .select_from(Application)
+            .where(Application.stage == old.code, col(Application.deleted_at).is_(None))
+        ).one()
         if live:
             return [_stage_error(None, "active", "app.error.stage_in_use", n=live)]
     return []
@@ -229,7 +294,9 @@ def _stage_error(index: int | None, name: str, key: str, **params: Any) -> valid
 
 
 def _at(index: int, error: validation.FieldError) -> validation.FieldError:
-    return validation.FieldError(f"{index}.{error.field}", error.key, error.label_zh, error.label_en, error.params)
+    return validation.FieldError(
+        f"{index}.{error.field}", error.key, error.label_zh, error.label_en, error.params
+    )
 
 
 def _check_stage(session: Session, code: str) -> PipelineStage:
@@ -245,19 +312,32 @@ def _check_stage(session: Session, code: str) -> PipelineStage:
 def create_cycle_window(*, session: Session, data: dict[str, Any], actor: str) -> CycleWindow:
     """Record this cycle's actual window (dates as announced) of a policy."""
     clean = _clean_window(data)
-    return _insert(session, CycleWindow(**{k: v for k, v in clean.items() if v is not None or k == "note"}),
-                   actor=actor)
+    return _insert(
+        session, CycleWindow(**{k: v for k, v in clean.items() if v is not None or k == "note"}), actor=actor
+    )
 
 
-def update_cycle_window(*, session: Session, window_id: int, expected_version: int, data: dict[str, Any],
-                        actor: str) -> CycleWindow:
+def update_cycle_window(
+    *, session: Session, window_id: int, expected_version: int, data: dict[str, Any], actor: str
+) -> CycleWindow:
     """Correct an announced window's dates (version-checked, audited)."""
     current = get_record(session=session, model=CycleWindow, record_id=window_id)
-    merged = {"policy_id": current.policy_id, "year": current.year, "opens": current.opens,
-              "closes": current.closes, **data}
+    merged = {
+        "policy_id": current.policy_id,
+        "year": current.year,
+        "opens": current.opens,
+        "closes": current.closes,
+        **data,
+    }
     clean = _clean_window(merged)
-    return _update(session, CycleWindow, window_id, expected_version,
-                   {k: v for k, v in clean.items() if k in data}, actor=actor)
+    return _update(
+        session,
+        CycleWindow,
+        window_id,
+        expected_version,
+        {k: v for k, v in clean.items() if k in data},
+        actor=actor,
+    )
 
 
 def cycle_windows(*, session: Session, years: tuple[int, ...] | None = None) -> list[CycleWindow]:
@@ -275,8 +355,9 @@ def _clean_window(data: dict[str, Any]) -> dict[str, Any]:
         clean["lead_days"] = 5
     if clean["closes"] < clean["opens"]:
         spec = fields.spec("cyclewindow", "closes")
-        raise validation.ValidationFailed([validation.FieldError(
-            "closes", "app.error.closes_before_opens", spec.zh, spec.en)])
+        raise validation.ValidationFailed(
+            [validation.FieldError("closes", "app.error.closes_before_opens", spec.zh, spec.en)]
+        )
     return clean
 
 

@@ -14,22 +14,29 @@ from crm import facts
 from crm.models import ComplianceEvent, Credential, Enterprise, FiscalYear, IPAsset
 from crm.rules.batch import columns
 
-CHILDREN: dict[str, Any] = {"fiscal_years": FiscalYear, "ip_assets": IPAsset, "credentials": Credential,
-            "compliance_events": ComplianceEvent}
+CHILDREN: dict[str, Any] = {
+    "fiscal_years": FiscalYear,
+    "ip_assets": IPAsset,
+    "credentials": Credential,
+    "compliance_events": ComplianceEvent,
+}
 
 
 def load_aggregates(session: Session) -> list[SimpleNamespace]:
     """Every live enterprise with its live child records: one query per table."""
-    enterprises = session.exec(select(Enterprise).where(col(Enterprise.deleted_at).is_(None))
-                               .order_by(col(Enterprise.id))).all()
+    enterprises = session.exec(
+        select(Enterprise).where(col(Enterprise.deleted_at).is_(None)).order_by(col(Enterprise.id))
+    ).all()
     grouped: dict[str, dict[int, list[Any]]] = {}
     for name, model in CHILDREN.items():
         by_enterprise: dict[int, list[Any]] = defaultdict(list)
         for row in session.exec(select(model).where(col(model.deleted_at).is_(None))):
             by_enterprise[row.enterprise_id].append(row)
         grouped[name] = by_enterprise
-    return [SimpleNamespace(enterprise=e, **{name: grouped[name].get(e.id or 0, []) for name in CHILDREN})
-            for e in enterprises]
+    return [
+        SimpleNamespace(enterprise=e, **{name: grouped[name].get(e.id or 0, []) for name in CHILDREN})
+        for e in enterprises
+    ]
 
 
 def load_fact_table(session: Session, on: date) -> tuple[np.ndarray, dict[str, np.ndarray]]:

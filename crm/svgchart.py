@@ -12,12 +12,19 @@ PALETTE = ("#123b6d", "#2f7ec1", "#7fb3e0", "#c8102e", "#9aa5b1", "#e0a100")
 ROW, LABEL_W, WIDTH, PAD = 20, 190, 620, 8
 
 
-def bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, unit: str = "",
-         stacked: bool = False) -> str:
+def bars(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    unit: str = "",
+    stacked: bool = False,
+) -> str:
     """Horizontal bars: one group per category, side by side or stacked; values printed at the end."""
     n_series = 1 if stacked else len(series)
     totals = [sum(v[i] for _, v in series) for i in range(len(categories))]
-    peak = max((max(totals, default=0) if stacked else max((max(v, default=0) for _, v in series), default=0)), 1)
+    peak = max(
+        (max(totals, default=0) if stacked else max((max(v, default=0) for _, v in series), default=0)), 1
+    )
     band = ROW * n_series + 6
     height = PAD * 2 + band * len(categories) + (ROW if len(series) > 1 else 0)
     plot = WIDTH - LABEL_W - 70
@@ -29,8 +36,10 @@ def bars(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]
         for j, (_, values) in enumerate(series):
             w = plot * values[i] / peak
             y = y0 + (0 if stacked else j * ROW)
-            out.append(f'<rect x="{x:.1f}" y="{y + 2:.1f}" width="{max(w, 0):.1f}" height="{ROW - 4}" '
-                       f'fill="{PALETTE[j % len(PALETTE)]}"/>')
+            out.append(
+                f'<rect x="{x:.1f}" y="{y + 2:.1f}" width="{max(w, 0):.1f}" height="{ROW - 4}" '
+                f'fill="{PALETTE[j % len(PALETTE)]}"/>'
+            )
             if not stacked:
                 out.append(_text(x + w + 4, y + ROW / 2, _num(values[i], unit)))
             else:
@@ -54,21 +63,27 @@ def funnel(categories: Sequence[str], values: Sequence[float], *, unit: str = ""
         w = plot * value / peak
         share = f"（{value / values[0]:.0%}）" if values and values[0] else ""
         out.append(_text(LABEL_W - 6, y + ROW / 2, _short(cat), anchor="end"))
-        out.append(f'<rect x="{centre - w / 2:.1f}" y="{y:.1f}" width="{w:.1f}" height="{ROW}" '
-                   f'fill="{PALETTE[min(i, 2)]}"/>')
+        out.append(
+            f'<rect x="{centre - w / 2:.1f}" y="{y:.1f}" width="{w:.1f}" height="{ROW}" '
+            f'fill="{PALETTE[min(i, 2)]}"/>'
+        )
         out.append(_text(LABEL_W + plot + 8, y + ROW / 2, _num(value, unit) + share))
     out.append("</svg>")
     return "".join(out)
 
 
 def _open(height: float) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
-            f'width="{WIDTH}" height="{height:.0f}" font-family="Huiqi Sans" font-size="11">')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'width="{WIDTH}" height="{height:.0f}" font-family="Huiqi Sans" font-size="11">'
+    )
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="central" '
-            f'fill="#1f2933">{escape(text)}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="central" '
+        f'fill="#1f2933">{escape(text)}</text>'
+    )
 
 
 def _legend(names: Sequence[str], y: float) -> str:

@@ -95,7 +95,8 @@ def _parse(spec: FieldSpec, raw: Any) -> Any:
             return parsing.parse_list(raw)
     except (ValueError, OverflowError) as exc:
         key = {"date": "validation.date", "money": "validation.money", "bool": "validation.bool"}.get(
-            kind, "validation.integer")
+            kind, "validation.integer"
+        )
         raise _Invalid(key, value=_show(raw)) from exc
     if parsing.is_blank(raw):
         return None
@@ -121,8 +122,11 @@ def _check_bounds(spec: FieldSpec, value: Any) -> None:
         raise _Invalid("validation.min", min=_num(spec.min))
     if spec.max is not None and value > spec.max:
         raise _Invalid("validation.max", max=_num(spec.max))
-    if spec.kind == "date" and spec.name in ("registration_date", "grant_date", "occurred_on", "issued_on") \
-            and value > date.today():
+    if (
+        spec.kind == "date"
+        and spec.name in ("registration_date", "grant_date", "occurred_on", "issued_on")
+        and value > date.today()
+    ):
         raise _Invalid("validation.date_future")
 
 
@@ -134,8 +138,9 @@ def choice_code(spec: FieldSpec, value: str) -> str:
     return next(code for code, labels in spec.choices.items() if value in labels[:2])
 
 
-def _cross_checks(entity: str, out: dict[str, Any], raw: dict[str, Any],
-                  specs: dict[str, FieldSpec]) -> list[FieldError]:
+def _cross_checks(
+    entity: str, out: dict[str, Any], raw: dict[str, Any], specs: dict[str, FieldSpec]
+) -> list[FieldError]:
     for name, spec in specs.items():
         if spec.kind == "choice" and out.get(name) is not None:
             out[name] = choice_code(spec, out[name])
@@ -148,12 +153,20 @@ def _cross_checks(entity: str, out: dict[str, Any], raw: dict[str, Any],
         errors += _pair(out, specs, "tech_staff", "staff_total", "validation.tech_staff_exceeds")
         errors += _pair(out, specs, "rd_expense_domestic", "rd_expense", "validation.rd_domestic_exceeds")
     if entity == "credential":
-        errors += _pair(out, specs, "issued_on", "expires_on", "validation.expires_before_issued", field="expires_on")
+        errors += _pair(
+            out, specs, "issued_on", "expires_on", "validation.expires_before_issued", field="expires_on"
+        )
     return errors
 
 
-def _pair(out: dict[str, Any], specs: dict[str, FieldSpec], part: str, whole: str, key: str,
-          field: str | None = None) -> list[FieldError]:
+def _pair(
+    out: dict[str, Any],
+    specs: dict[str, FieldSpec],
+    part: str,
+    whole: str,
+    key: str,
+    field: str | None = None,
+) -> list[FieldError]:
     a, b = out.get(part), out.get(whole)
     if a is None or b is None or a <= b:
         return []

@@ -39,13 +39,18 @@ def pg_server_url() -> str | None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say loudly, at the end of the run, that the PostgreSQL half did not run."""
     if not PG_URL:
-        terminalreporter.write_sep("!", "HUIQI_TEST_POSTGRES_URL not set: PostgreSQL tests were SKIPPED",
-                                   red=True, bold=True)
+        terminalreporter.write_sep(
+            "!", "HUIQI_TEST_POSTGRES_URL not set: PostgreSQL tests were SKIPPED", red=True, bold=True
+        )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_db(request: pytest.FixtureRequest, huiqi_env: config.Settings, pg_server_url: str | None,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def any_db(
+    request: pytest.FixtureRequest,
+    huiqi_env: config.Settings,
+    pg_server_url: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
     """Run the test on SQLite, then on a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield "sqlite"

@@ -35,23 +35,32 @@ FORBIDDEN = [
 
 @pytest.mark.parametrize(("package", "banned"), FORBIDDEN, ids=[p for p, _ in FORBIDDEN])
 def test_no_import_against_the_arrows(package: str, banned: tuple[str, ...]) -> None:
-    wrong = [f"{path.relative_to(ROOT)} imports {name}"
-             for path in files(package) for name in sorted(imports_of(path))
-             if any(name == b or name.startswith(b + ".") for b in banned)]
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files(package)
+        for name in sorted(imports_of(path))
+        if any(name == b or name.startswith(b + ".") for b in banned)
+    ]
     assert not wrong, "\n".join(wrong)
 
 
 def test_ui_reaches_crm_only_through_services_and_plain_modules() -> None:
     allowed = ("crm.services", "crm.i18n", "crm.domain", "crm.fields", "crm.config")
-    wrong = [f"{path.relative_to(ROOT)} imports {name}"
-             for path in files("ui") for name in sorted(imports_of(path))
-             if name.startswith("crm.") and not name.startswith(allowed)]
+    wrong = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in files("ui")
+        for name in sorted(imports_of(path))
+        if name.startswith("crm.") and not name.startswith(allowed)
+    ]
     assert not wrong, "\n".join(wrong)
 
 
 def test_ui_never_rebinds_nicegui_ui() -> None:
-    wrong = [str(path.relative_to(ROOT)) for path in files("ui")
-             if any(name == "ui" or name.startswith("ui.") for name in _plain_imports(path))]
+    wrong = [
+        str(path.relative_to(ROOT))
+        for path in files("ui")
+        if any(name == "ui" or name.startswith("ui.") for name in _plain_imports(path))
+    ]
     assert not wrong, "use `from ui.x import y` inside ui/, never `import ui.x`: " + ", ".join(wrong)
 
 

@@ -17,14 +17,18 @@ app = core_cli.app
 def start_app(
     host: str = typer.Option("127.0.0.1", help="address to bind (0.0.0.0 lets other machines connect)"),
     port: int = typer.Option(8080, help="port to listen on"),
-    native: bool = typer.Option(False, "--native", help="open a desktop window (pywebview) instead of a browser"),
+    native: bool = typer.Option(
+        False, "--native", help="open a desktop window (pywebview) instead of a browser"
+    ),
     no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
 ) -> None:
     """Start the Huiqi user interface."""
     if native:
         reason = native_unavailable()
         if reason:
-            typer.echo(f"无法打开桌面窗口，改用浏览器 / no desktop window, using the browser: {reason}", err=True)
+            typer.echo(
+                f"无法打开桌面窗口，改用浏览器 / no desktop window, using the browser: {reason}", err=True
+            )
             native = False
     # NiceGUI keeps per-user storage (language, list filters) in this directory; read at import
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(get_settings().data_dir / "ui-storage"))
@@ -57,8 +61,11 @@ def native_unavailable() -> str | None:
         import webview  # noqa: F401
     except Exception as exc:  # noqa: BLE001 - any import failure (missing GUI toolkit) means no window
         return f"pywebview 不可用 / not importable ({exc}); pip install 'huiqi[native]'"
-    if os.name == "posix" and not _is_macos() and not (os.environ.get("DISPLAY") or
-                                                      os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        os.name == "posix"
+        and not _is_macos()
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
         return "没有图形显示 / no display (DISPLAY and WAYLAND_DISPLAY are unset)"
     return None
 

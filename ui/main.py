@@ -71,9 +71,18 @@ def storage_secret() -> str:
 
 def run(host: str = "127.0.0.1", port: int = 8080, *, native: bool = False, show: bool = True) -> None:
     """Start the server (blocking); ``native`` opens a pywebview window instead of the browser."""
-    ui.run(host=host, port=port, native=native, show=show, reload=False, title=tr("app.title"),
-           language="zh-CN", storage_secret=storage_secret(), favicon=STATIC_DIR / "favicon.svg",
-           show_welcome_message=not native)
+    ui.run(
+        host=host,
+        port=port,
+        native=native,
+        show=show,
+        reload=False,
+        title=tr("app.title"),
+        language="zh-CN",
+        storage_secret=storage_secret(),
+        favicon=STATIC_DIR / "favicon.svg",
+        show_welcome_message=not native,
+    )
 
 
 setup()

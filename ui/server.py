@@ -35,21 +35,36 @@ def serve_command(
     from ui.main import STATIC_DIR
 
     typer.echo(f"惠企 Huiqi 服务器模式 / server mode: http://{host}:{port}")
-    ui.run(host=host, port=port, show=False, reload=False, title=tr("app.title"), language="zh-CN",
-           favicon=STATIC_DIR / "favicon.svg", storage_secret=settings.storage_secret,
-           session_middleware_kwargs={"https_only": settings.cookie_secure, "same_site": "strict",
-                                      "max_age": int(settings.session_hours * 3600)})
+    ui.run(
+        host=host,
+        port=port,
+        show=False,
+        reload=False,
+        title=tr("app.title"),
+        language="zh-CN",
+        favicon=STATIC_DIR / "favicon.svg",
+        storage_secret=settings.storage_secret,
+        session_middleware_kwargs={
+            "https_only": settings.cookie_secure,
+            "same_site": "strict",
+            "max_age": int(settings.session_hours * 3600),
+        },
+    )
 
 
 def server_problem() -> str | None:
     """Why the server must not start (Chinese and English), or None."""
     settings = config.get_settings()
     if not settings.storage_secret or len(settings.storage_secret) < 16:
-        return ("拒绝启动：未设置 HUIQI_STORAGE_SECRET（至少 16 个字符的随机字符串，用于签名登录会话）。\n"
-                "refusing to start: set HUIQI_STORAGE_SECRET (16+ random characters) to sign session cookies.")
+        return (
+            "拒绝启动：未设置 HUIQI_STORAGE_SECRET（至少 16 个字符的随机字符串，用于签名登录会话）。\n"
+            "refusing to start: set HUIQI_STORAGE_SECRET (16+ random characters) to sign session cookies."
+        )
     from crm.services.auth import has_active_admin_with_password
 
     if not has_active_admin_with_password():
-        return ("拒绝启动：还没有可登录的管理员。请先运行 huiqi officer add <用户名> --name <姓名> --role admin\n"
-                "refusing to start: no administrator can sign in; run `huiqi officer add NAME --name ... --role admin`.")
+        return (
+            "拒绝启动：还没有可登录的管理员。请先运行 huiqi officer add <用户名> --name <姓名> --role admin\n"
+            "refusing to start: no administrator can sign in; run `huiqi officer add NAME --name ... --role admin`."
+        )
     return None

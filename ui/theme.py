@@ -75,8 +75,9 @@ def frame(title: str, breadcrumbs: Sequence[tuple[str, str | None]] = ()) -> Ite
 
 def _header(drawer: ui.left_drawer) -> None:
     with ui.header(elevated=True).classes("items-center q-py-xs q-px-md gap-4"):
-        ui.button(icon="menu", on_click=drawer.toggle).props("flat round dense color=white") \
-            .mark("nav-toggle").tooltip(tr("ui.frame.menu"))
+        ui.button(icon="menu", on_click=drawer.toggle).props("flat round dense color=white").mark(
+            "nav-toggle"
+        ).tooltip(tr("ui.frame.menu"))
         ui.link(tr("app.title"), "/").classes("text-white text-subtitle1 no-underline")
         ui.space()
         global_search()
@@ -84,8 +85,9 @@ def _header(drawer: ui.left_drawer) -> None:
         if principal() is not None:  # server mode: signed in, so offer to sign out
             ui.button(icon="logout", on_click=_sign_out).props("flat round dense color=white").mark("logout")
         other = "en" if lang() == "zh" else "zh"
-        ui.button(tr("frame.language"), on_click=lambda: _switch(other)) \
-            .props("flat dense color=white no-caps").mark("lang-switch")
+        ui.button(tr("frame.language"), on_click=lambda: _switch(other)).props(
+            "flat dense color=white no-caps"
+        ).mark("lang-switch")
 
 
 def _sign_out() -> None:
@@ -102,8 +104,11 @@ def _drawer() -> ui.left_drawer:
     drawer = ui.left_drawer(value=True, bordered=True).props("width=180").classes("q-pa-none")
     with drawer, ui.list().classes("w-full"):
         for item in NAV:
-            with ui.item(on_click=lambda route=item.route: ui.navigate.to(route)) \
-                    .props("clickable dense").mark(f"nav-{item.key}"):
+            with (
+                ui.item(on_click=lambda route=item.route: ui.navigate.to(route))
+                .props("clickable dense")
+                .mark(f"nav-{item.key}")
+            ):
                 with ui.item_section().props("avatar"):
                     ui.icon(item.icon)
                 with ui.item_section():

@@ -54,8 +54,10 @@ def load_demo(count: int = 320, seed: int = 20240601, replace: bool = False) -> 
             clear_database(session)
         clashes = _existing_codes(session, demo)
         if clashes:
-            return (f"数据库中已有 {clashes} 个相同的信用代码，演示数据未载入；可用 --replace 重新载入 / "
-                    f"{clashes} demo USCCs already present: nothing loaded (use --replace)")
+            return (
+                f"数据库中已有 {clashes} 个相同的信用代码，演示数据未载入；可用 --replace 重新载入 / "
+                f"{clashes} demo USCCs already present: nothing loaded (use --replace)"
+            )
         officers = _officers(session, demo)
         counts = write_enterprises(session, demo.enterprises, officers)
     with session_scope() as session:
@@ -78,8 +80,9 @@ def clear_database(session: Session) -> None:
     grew = True
     while grew:  # tables other features added that point at these (applications, packs, ...)
         before = len(doomed)
-        doomed |= {t.name for t in meta.sorted_tables
-                   if any(fk.column.table.name in doomed for fk in t.foreign_keys)}
+        doomed |= {
+            t.name for t in meta.sorted_tables if any(fk.column.table.name in doomed for fk in t.foreign_keys)
+        }
         grew = len(doomed) > before
     tables = [t for t in reversed(meta.sorted_tables) if t.name in doomed]
     if session.get_bind().dialect.name == "postgresql":
@@ -90,11 +93,13 @@ def clear_database(session: Session) -> None:
             session.execute(table.delete())
 
 
-def write_enterprises(session: Session, enterprises: Sequence[DemoEnterprise],
-                      officers: dict[str, int]) -> dict[str, int]:
+def write_enterprises(
+    session: Session, enterprises: Sequence[DemoEnterprise], officers: dict[str, int]
+) -> dict[str, int]:
     """Validate and insert the enterprises and their children in bulk, audited; counts per entity."""
-    rows = [_clean("enterprise", e.data) | {"owner_officer_id": officers.get(e.owner or "")}
-            for e in enterprises]
+    rows = [
+        _clean("enterprise", e.data) | {"owner_officer_id": officers.get(e.owner or "")} for e in enterprises
+    ]
     ids = _insert_audited(session, Enterprise, rows)
     counts = {"enterprise": len(ids)}
     for model, attr, officer_key in CHILDREN:
@@ -124,8 +129,9 @@ def _insert_audited(session: Session, model: type[SQLModel], rows: list[dict[str
 
 def _existing_codes(session: Session, demo: DemoSet) -> int:
     codes = [e.data["uscc"] for e in demo.enterprises if e.data.get("uscc")]
-    found = session.exec(select(Enterprise.uscc).where(col(Enterprise.uscc).in_(codes),
-                                                       col(Enterprise.deleted_at).is_(None))).all()
+    found = session.exec(
+        select(Enterprise.uscc).where(col(Enterprise.uscc).in_(codes), col(Enterprise.deleted_at).is_(None))
+    ).all()
     return len(found)
 
 
@@ -143,9 +149,11 @@ def _officers(session: Session, demo: DemoSet) -> dict[str, int]:
 
 def _summary(counts: dict[str, int], officers: int, seed: int) -> str:
     c = counts
-    return (f"已载入演示数据：{c['enterprise']} 家企业、{c['fiscalyear']} 个财务年度、{c['ipasset']} 项知识产权、"
-            f"{c['credential']} 项资质、{c['complianceevent']} 条合规事件、{c['contact']} 位联系人、"
-            f"{c['interaction']} 条服务记录、{c['task']} 项待办，专员 {officers} 名（种子 {seed}） / "
-            f"demo loaded: {c['enterprise']} enterprises, {c['fiscalyear']} fiscal years, {c['ipasset']} IP assets, "
-            f"{c['credential']} credentials, {c['complianceevent']} compliance events, {c['contact']} contacts, "
-            f"{c['interaction']} interactions, {c['task']} tasks, {officers} officers (seed {seed})")
+    return (
+        f"已载入演示数据：{c['enterprise']} 家企业、{c['fiscalyear']} 个财务年度、{c['ipasset']} 项知识产权、"
+        f"{c['credential']} 项资质、{c['complianceevent']} 条合规事件、{c['contact']} 位联系人、"
+        f"{c['interaction']} 条服务记录、{c['task']} 项待办，专员 {officers} 名（种子 {seed}） / "
+        f"demo loaded: {c['enterprise']} enterprises, {c['fiscalyear']} fiscal years, {c['ipasset']} IP assets, "
+        f"{c['credential']} credentials, {c['complianceevent']} compliance events, {c['contact']} contacts, "
+        f"{c['interaction']} interactions, {c['task']} tasks, {officers} officers (seed {seed})"
+    )

@@ -28,8 +28,12 @@ OFFICERS: tuple[dict[str, Any], ...] = (
 )
 
 # (size, share, revenue range in 万元, staff range)
-SIZES = (("micro", 0.35, (30, 500), (3, 20)), ("small", 0.35, (500, 3000), (10, 80)),
-         ("medium", 0.22, (3000, 20000), (50, 300)), ("large", 0.08, (20000, 80000), (200, 1000)))
+SIZES = (
+    ("micro", 0.35, (30, 500), (3, 20)),
+    ("small", 0.35, (500, 3000), (10, 80)),
+    ("medium", 0.22, (3000, 20000), (50, 300)),
+    ("large", 0.08, (20000, 80000), (200, 1000)),
+)
 
 
 @dataclass
@@ -105,8 +109,9 @@ class _Generator:
             "name": name,
             "uscc": self._uscc("52310110" if club else "91310110"),
             "registration_date": registered,
-            "legal_form": "private_non_enterprise" if club else r.choice(
-                ("llc",) * 8 + ("joint_stock", "partnership")),
+            "legal_form": "private_non_enterprise"
+            if club
+            else r.choice(("llc",) * 8 + ("joint_stock", "partnership")),
             "registered_capital": None if club else self._wan(r.choice((10, 50, 100, 200, 500, 1000, 3000))),
             "address": self._address(street),
             "street": street,
@@ -155,12 +160,22 @@ class _Generator:
             brand = "".join(r.sample(w.BRAND_CHARS, 2))
             trade = r.choice(w.TRADE_WORDS[division])
             if club:
-                name = r.choice((f"上海市杨浦区{brand}{trade}俱乐部", f"杨浦区{brand}青少年体育俱乐部",
-                                 f"上海{brand}{trade}中心"))
+                name = r.choice(
+                    (
+                        f"上海市杨浦区{brand}{trade}俱乐部",
+                        f"杨浦区{brand}青少年体育俱乐部",
+                        f"上海{brand}{trade}中心",
+                    )
+                )
             else:
-                name = r.choice((f"上海{brand}{trade}有限公司",) * 5 + (
-                    f"上海杨浦{brand}{trade}有限公司", f"{brand}{trade}（上海）有限公司",
-                    f"上海{brand}{trade}股份有限公司"))
+                name = r.choice(
+                    (f"上海{brand}{trade}有限公司",) * 5
+                    + (
+                        f"上海杨浦{brand}{trade}有限公司",
+                        f"{brand}{trade}（上海）有限公司",
+                        f"上海{brand}{trade}股份有限公司",
+                    )
+                )
             if name not in self.names:
                 self.names.add(name)
                 return name
@@ -193,7 +208,11 @@ class _Generator:
     def _wenchuang(self, division: str, name: str) -> str | None:
         if "电竞" in name or "电子竞技" in name:
             return "esports"
-        by_division = {"05": "advertising_exhibition", "07": "internet_services", "03": "leisure_entertainment"}
+        by_division = {
+            "05": "advertising_exhibition",
+            "07": "internet_services",
+            "03": "leisure_entertainment",
+        }
         return by_division.get(division, self.rng.choice(("none", None)))
 
     def _hnte_domain(self, division: str) -> str:
@@ -206,8 +225,14 @@ class _Generator:
         tags: list[str] = []
         if size[0] in ("medium", "large") and r.random() < 0.6:
             tags.append("重点企业")
-        by_street = {"五角场": "五角场示范基地", "长海路": "环上体创新带", "大桥": "杨浦滨江", "平凉路": "杨浦滨江",
-                     "定海路": "杨浦滨江", "新江湾城": "新江湾城"}
+        by_street = {
+            "五角场": "五角场示范基地",
+            "长海路": "环上体创新带",
+            "大桥": "杨浦滨江",
+            "平凉路": "杨浦滨江",
+            "定海路": "杨浦滨江",
+            "新江湾城": "新江湾城",
+        }
         if street in by_street and r.random() < 0.7:
             tags.append(by_street[street])
         if street == "五角场" and r.random() < 0.3:
@@ -238,12 +263,16 @@ class _Generator:
             staff = max(1, round(staff * r.uniform(0.9, 1.25)))
         return rows
 
-    def _fiscal_year(self, year: int, revenue: float, staff: int, tech: bool, rd_ratio: float,
-                     tech_share: float) -> dict[str, Any]:
+    def _fiscal_year(
+        self, year: int, revenue: float, staff: int, tech: bool, rd_ratio: float, tech_share: float
+    ) -> dict[str, Any]:
         r = self.rng
         income = revenue * r.uniform(1.0, 1.12)
-        rd = revenue * rd_ratio * r.uniform(0.9, 1.1) if tech else (revenue * r.uniform(0, 0.02)
-                                                                      if r.random() < 0.3 else None)
+        rd = (
+            revenue * rd_ratio * r.uniform(0.9, 1.1)
+            if tech
+            else (revenue * r.uniform(0, 0.02) if r.random() < 0.3 else None)
+        )
         if rd is not None and r.random() < 0.06:
             rd = None  # R&D not reported this year
         assets = revenue * r.uniform(0.5, 2.0)
@@ -255,22 +284,32 @@ class _Generator:
             "total_income": self._yuan(income),
             "hightech_income": self._yuan(income * r.uniform(0.45, 0.85)) if tech else None,
             "rd_expense": self._yuan(rd),
-            "rd_expense_domestic": self._yuan(rd * r.choice((1.0, 1.0, 0.95, 0.8))) if rd is not None else None,
+            "rd_expense_domestic": self._yuan(rd * r.choice((1.0, 1.0, 0.95, 0.8)))
+            if rd is not None
+            else None,
             "total_cost": self._yuan(income * r.uniform(0.8, 1.05)),
             "total_assets": self._yuan(assets),
             "total_liabilities": self._yuan(assets * r.uniform(0.15, 0.75)),
             "tax_paid": self._yuan(revenue * r.uniform(0.01, 0.06)),
-            "equity_financing": r.choice((None, self._yuan(0), self._yuan(0),
-                                          self._yuan(r.uniform(200, 5000) * 10_000))),
+            "equity_financing": r.choice(
+                (None, self._yuan(0), self._yuan(0), self._yuan(r.uniform(200, 5000) * 10_000))
+            ),
         }
 
     # --- IP and credentials -----------------------------------------------------------------------
 
     def _ip_assets(self, name: str, tech: bool, registered: date) -> list[dict[str, Any]]:
         r = self.rng
-        counts = {"invention_patent": r.choice((0, 0, 1, 1, 2, 3, 5)), "utility_model": r.randint(0, 8),
-                  "software_copyright": r.randint(0, 8), "design_patent": r.randint(0, 2)} if tech else {
-            "software_copyright": r.choice((0, 0, 1)), "design_patent": r.choice((0, 0, 1))}
+        counts = (
+            {
+                "invention_patent": r.choice((0, 0, 1, 1, 2, 3, 5)),
+                "utility_model": r.randint(0, 8),
+                "software_copyright": r.randint(0, 8),
+                "design_patent": r.randint(0, 2),
+            }
+            if tech
+            else {"software_copyright": r.choice((0, 0, 1)), "design_patent": r.choice((0, 0, 1))}
+        )
         assets = [self._ip(kind, registered) for kind, n in counts.items() for _ in range(n)]
         if r.random() < 0.4:
             assets.append(self._ip("trademark", registered))
@@ -282,7 +321,10 @@ class _Generator:
         granted = None if status == "pending" else self._date(max(registered, date(2016, 1, 1)), self.as_of)
         year = (granted or self.as_of).year
         if kind == "software_copyright":
-            title, number = f"{r.choice(w.SOFTWARE_SUBJECTS)}V{r.randint(1, 3)}.0", f"{year}SR{r.randint(0, 9999999):07d}"
+            title, number = (
+                f"{r.choice(w.SOFTWARE_SUBJECTS)}V{r.randint(1, 3)}.0",
+                f"{year}SR{r.randint(0, 9999999):07d}",
+            )
         elif kind == "trademark":
             title, number = r.choice(w.TRADEMARK_WORDS), str(r.randint(10_000_000, 79_999_999))
         else:
@@ -290,9 +332,16 @@ class _Generator:
             digit = {"invention_patent": 1, "utility_model": 2, "design_patent": 3}[kind]
             title = prefix + r.choice(w.PATENT_SUBJECTS)
             number = f"ZL{year - 1}{digit}{r.randint(0, 9999999):07d}.{r.randint(0, 9)}"
-        return {"kind": kind, "title": title, "number": number, "status": status, "grant_date": granted,
-                "acquisition": r.choice(("own",) * 6 + ("transfer", None)),
-                "core_to_main_product": self._maybe(r.random() < 0.7, 0.7), "used_in_hnte": None}
+        return {
+            "kind": kind,
+            "title": title,
+            "number": number,
+            "status": status,
+            "grant_date": granted,
+            "acquisition": r.choice(("own",) * 6 + ("transfer", None)),
+            "core_to_main_product": self._maybe(r.random() < 0.7, 0.7),
+            "used_in_hnte": None,
+        }
 
     def _credentials(self, years: list[dict], ips: list[dict], tech: bool, registered: date) -> list[dict]:
         r = self.rng
@@ -300,32 +349,64 @@ class _Generator:
         if tech and registered.year <= 2022 and len(years) >= 2 and r.random() < 0.45:
             issued = date(r.choice((2023, 2024, 2025)), r.choice((11, 12)), r.randint(1, 28))
             if issued < self.as_of:
-                creds.append({"kind": "hnte", "title": "高新技术企业证书", "level": "national", "issued_on": issued,
-                              "expires_on": issued.replace(year=issued.year + 3) - timedelta(days=1),
-                              "number": f"GR{issued.year}31{r.randint(0, 9999):06d}", "year": issued.year})
+                creds.append(
+                    {
+                        "kind": "hnte",
+                        "title": "高新技术企业证书",
+                        "level": "national",
+                        "issued_on": issued,
+                        "expires_on": issued.replace(year=issued.year + 3) - timedelta(days=1),
+                        "number": f"GR{issued.year}31{r.randint(0, 9999):06d}",
+                        "year": issued.year,
+                    }
+                )
                 for ip in ips[: r.randint(0, len(ips))]:
                     ip["used_in_hnte"] = ip["kind"] != "trademark"
         if tech and r.random() < 0.5:
             year = r.choice((2025, 2026))
-            creds.append({"kind": "tech_sme", "title": "科技型中小企业", "year": year,
-                          "number": f"{year}310110{r.randint(0, 99999):05d}{r.choice('ABCDE')}"})
-        for kind, chance, level in (("innovative_sme", 0.2, "municipal"), ("zjtx_sme", 0.1, "municipal"),
-                                    ("little_giant", 0.01, "national"), ("standard_led", 0.03, "national"),
-                                    ("provincial_rd_institution", 0.03, "municipal")):
+            creds.append(
+                {
+                    "kind": "tech_sme",
+                    "title": "科技型中小企业",
+                    "year": year,
+                    "number": f"{year}310110{r.randint(0, 99999):05d}{r.choice('ABCDE')}",
+                }
+            )
+        for kind, chance, level in (
+            ("innovative_sme", 0.2, "municipal"),
+            ("zjtx_sme", 0.1, "municipal"),
+            ("little_giant", 0.01, "national"),
+            ("standard_led", 0.03, "national"),
+            ("provincial_rd_institution", 0.03, "municipal"),
+        ):
             if tech and r.random() < chance:
                 creds.append(self._titled(kind, level))
-        for kind, chance in (("demo_unit_municipal", 0.05), ("demo_project_municipal", 0.06),
-                             ("demo_unit_national", 0.01), ("wenchuang_funded", 0.04)):
+        for kind, chance in (
+            ("demo_unit_municipal", 0.05),
+            ("demo_project_municipal", 0.06),
+            ("demo_unit_national", 0.01),
+            ("wenchuang_funded", 0.04),
+        ):
             if r.random() < chance:
                 creds.append(self._titled(kind, "national" if "national" in kind else "municipal"))
         return creds
 
     def _titled(self, kind: str, level: str) -> dict[str, Any]:
         issued = self._date(date(2021, 1, 1), self.as_of - timedelta(days=30))
-        expires = issued.replace(year=issued.year + 3) if kind in ("innovative_sme", "zjtx_sme",
-                                                                    "little_giant") else None
-        return {"kind": kind, "title": domain.CREDENTIAL_KINDS[kind][0], "level": level, "issued_on": issued,
-                "expires_on": expires, "year": issued.year, "number": None}
+        expires = (
+            issued.replace(year=issued.year + 3)
+            if kind in ("innovative_sme", "zjtx_sme", "little_giant")
+            else None
+        )
+        return {
+            "kind": kind,
+            "title": domain.CREDENTIAL_KINDS[kind][0],
+            "level": level,
+            "issued_on": issued,
+            "expires_on": expires,
+            "year": issued.year,
+            "number": None,
+        }
 
     # --- compliance, contacts, interactions, tasks ------------------------------------------------
 
@@ -334,39 +415,68 @@ class _Generator:
         kind = r.choice(list(w.COMPLIANCE_TEXTS))
         if kind == "abnormal_operation":
             e.data["abnormal_operation_listed"] = True
-        return {"kind": kind, "severity": r.choice(("minor", "minor", "serious")),
-                "occurred_on": self._date(date(2022, 1, 1), self.as_of), "description": w.COMPLIANCE_TEXTS[kind]}
+        return {
+            "kind": kind,
+            "severity": r.choice(("minor", "minor", "serious")),
+            "occurred_on": self._date(date(2022, 1, 1), self.as_of),
+            "description": w.COMPLIANCE_TEXTS[kind],
+        }
 
     def _contact(self, primary: bool) -> dict[str, Any]:
         r = self.rng
         name = r.choice(w.SURNAMES) + "".join(r.sample(w.GIVEN_CHARS, r.choice((1, 2, 2))))
         phone = r.choice(w.MOBILE_PREFIXES) + f"{r.randint(0, 99_999_999):08d}"
-        return {"name": name, "position": r.choice(w.POSITIONS), "phone": None if r.random() < 0.05 else phone,
-                "email": None, "is_primary": primary}
+        return {
+            "name": name,
+            "position": r.choice(w.POSITIONS),
+            "phone": None if r.random() < 0.05 else phone,
+            "email": None,
+            "is_primary": primary,
+        }
 
     def _interaction(self) -> dict[str, Any]:
         r = self.rng
         day = self._date(self.as_of - timedelta(days=540), self.as_of)
-        return {"kind": r.choice(("visit", "visit", "call", "call", "meeting", "message")), "occurred_on": day,
-                "summary": r.choice(w.INTERACTION_SUMMARIES).format(year=day.year - 1),
-                "follow_up": r.choice(w.FOLLOW_UPS), "officer": r.choice(OFFICERS[:3])["username"]}
+        return {
+            "kind": r.choice(("visit", "visit", "call", "call", "meeting", "message")),
+            "occurred_on": day,
+            "summary": r.choice(w.INTERACTION_SUMMARIES).format(year=day.year - 1),
+            "follow_up": r.choice(w.FOLLOW_UPS),
+            "officer": r.choice(OFFICERS[:3])["username"],
+        }
 
     def _task(self) -> dict[str, Any]:
         r = self.rng
         status = r.choice(("open", "open", "done", "cancelled"))
         due = self.as_of + timedelta(days=r.randint(-60, 120))
-        return {"title": r.choice(w.TASK_TITLES), "due_date": due, "status": status, "notes": None,
-                "assignee": r.choice(OFFICERS[:3])["username"]}
+        return {
+            "title": r.choice(w.TASK_TITLES),
+            "due_date": due,
+            "status": status,
+            "notes": None,
+            "assignee": r.choice(OFFICERS[:3])["username"],
+        }
 
     # --- near-duplicates --------------------------------------------------------------------------
 
     def near_duplicate(self, original: DemoEnterprise, k: int) -> tuple[DemoEnterprise, str]:
         """A second record of ``original``'s company, as officers and imports create them."""
         name = original.data["name"]
-        core = name.removeprefix("上海杨浦").removeprefix("上海").removesuffix("有限公司").removesuffix(
-            "股份").removesuffix("（上海）")
-        variants = [f"{core}（上海）有限公司", f"上海{core}有限公司杨浦分公司", _typo(name, self.rng),
-                    f"上海杨浦{core}有限公司", name.replace("（", "(").replace("）", ")"), f"上海{core}有限公司"]
+        core = (
+            name.removeprefix("上海杨浦")
+            .removeprefix("上海")
+            .removesuffix("有限公司")
+            .removesuffix("股份")
+            .removesuffix("（上海）")
+        )
+        variants = [
+            f"{core}（上海）有限公司",
+            f"上海{core}有限公司杨浦分公司",
+            _typo(name, self.rng),
+            f"上海杨浦{core}有限公司",
+            name.replace("（", "(").replace("）", ")"),
+            f"上海{core}有限公司",
+        ]
         fresh = [v for v in variants if v != name and v not in self.names]
         dupe_name = fresh[k % len(fresh)]
         self.names.add(dupe_name)
@@ -403,5 +513,5 @@ def _typo(name: str, rng: random.Random) -> str:
     spots = [i for i, ch in enumerate(name) if ch in _TYPOS and i >= start]
     if spots:
         i = rng.choice(spots)
-        return name[:i] + _TYPOS[name[i]] + name[i + 1:]
-    return name[:start] + name[start + 1] + name[start] + name[start + 2:]
+        return name[:i] + _TYPOS[name[i]] + name[i + 1 :]
+    return name[:start] + name[start + 1] + name[start] + name[start + 2 :]

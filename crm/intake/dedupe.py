@@ -22,16 +22,66 @@ from crm.intake.pinyin import to_pinyin
 
 # longest first, so 有限责任公司 goes before 有限公司 and 公司
 _BOILERPLATE = (
-    "股份有限公司", "有限责任公司", "有限公司", "分公司", "集团", "股份", "总公司", "公司", "中国",
-    "上海市", "上海", "杨浦区", "杨浦",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "分公司",
+    "集团",
+    "股份",
+    "总公司",
+    "公司",
+    "中国",
+    "上海市",
+    "上海",
+    "杨浦区",
+    "杨浦",
 )
 _BOILER_RE = re.compile("|".join(map(re.escape, _BOILERPLATE)))
 _BRACKETS = re.compile(r"[()\[\]{}<>（）【】〔〕《》「」『』\"'“”‘’·・.,，。、\s\-—_]")
 # words that say what a firm does, not who it is; longest first
-_TRADE = sorted(("体育", "发展", "科技", "文化", "传媒", "健身", "管理", "运动", "赛事", "运营", "用品", "俱乐部", "篮球",
-                 "足球", "网球", "羽毛球", "乒乓球", "培训", "游泳", "电竞", "户外", "冰雪", "信息", "技术", "咨询",
-                 "服务", "贸易", "实业", "投资", "教育", "健康", "产业", "经纪", "会展", "广告", "设计", "场馆"),
-                key=len, reverse=True)
+_TRADE = sorted(
+    (
+        "体育",
+        "发展",
+        "科技",
+        "文化",
+        "传媒",
+        "健身",
+        "管理",
+        "运动",
+        "赛事",
+        "运营",
+        "用品",
+        "俱乐部",
+        "篮球",
+        "足球",
+        "网球",
+        "羽毛球",
+        "乒乓球",
+        "培训",
+        "游泳",
+        "电竞",
+        "户外",
+        "冰雪",
+        "信息",
+        "技术",
+        "咨询",
+        "服务",
+        "贸易",
+        "实业",
+        "投资",
+        "教育",
+        "健康",
+        "产业",
+        "经纪",
+        "会展",
+        "广告",
+        "设计",
+        "场馆",
+    ),
+    key=len,
+    reverse=True,
+)
 _TRADE_RE = re.compile("|".join(_TRADE))
 DEFAULT_THRESHOLD = 88
 WINDOW = 12
@@ -68,8 +118,14 @@ class Pair:
     reason: str  # uscc | name
 
 
-def scan(names: Sequence[str], usccs: Sequence[str | None] = (), *, threshold: float = DEFAULT_THRESHOLD,
-         window: int = WINDOW, workers: int = -1) -> list[Pair]:
+def scan(
+    names: Sequence[str],
+    usccs: Sequence[str | None] = (),
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    window: int = WINDOW,
+    workers: int = -1,
+) -> list[Pair]:
     """Suspected duplicate pairs among ``names`` (same USCC, or similar normalised names), best first."""
     norm = [normalize_name(n) for n in names]
     pairs: dict[tuple[int, int], Pair] = {}
@@ -80,8 +136,14 @@ def scan(names: Sequence[str], usccs: Sequence[str | None] = (), *, threshold: f
     return sorted(pairs.values(), key=lambda p: (-p.score, p.a, p.b))
 
 
-def cross_scan(new_names: Sequence[str], old_names: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD,
-               window: int = IMPORT_WINDOW, workers: int = -1) -> dict[int, list[tuple[int, float]]]:
+def cross_scan(
+    new_names: Sequence[str],
+    old_names: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    window: int = IMPORT_WINDOW,
+    workers: int = -1,
+) -> dict[int, list[tuple[int, float]]]:
     """For each new name (by index), the old names (by index, with score) it probably duplicates."""
     names = list(new_names) + list(old_names)
     n_new = len(new_names)
@@ -103,15 +165,20 @@ def _same_value_pairs(values: Sequence[str | None]) -> list[tuple[int, int]]:
     return [(g[i], g[j]) for g in groups.values() for i in range(len(g)) for j in range(i + 1, len(g))]
 
 
-def _neighbour_pairs(norm: list[str], threshold: float, window: int, workers: int) -> list[tuple[int, int, float]]:
+def _neighbour_pairs(
+    norm: list[str], threshold: float, window: int, workers: int
+) -> list[tuple[int, int, float]]:
     n = len(norm)
     if n < 2:
         return []
     arr = np.array(norm, dtype=object)
     # sorted by pinyin, homophone typos (力动/立动) become neighbours; equal pinyin scores 90
     sound = np.array([to_pinyin(s)[0] for s in norm], dtype=object)
-    orders = [np.argsort(arr, kind="stable"), np.argsort(np.array([s[::-1] for s in norm], dtype=object)),
-              np.argsort(sound, kind="stable")]
+    orders = [
+        np.argsort(arr, kind="stable"),
+        np.argsort(np.array([s[::-1] for s in norm], dtype=object)),
+        np.argsort(sound, kind="stable"),
+    ]
     seen: dict[tuple[int, int], float] = {}
     lengths = np.fromiter((len(s) for s in norm), dtype=np.int32, count=n)
     for pass_no, order in enumerate(orders):
@@ -140,7 +207,11 @@ def same_brand(a: str, b: str) -> bool:
     """Do two names share their brand? '佳越文化传媒' and '源越文化传媒' differ only where it matters;
     '力动体育' and '立动体育' sound the same (pinyin), which is how such typos arise."""
     x, y = brand(a), brand(b)
-    if x == y or fuzz.ratio(x, y) >= 75 or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x))):
+    if (
+        x == y
+        or fuzz.ratio(x, y) >= 75
+        or (min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)))
+    ):
         return True
     return _sound(x) == _sound(y)
 
@@ -150,16 +221,24 @@ def _sound(text: str) -> str:
     return to_pinyin(text)[0]
 
 
-def _with_prefix_rule(scores: np.ndarray, arr: np.ndarray, left: np.ndarray, right: np.ndarray,
-                      lengths: np.ndarray, threshold: float, workers: int) -> np.ndarray:
+def _with_prefix_rule(
+    scores: np.ndarray,
+    arr: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    lengths: np.ndarray,
+    threshold: float,
+    workers: int,
+) -> np.ndarray:
     """``name_score`` in bulk: ratio alone misses '力动体育' vs '力动体育科技'; a name that starts with
     the other (3+ characters) scores 90."""
     scores = np.array(scores, dtype=np.float64)
     band = np.nonzero((scores >= 50) & (scores < threshold))[0]
     if len(band) == 0:
         return scores
-    common = process.cpdist(arr[left[band]].tolist(), arr[right[band]].tolist(), scorer=Prefix.similarity,
-                            workers=workers)
+    common = process.cpdist(
+        arr[left[band]].tolist(), arr[right[band]].tolist(), scorer=Prefix.similarity, workers=workers
+    )
     shorter = np.minimum(lengths[left[band]], lengths[right[band]])
     hit = band[(common == shorter) & (shorter >= 3)]
     scores[hit] = np.maximum(scores[hit], 90.0)

@@ -25,8 +25,14 @@ EXPORT_FIELDS: tuple[FieldSpec, ...] = tuple(f for f in ENTERPRISE_FIELDS if f.n
 TEMPLATE_FISCAL = ("staff_total", "tech_staff", "sales_revenue", "rd_expense", "tax_paid")
 
 
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1",
-               title: str | None = None, highlight_last: bool = False) -> bytes:
+def write_xlsx(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet: str = "Sheet1",
+    title: str | None = None,
+    highlight_last: bool = False,
+) -> bytes:
     """One sheet with a bold header row (optionally a title row above it) as .xlsx bytes."""
     wb = Workbook()
     ws = wb.active
@@ -100,19 +106,44 @@ def _money(name: str) -> bool:
 
 def template_xlsx(year: int) -> bytes:
     """A blank import template: the expected columns and one example row."""
-    targets = [Target("enterprise", "name"), Target("enterprise", "uscc"),
-               Target("enterprise", "registration_date"), Target("enterprise", "registered_capital", unit="万元"),
-               Target("enterprise", "street"), Target("enterprise", "sports_division"),
-               Target("enterprise", "address"), Target("enterprise", "former_names"),
-               *[Target("fiscalyear", n, year, "万元" if _money(n) else None) for n in TEMPLATE_FISCAL],
-               Target("contact", "name"), Target("contact", "phone")]
-    example = ["上海示例体育科技有限公司", "91310110MA1G8XKX0C", "2019/3/5", 500, "五角场", "体育健身休闲活动",
-               "上海市杨浦区国定路 1 号", "上海示例健身有限公司", 35, 12, 1280.5, 96.3, 45.2, "张三", "13800000000"]
+    targets = [
+        Target("enterprise", "name"),
+        Target("enterprise", "uscc"),
+        Target("enterprise", "registration_date"),
+        Target("enterprise", "registered_capital", unit="万元"),
+        Target("enterprise", "street"),
+        Target("enterprise", "sports_division"),
+        Target("enterprise", "address"),
+        Target("enterprise", "former_names"),
+        *[Target("fiscalyear", n, year, "万元" if _money(n) else None) for n in TEMPLATE_FISCAL],
+        Target("contact", "name"),
+        Target("contact", "phone"),
+    ]
+    example = [
+        "上海示例体育科技有限公司",
+        "91310110MA1G8XKX0C",
+        "2019/3/5",
+        500,
+        "五角场",
+        "体育健身休闲活动",
+        "上海市杨浦区国定路 1 号",
+        "上海示例健身有限公司",
+        35,
+        12,
+        1280.5,
+        96.3,
+        45.2,
+        "张三",
+        "13800000000",
+    ]
     return write_xlsx([t.label() for t in targets], [example], sheet="导入模板")
 
 
 def rejected_xlsx(headers: Sequence[str], rows: Iterable[tuple[Sequence[Any], str, int]]) -> bytes:
     """The rows that were not imported, as they were, with the row number and a 错误原因 column."""
-    return write_xlsx(["原行号", *headers, "错误原因"],
-                      ([number, *cells, reason] for cells, reason, number in rows),
-                      sheet="未导入的行", highlight_last=True)
+    return write_xlsx(
+        ["原行号", *headers, "错误原因"],
+        ([number, *cells, reason] for cells, reason, number in rows),
+        sheet="未导入的行",
+        highlight_last=True,
+    )

@@ -79,22 +79,30 @@ class Preview:
     def counts(self) -> dict[str, int]:
         """Rows by outcome: valid, invalid, to create, to update, suspected duplicates, skipped."""
         ok = [r for r in self.rows if r.ok]
-        return {"total": len(self.rows), "valid": len(ok), "invalid": len(self.rows) - len(ok),
-                "create": sum(r.action == "create" for r in ok),
-                "update": sum(r.action.startswith("update") for r in ok),
-                "skip": sum(r.action == "skip" for r in ok),
-                "suspected": sum(bool(r.suspects) for r in self.rows)}
+        return {
+            "total": len(self.rows),
+            "valid": len(ok),
+            "invalid": len(self.rows) - len(ok),
+            "create": sum(r.action == "create" for r in ok),
+            "update": sum(r.action.startswith("update") for r in ok),
+            "skip": sum(r.action == "skip" for r in ok),
+            "suspected": sum(bool(r.suspects) for r in self.rows),
+        }
 
     def report(self) -> str:
         """The validation report as text, one line per problem (row and field named)."""
         c = self.counts()
-        lines = [f"共 {c['total']} 行：有效 {c['valid']} 行（新建 {c['create']}，更新 {c['update']}，"
-                 f"跳过 {c['skip']}），有错误 {c['invalid']} 行，疑似重复 {c['suspected']} 行。"]
+        lines = [
+            f"共 {c['total']} 行：有效 {c['valid']} 行（新建 {c['create']}，更新 {c['update']}，"
+            f"跳过 {c['skip']}），有错误 {c['invalid']} 行，疑似重复 {c['suspected']} 行。"
+        ]
         lines += self.notes
         lines += [str(e) for e in self.errors]
         for r in self.rows:
             for sid, sname, score in r.suspects[:3]:
-                lines.append(f"第 {r.row} 行 · 疑似重复：“{r.name}” 与已有企业“{sname}”（#{sid}，相似度 {score:.0f}）")
+                lines.append(
+                    f"第 {r.row} 行 · 疑似重复：“{r.name}” 与已有企业“{sname}”（#{sid}，相似度 {score:.0f}）"
+                )
         return "\n".join(lines)
 
 
@@ -112,8 +120,10 @@ class ImportResult:
         """One line for people."""
         if not self.written:
             return f"未导入任何数据：{len(self.rejected)} 行有错误（整体导入模式下须全部通过校验）。"
-        return (f"已导入：新建 {len(self.created)} 家，更新 {len(self.updated)} 家，跳过 {self.skipped} 行，"
-                f"拒绝 {len(self.rejected)} 行。")
+        return (
+            f"已导入：新建 {len(self.created)} 家，更新 {len(self.updated)} 家，跳过 {self.skipped} 行，"
+            f"拒绝 {len(self.rejected)} 行。"
+        )
 
 
 # --- planning -------------------------------------------------------------------------------------
@@ -123,8 +133,9 @@ def plan_import(table: Table, mapping: dict[str, str], *, session: Session) -> P
     """Parse and validate every row, match existing enterprises and flag suspected duplicates."""
     parsed = {j: Target.parse(mapping.get(h, "")) for j, h in enumerate(table.headers)}
     targets = {j: t for j, t in parsed.items() if t is not None}
-    preview = Preview(table, mapping, [RowPlan(n, cells) for n, cells in zip(table.row_numbers, table.rows,
-                                                                              strict=True)])
+    preview = Preview(
+        table, mapping, [RowPlan(n, cells) for n, cells in zip(table.row_numbers, table.rows, strict=True)]
+    )
     preview.notes += _mapping_notes(table, targets)
     for plan in preview.rows:
         _parse_row(plan, table.headers, targets)
@@ -141,8 +152,12 @@ def _check_one_row_per_target(preview: Preview) -> None:
         if not plan.action.startswith("update:"):
             continue
         if plan.action in first and first[plan.action] != plan.row:
-            issue = RowIssue(plan.row, "企业名称", "企业名称",
-                             f"与第 {first[plan.action]} 行对应同一家已有企业（#{_target(plan)}），请合并为一行")
+            issue = RowIssue(
+                plan.row,
+                "企业名称",
+                "企业名称",
+                f"与第 {first[plan.action]} 行对应同一家已有企业（#{_target(plan)}），请合并为一行",
+            )
             if issue not in plan.errors:
                 plan.errors.append(issue)
         else:
@@ -160,7 +175,11 @@ def _mapping_notes(table: Table, targets: dict[int, Target]) -> list[str]:
 
 
 def _parse_row(plan: RowPlan, headers: list[str], targets: dict[int, Target]) -> None:
-    raw: dict[str, dict[Any, dict[str, Any]]] = {"enterprise": {None: {}}, "fiscalyear": {}, "contact": {None: {}}}
+    raw: dict[str, dict[Any, dict[str, Any]]] = {
+        "enterprise": {None: {}},
+        "fiscalyear": {},
+        "contact": {None: {}},
+    }
     columns: dict[tuple[str, Any, str], str] = {}
     year_col = next((j for j, t in targets.items() if t.entity == "fiscalyear" and t.field == "year"), None)
     for j, t in targets.items():
@@ -190,12 +209,18 @@ def _parse_row(plan: RowPlan, headers: list[str], targets: dict[int, Target]) ->
 def _row_year(plan: RowPlan, headers: list[str], year_col: int | None) -> int | None:
     value = plan.cells[year_col] if year_col is not None else None
     try:
-        year = parsing.parse_int(str(value).removesuffix("年度").removesuffix("年")) if value is not None else None
+        year = (
+            parsing.parse_int(str(value).removesuffix("年度").removesuffix("年"))
+            if value is not None
+            else None
+        )
     except ValueError:
         year = None
     if year is None:
         column = headers[year_col] if year_col is not None else "年度"
-        issue = RowIssue(plan.row, column, "年度", "财务数据缺少年度：请在表头写明年份（如“2023年营业收入”）或增加“年度”列")
+        issue = RowIssue(
+            plan.row, column, "年度", "财务数据缺少年度：请在表头写明年份（如“2023年营业收入”）或增加“年度”列"
+        )
         if issue not in plan.errors:
             plan.errors.append(issue)
     return year
@@ -211,8 +236,15 @@ def _in_unit(value: Any, target: Target) -> Any:
         return value
 
 
-def _clean_part(plan: RowPlan, entity: str, data: dict[str, Any], columns: dict[tuple[str, Any, str], str],
-                year: int | None, *, partial: bool) -> dict[str, Any]:
+def _clean_part(
+    plan: RowPlan,
+    entity: str,
+    data: dict[str, Any],
+    columns: dict[tuple[str, Any, str], str],
+    year: int | None,
+    *,
+    partial: bool,
+) -> dict[str, Any]:
     try:
         cleaned = clean(entity, data, partial=partial)
     except ValidationFailed as failed:
@@ -224,8 +256,9 @@ def _clean_part(plan: RowPlan, entity: str, data: dict[str, Any], columns: dict[
 
 
 def _match_existing(preview: Preview, session: Session) -> None:
-    rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc)
-                        .where(col(Enterprise.deleted_at).is_(None))).all()
+    rows = session.exec(
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(col(Enterprise.deleted_at).is_(None))
+    ).all()
     by_uscc = {u: i or 0 for i, _, u in rows if u}
     by_name = {fold(n): i or 0 for i, n, _ in rows}
     names = {i or 0: n for i, n, _ in rows}
@@ -241,7 +274,9 @@ def _match_existing(preview: Preview, session: Session) -> None:
         elif name:
             unmatched.append(plan)
         elif plan.ok:
-            plan.errors.append(RowIssue(plan.row, "企业名称", "企业名称", "企业名称为必填项（信用代码未匹配到已有企业）"))
+            plan.errors.append(
+                RowIssue(plan.row, "企业名称", "企业名称", "企业名称为必填项（信用代码未匹配到已有企业）")
+            )
     ids = list(names)
     found = cross_scan([p.name for p in unmatched], [names[i] for i in ids])
     for k, hits in found.items():
@@ -249,8 +284,10 @@ def _match_existing(preview: Preview, session: Session) -> None:
 
 
 def _check_within_file(preview: Preview, headers: list[str], targets: dict[int, Target]) -> None:
-    uscc_col = next((headers[j] for j, t in targets.items() if t.entity == "enterprise" and t.field == "uscc"),
-                    "统一社会信用代码")
+    uscc_col = next(
+        (headers[j] for j, t in targets.items() if t.entity == "enterprise" and t.field == "uscc"),
+        "统一社会信用代码",
+    )
     first: dict[str, int] = {}
     for plan in preview.rows:
         key = plan.enterprise.get("uscc") or ("name:" + normalize_name(plan.name) if plan.name else None)
@@ -258,8 +295,14 @@ def _check_within_file(preview: Preview, headers: list[str], targets: dict[int, 
             continue
         if key in first:
             what = "统一社会信用代码" if plan.enterprise.get("uscc") else "企业名称"
-            plan.errors.append(RowIssue(plan.row, uscc_col if what != "企业名称" else "企业名称", what,
-                                        f"与第 {first[key]} 行重复（同一文件中同一企业只能出现一次）"))
+            plan.errors.append(
+                RowIssue(
+                    plan.row,
+                    uscc_col if what != "企业名称" else "企业名称",
+                    what,
+                    f"与第 {first[key]} 行重复（同一文件中同一企业只能出现一次）",
+                )
+            )
         else:
             first[key] = plan.row
 
@@ -267,9 +310,15 @@ def _check_within_file(preview: Preview, headers: list[str], targets: dict[int, 
 # --- writing --------------------------------------------------------------------------------------
 
 
-def commit_import(preview: Preview, *, session: Session, actor: str, mode: Mode = "all-or-nothing",
-                  decisions: dict[int, Action] | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def commit_import(
+    preview: Preview,
+    *,
+    session: Session,
+    actor: str,
+    mode: Mode = "all-or-nothing",
+    decisions: dict[int, Action] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Write the plan through the store. all-or-nothing: any bad row means nothing is written."""
     for plan in preview.rows:
         if decisions and plan.row in decisions:
@@ -293,8 +342,8 @@ def commit_import(preview: Preview, *, session: Session, actor: str, mode: Mode 
     _insert_audited(session, FiscalYear, known.new_years, actor)
     _insert_audited(session, Contact, known.new_contacts, actor)
     for k in range(0, len(creates), CHUNK):
-        result.created += _bulk_create(session, creates[k:k + CHUNK], actor)
-        done += len(creates[k:k + CHUNK])
+        result.created += _bulk_create(session, creates[k : k + CHUNK], actor)
+        done += len(creates[k : k + CHUNK])
         if progress:
             progress(done, total)
     if progress and total == 0:
@@ -309,12 +358,18 @@ def _bulk_create(session: Session, plans: list[RowPlan], actor: str) -> list[int
     """New enterprises with their years and contacts: already cleaned by ``clean`` and checked for unique
     credit codes (in the file and against the database, in this transaction), so they are inserted with
     one INSERT per table and audited exactly as ``store.create_*`` audits a single create."""
-    ids = _insert_audited(session, Enterprise, [{"former_names": [], "tags": [], **p.enterprise} for p in plans],
-                          actor)
-    years = [{"enterprise_id": i, **fy} for i, p in zip(ids, plans, strict=True) for fy in p.fiscal_years.values()]
+    ids = _insert_audited(
+        session, Enterprise, [{"former_names": [], "tags": [], **p.enterprise} for p in plans], actor
+    )
+    years = [
+        {"enterprise_id": i, **fy} for i, p in zip(ids, plans, strict=True) for fy in p.fiscal_years.values()
+    ]
     _insert_audited(session, FiscalYear, years, actor)
-    contacts = [{"enterprise_id": i, "is_primary": False, **p.contact} for i, p in zip(ids, plans, strict=True)
-                if p.contact]
+    contacts = [
+        {"enterprise_id": i, "is_primary": False, **p.contact}
+        for i, p in zip(ids, plans, strict=True)
+        if p.contact
+    ]
     _insert_audited(session, Contact, contacts, actor)
     return ids
 
@@ -342,18 +397,37 @@ class _Existing:
     def load(cls, session: Session, ids: list[int]) -> _Existing:
         found = cls({}, {}, set())
         for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
-            found.enterprises.update({e.id or 0: e for e in session.exec(
-                select(Enterprise).where(col(Enterprise.id).in_(chunk), col(Enterprise.deleted_at).is_(None)))})
-            found.years.update({(y.enterprise_id, y.year): y for y in session.exec(
-                select(FiscalYear).where(col(FiscalYear.enterprise_id).in_(chunk)))})
-            found.contacts.update((c.enterprise_id, c.name) for c in session.exec(
-                select(Contact).where(col(Contact.enterprise_id).in_(chunk), col(Contact.deleted_at).is_(None))))
+            chunk = ids[k : k + 500]
+            found.enterprises.update(
+                {
+                    e.id or 0: e
+                    for e in session.exec(
+                        select(Enterprise).where(
+                            col(Enterprise.id).in_(chunk), col(Enterprise.deleted_at).is_(None)
+                        )
+                    )
+                }
+            )
+            found.years.update(
+                {
+                    (y.enterprise_id, y.year): y
+                    for y in session.exec(select(FiscalYear).where(col(FiscalYear.enterprise_id).in_(chunk)))
+                }
+            )
+            found.contacts.update(
+                (c.enterprise_id, c.name)
+                for c in session.exec(
+                    select(Contact).where(
+                        col(Contact.enterprise_id).in_(chunk), col(Contact.deleted_at).is_(None)
+                    )
+                )
+            )
         return found
 
 
-def _update_row(plan: RowPlan, session: Session, actor: str, result: ImportResult, known: _Existing, *,
-                isolated: bool) -> None:
+def _update_row(
+    plan: RowPlan, session: Session, actor: str, result: ImportResult, known: _Existing, *, isolated: bool
+) -> None:
     """Apply one matched row through the store; valid-only: a refused row is rolled back alone (savepoint)."""
     years, contacts = len(known.new_years), len(known.new_contacts)
     try:
@@ -381,12 +455,18 @@ def _reason(exc: Exception) -> str:
 def _update(plan: RowPlan, session: Session, actor: str, known: _Existing) -> None:
     enterprise_id = _target(plan)
     current = known.enterprises.get(enterprise_id) or store.get_record(
-        session=session, model=Enterprise, record_id=enterprise_id)
+        session=session, model=Enterprise, record_id=enterprise_id
+    )
     # the name on file stays; unchanged values are not rewritten (no audit noise, no version bump)
     changes = {k: v for k, v in plan.enterprise.items() if k != "name" and getattr(current, k) != v}
     if changes:
-        store.update_enterprise(session=session, enterprise_id=enterprise_id,
-                                expected_version=current.version, data=changes, actor=actor)
+        store.update_enterprise(
+            session=session,
+            enterprise_id=enterprise_id,
+            expected_version=current.version,
+            data=changes,
+            actor=actor,
+        )
     for data in plan.fiscal_years.values():
         existing = known.years.get((enterprise_id, data["year"]))
         if existing is None:
@@ -394,8 +474,14 @@ def _update(plan: RowPlan, session: Session, actor: str, known: _Existing) -> No
             continue
         year_changes = {k: v for k, v in data.items() if k != "year" and getattr(existing, k) != v}
         if year_changes:
-            store.update_child(session=session, model=FiscalYear, record_id=existing.id or 0,
-                               expected_version=existing.version, data=year_changes, actor=actor)
+            store.update_child(
+                session=session,
+                model=FiscalYear,
+                record_id=existing.id or 0,
+                expected_version=existing.version,
+                data=year_changes,
+                actor=actor,
+            )
     if plan.contact and (enterprise_id, plan.contact["name"]) not in known.contacts:
         known.new_contacts.append({"enterprise_id": enterprise_id, "is_primary": False, **plan.contact})
         known.contacts.add((enterprise_id, plan.contact["name"]))

@@ -23,30 +23,83 @@ CONTACT_TARGETS = ("name", "position", "phone", "email")
 
 # what officers and other bureaus call the columns, beyond the labels in crm.fields
 SYNONYMS: dict[str, str] = {
-    "公司名称": "name", "单位名称": "name", "企业名": "name", "名称": "name", "企业": "name",
-    "companyname": "name", "enterprise": "name", "enterprisename": "name",
-    "信用代码": "uscc", "社会信用代码": "uscc", "统一信用代码": "uscc", "统一代码": "uscc", "税号": "uscc",
-    "纳税人识别号": "uscc", "uscc": "uscc", "creditcode": "uscc",
-    "曾用名称": "former_names", "原名": "former_names", "原名称": "former_names",
-    "成立时间": "registration_date", "注册日期": "registration_date", "注册时间": "registration_date",
-    "成立日": "registration_date", "establisheddate": "registration_date",
-    "注册资金": "registered_capital", "registeredcapital": "registered_capital",
-    "地址": "address", "注册地": "address", "住所": "address", "经营地址": "address",
-    "街道": "street", "所在街道": "street", "街镇": "street",
-    "体育产业分类": "sports_division", "产业类别": "sports_division", "行业代码": "industry_code",
+    "公司名称": "name",
+    "单位名称": "name",
+    "企业名": "name",
+    "名称": "name",
+    "企业": "name",
+    "companyname": "name",
+    "enterprise": "name",
+    "enterprisename": "name",
+    "信用代码": "uscc",
+    "社会信用代码": "uscc",
+    "统一信用代码": "uscc",
+    "统一代码": "uscc",
+    "税号": "uscc",
+    "纳税人识别号": "uscc",
+    "uscc": "uscc",
+    "creditcode": "uscc",
+    "曾用名称": "former_names",
+    "原名": "former_names",
+    "原名称": "former_names",
+    "成立时间": "registration_date",
+    "注册日期": "registration_date",
+    "注册时间": "registration_date",
+    "成立日": "registration_date",
+    "establisheddate": "registration_date",
+    "注册资金": "registered_capital",
+    "registeredcapital": "registered_capital",
+    "地址": "address",
+    "注册地": "address",
+    "住所": "address",
+    "经营地址": "address",
+    "街道": "street",
+    "所在街道": "street",
+    "街镇": "street",
+    "体育产业分类": "sports_division",
+    "产业类别": "sports_division",
+    "行业代码": "industry_code",
     "标签": "tags",
-    "营业收入": "fy.sales_revenue", "主营业务收入": "fy.sales_revenue", "销售额": "fy.sales_revenue",
-    "营收": "fy.sales_revenue", "revenue": "fy.sales_revenue", "sales": "fy.sales_revenue",
-    "收入总额": "fy.total_income", "研发投入": "fy.rd_expense", "研发经费": "fy.rd_expense",
-    "从业人员": "fy.staff_total", "从业人数": "fy.staff_total", "员工人数": "fy.staff_total",
-    "职工人数": "fy.staff_total", "员工数": "fy.staff_total", "人数": "fy.staff_total",
-    "staff": "fy.staff_total", "employees": "fy.staff_total", "研发人员": "fy.tech_staff",
-    "纳税额": "fy.tax_paid", "税收": "fy.tax_paid", "纳税": "fy.tax_paid", "税收贡献": "fy.tax_paid",
-    "年份": "fy.year", "年度": "fy.year", "year": "fy.year", "资产": "fy.total_assets",
-    "联系人": "contact.name", "联系人姓名": "contact.name", "contact": "contact.name",
-    "联系电话": "contact.phone", "电话": "contact.phone", "手机": "contact.phone", "手机号": "contact.phone",
-    "联系方式": "contact.phone", "phone": "contact.phone", "职务": "contact.position",
-    "联系人职务": "contact.position", "邮箱": "contact.email", "电子邮箱": "contact.email", "email": "contact.email",
+    "营业收入": "fy.sales_revenue",
+    "主营业务收入": "fy.sales_revenue",
+    "销售额": "fy.sales_revenue",
+    "营收": "fy.sales_revenue",
+    "revenue": "fy.sales_revenue",
+    "sales": "fy.sales_revenue",
+    "收入总额": "fy.total_income",
+    "研发投入": "fy.rd_expense",
+    "研发经费": "fy.rd_expense",
+    "从业人员": "fy.staff_total",
+    "从业人数": "fy.staff_total",
+    "员工人数": "fy.staff_total",
+    "职工人数": "fy.staff_total",
+    "员工数": "fy.staff_total",
+    "人数": "fy.staff_total",
+    "staff": "fy.staff_total",
+    "employees": "fy.staff_total",
+    "研发人员": "fy.tech_staff",
+    "纳税额": "fy.tax_paid",
+    "税收": "fy.tax_paid",
+    "纳税": "fy.tax_paid",
+    "税收贡献": "fy.tax_paid",
+    "年份": "fy.year",
+    "年度": "fy.year",
+    "year": "fy.year",
+    "资产": "fy.total_assets",
+    "联系人": "contact.name",
+    "联系人姓名": "contact.name",
+    "contact": "contact.name",
+    "联系电话": "contact.phone",
+    "电话": "contact.phone",
+    "手机": "contact.phone",
+    "手机号": "contact.phone",
+    "联系方式": "contact.phone",
+    "phone": "contact.phone",
+    "职务": "contact.position",
+    "联系人职务": "contact.position",
+    "邮箱": "contact.email",
+    "电子邮箱": "contact.email",
+    "email": "contact.email",
 }
 
 _UNIT_RE = re.compile(r"[(\[【]?(?:单位[:：]?)?(人民币)?(元|万元|亿元|万)[)\]】]?$")
@@ -64,8 +117,11 @@ class Target:
     unit: str | None = None
 
     def __str__(self) -> str:
-        base = {"enterprise": self.field, "contact": f"contact.{self.field}",
-                "fiscalyear": f"fy{self.year or ''}.{self.field}"}[self.entity]
+        base = {
+            "enterprise": self.field,
+            "contact": f"contact.{self.field}",
+            "fiscalyear": f"fy{self.year or ''}.{self.field}",
+        }[self.entity]
         return base + (f"@{self.unit}" if self.unit else "")
 
     @classmethod
@@ -90,7 +146,9 @@ class Target:
 
     def label(self) -> str:
         """Chinese label as a column header: 2023年销售收入(万元)."""
-        prefix = {"fiscalyear": f"{self.year}年" if self.year else "", "contact": "联系人"}.get(self.entity, "")
+        prefix = {"fiscalyear": f"{self.year}年" if self.year else "", "contact": "联系人"}.get(
+            self.entity, ""
+        )
         zh = self.spec().zh
         if self.entity == "contact" and zh.startswith("联系人"):
             prefix = ""
@@ -128,7 +186,7 @@ def guess(header: str) -> Target | None:
     for pattern in (_YEAR_PREFIX, _YEAR_SUFFIX):
         ym = pattern.search(text)
         if ym and len(text) > len(ym[0]):
-            year, text = int(ym[1]), (text[: ym.start()] + text[ym.end():])
+            year, text = int(ym[1]), (text[: ym.start()] + text[ym.end() :])
             break
     found = _lookup(_key(text))
     if found is None:

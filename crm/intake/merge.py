@@ -44,15 +44,30 @@ def merge(*, session: Session, winner_id: int, loser_id: int, actor: str) -> Mer
     detail["filled_years"] = _fill_years(session, loser_id, winner_id, actor)
     changes = _winner_changes(winner, loser)
     detail["winner_before"] = {k: _jsonable(getattr(winner, k)) for k in changes}
-    store.delete(session=session, model=Enterprise, record_id=loser_id, expected_version=loser.version,
-                 actor=actor)
+    store.delete(
+        session=session, model=Enterprise, record_id=loser_id, expected_version=loser.version, actor=actor
+    )
     if changes:
-        store.update_enterprise(session=session, enterprise_id=winner_id, expected_version=winner.version,
-                                data=changes, actor=actor)
+        store.update_enterprise(
+            session=session,
+            enterprise_id=winner_id,
+            expected_version=winner.version,
+            data=changes,
+            actor=actor,
+        )
     record = MergeRecord(actor=actor, winner_id=winner_id, loser_id=loser_id, detail=detail)
     session.add(record)
-    session.add(AuditEntry(actor=actor, action="merge", entity="enterprise", entity_id=winner_id,
-                           enterprise_id=winner_id, field="merged_from", new=f"{loser.name}（#{loser_id}）"))
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="merge",
+            entity="enterprise",
+            entity_id=winner_id,
+            enterprise_id=winner_id,
+            field="merged_from",
+            new=f"{loser.name}（#{loser_id}）",
+        )
+    )
     session.flush()
     return record
 
@@ -66,20 +81,40 @@ def undo(*, session: Session, merge_id: int, actor: str) -> MergeRecord:
     winner = store.get_record(session=session, model=Enterprise, record_id=record.winner_id)
     before = detail.get("winner_before", {})
     if before:
-        store.update_enterprise(session=session, enterprise_id=record.winner_id,
-                                expected_version=winner.version, data=before, actor=actor)
+        store.update_enterprise(
+            session=session,
+            enterprise_id=record.winner_id,
+            expected_version=winner.version,
+            data=before,
+            actor=actor,
+        )
     store.restore(session=session, model=Enterprise, record_id=record.loser_id, actor=actor)
     for year_id, fields in detail.get("filled_years", {}).items():
         fy = store.get_record(session=session, model=FiscalYear, record_id=int(year_id))
-        store.update_child(session=session, model=FiscalYear, record_id=fy.id or 0, expected_version=fy.version,
-                           data={f: None for f in fields}, actor=actor)
+        store.update_child(
+            session=session,
+            model=FiscalYear,
+            record_id=fy.id or 0,
+            expected_version=fy.version,
+            data={f: None for f in fields},
+            actor=actor,
+        )
     for table in _child_tables():
         ids = detail.get("moved", {}).get(table.name, [])
         _repoint(session, table, ids, record.loser_id, record.winner_id, actor)
     record.undone_at, record.undone_by = utcnow(), actor
     session.add(record)
-    session.add(AuditEntry(actor=actor, action="restore", entity="enterprise", entity_id=record.winner_id,
-                           enterprise_id=record.winner_id, field="merged_from", old=f"#{record.loser_id}"))
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action="restore",
+            entity="enterprise",
+            entity_id=record.winner_id,
+            enterprise_id=record.winner_id,
+            field="merged_from",
+            old=f"#{record.loser_id}",
+        )
+    )
     session.flush()
     return record
 
@@ -89,8 +124,11 @@ def _child_tables() -> list[sa.Table]:
     out = []
     for table in SQLModel.metadata.sorted_tables:
         column = table.c.get("enterprise_id")
-        if column is not None and any(fk.column.table.name == "enterprise" for fk in column.foreign_keys) \
-                and table.name != "mergerecord":
+        if (
+            column is not None
+            and any(fk.column.table.name == "enterprise" for fk in column.foreign_keys)
+            and table.name != "mergerecord"
+        ):
             out.append(table)
     return out
 
@@ -110,8 +148,12 @@ def _clashes(session: Session, table: sa.Table, rows: Any, winner_id: int) -> se
         if not isinstance(constraint, sa.UniqueConstraint) or "enterprise_id" not in constraint.columns:
             continue
         others = [c.name for c in constraint.columns if c.name != "enterprise_id"]
-        taken = {tuple(r) for r in session.execute(
-            sa.select(*[table.c[c] for c in others]).where(table.c.enterprise_id == winner_id))}
+        taken = {
+            tuple(r)
+            for r in session.execute(
+                sa.select(*[table.c[c] for c in others]).where(table.c.enterprise_id == winner_id)
+            )
+        }
         out |= {int(r["id"]) for r in rows if tuple(r[c] for c in others) in taken}
     return out
 
@@ -124,9 +166,24 @@ def _repoint(session: Session, table: sa.Table, ids: list[int], to_id: int, from
         values["version"] = table.c.version + 1
     if "updated_at" in table.c:
         values["updated_at"] = utcnow()
-    session.execute(sa.update(table).where(table.c.id.in_(ids), table.c.enterprise_id == from_id).values(**values))
-    session.add_all([AuditEntry(actor=actor, action="merge", entity=table.name, entity_id=i, enterprise_id=to_id,
-                                field="enterprise_id", old=str(from_id), new=str(to_id)) for i in ids])
+    session.execute(
+        sa.update(table).where(table.c.id.in_(ids), table.c.enterprise_id == from_id).values(**values)
+    )
+    session.add_all(
+        [
+            AuditEntry(
+                actor=actor,
+                action="merge",
+                entity=table.name,
+                entity_id=i,
+                enterprise_id=to_id,
+                field="enterprise_id",
+                old=str(from_id),
+                new=str(to_id),
+            )
+            for i in ids
+        ]
+    )
 
 
 def _fill_years(session: Session, loser_id: int, winner_id: int, actor: str) -> dict[str, list[str]]:
@@ -137,10 +194,18 @@ def _fill_years(session: Session, loser_id: int, winner_id: int, actor: str) -> 
         target = mine.get(fy.year)
         if target is None:
             continue
-        blanks = {k: getattr(fy, k) for k in _FIGURES if getattr(fy, k) is not None and getattr(target, k) is None}
+        blanks = {
+            k: getattr(fy, k) for k in _FIGURES if getattr(fy, k) is not None and getattr(target, k) is None
+        }
         if blanks:
-            store.update_child(session=session, model=FiscalYear, record_id=target.id or 0,
-                               expected_version=target.version, data=blanks, actor=actor)
+            store.update_child(
+                session=session,
+                model=FiscalYear,
+                record_id=target.id or 0,
+                expected_version=target.version,
+                data=blanks,
+                actor=actor,
+            )
             filled[str(target.id)] = list(blanks)
     return filled
 

@@ -63,7 +63,9 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise UnreadableFile("无法识别文件编码（支持 UTF-8、GBK、GB18030），请在 Excel 中另存为 .xlsx 后再导入") from exc
+        raise UnreadableFile(
+            "无法识别文件编码（支持 UTF-8、GBK、GB18030），请在 Excel 中另存为 .xlsx 后再导入"
+        ) from exc
 
 
 def _read_workbook(data: bytes) -> list[list[Any]]:

@@ -108,13 +108,13 @@ class _Bigrams:
     def __init__(self, keys: list[str]):
         postings: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
-            for g in {key[j:j + 2] for j in range(len(key) - 1)}:
+            for g in {key[j : j + 2] for j in range(len(key) - 1)}:
                 postings.setdefault(g, []).append(i)
         self.size = len(keys)
         self.postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
 
     def candidates(self, q: str, k: int) -> np.ndarray:
-        grams = {q[j:j + 2] for j in range(len(q) - 1)}
+        grams = {q[j : j + 2] for j in range(len(q) - 1)}
         lists = [self.postings[g] for g in grams if g in self.postings]
         rare = [p for p in lists if len(p) <= self.size // 5] or sorted(lists, key=len)[:1]
         if not rare:
@@ -138,10 +138,17 @@ class SearchIndex:
         for i, r in enumerate(self.records):
             name = fold(r.name)
             full, initials = to_pinyin(name)
-            self._add(per_field, i, name=[name], pinyin=[full], initials=[initials],
-                      former=[fold(n) for n in r.former_names], uscc=[(r.uscc or "").lower()],
-                      contact=[fold(n) for n in r.contact_names],
-                      phone=[re.sub(r"\D", "", p) for p in r.phones])
+            self._add(
+                per_field,
+                i,
+                name=[name],
+                pinyin=[full],
+                initials=[initials],
+                former=[fold(n) for n in r.former_names],
+                uscc=[(r.uscc or "").lower()],
+                contact=[fold(n) for n in r.contact_names],
+                phone=[re.sub(r"\D", "", p) for p in r.phones],
+            )
         for f, (keys, owners) in per_field.items():
             self.fields[f] = _Field(keys, owners)
         self.name_grams = _Bigrams(self.fields["name"].keys)
@@ -171,7 +178,9 @@ class SearchIndex:
         elif not _is_code(q) and len(q) >= 2:
             self._fuzzy("name", q, best, weight=0.85)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], len(self.records[kv[0]].name), kv[0]))
-        return [Hit(self.ids[i], self.records[i].name, FIELDS[f][0], round(s, 1)) for i, (s, f) in ranked[:limit]]
+        return [
+            Hit(self.ids[i], self.records[i].name, FIELDS[f][0], round(s, 1)) for i, (s, f) in ranked[:limit]
+        ]
 
     def _fields_for(self, q: str) -> list[str]:
         if q.isdigit():

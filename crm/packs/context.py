@@ -104,8 +104,11 @@ def _policy(verdict: Mapping[str, Any], on: date) -> dict[str, Any]:
         "conditions": conditions,
         "met": [c for c in conditions if c["status"] == "met"],
         "short": [c for c in conditions if c["status"] == "not_met" and not c["route"]],
-        "routes": list({c["route"]: {"label": c["route_label"], "n": c["route_n"]}
-                        for c in conditions if c["route"]}.values()),
+        "routes": list(
+            {
+                c["route"]: {"label": c["route_label"], "n": c["route_n"]} for c in conditions if c["route"]
+            }.values()
+        ),
         "routes_short": _failed_routes(conditions),
         "unknown": [c for c in conditions if c["status"] in ("unknown", "manual")],
         "to_collect": [dict(t) for t in verdict.get("to_collect", [])],
@@ -142,7 +145,9 @@ def _failed_routes(conditions: Sequence[Mapping[str, Any]]) -> list[dict[str, An
     routes: dict[str, dict[str, Any]] = {}
     for c in conditions:
         if c["route"] and c["route_status"] == "not_met" and c["status"] == "not_met":
-            route = routes.setdefault(c["route"], {"label": c["route_label"], "n": c["route_n"], "options": []})
+            route = routes.setdefault(
+                c["route"], {"label": c["route_label"], "n": c["route_n"], "options": []}
+            )
             route["options"].append(c)
     return list(routes.values())
 
@@ -161,7 +166,8 @@ def _window(window: Mapping[str, Any], on: date) -> dict[str, Any]:
 
 def _next_deadline(policies: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     open_windows = [
-        (p["window"]["closes"], p["title"]) for p in policies
+        (p["window"]["closes"], p["title"])
+        for p in policies
         if p["window"] and p["window"]["closes"] and not p["window"]["closed"]
     ]
     if not open_windows:
@@ -176,7 +182,9 @@ def _merged_to_collect(policies: Sequence[Mapping[str, Any]]) -> list[dict[str, 
     for policy in policies:
         for item in policy["to_collect"]:
             key = item.get("fact") or item["label"]
-            entry = merged.setdefault(key, {"label": item["label"], "why": item.get("why") or "", "policies": []})
+            entry = merged.setdefault(
+                key, {"label": item["label"], "why": item.get("why") or "", "policies": []}
+            )
             entry["policies"].append(policy["title"])
     return list(merged.values())
 

@@ -56,7 +56,9 @@ def fonts_status() -> dict[str, Any]:
         "font_dir": str(font_dir()),
         "faces": {name: face.path.is_file() for name, face in FACES.items()},
         "subsetter": f"uharfbuzz {hb.__version__}",
-        "weasyprint_subsetter": "harfbuzz" if not embed_as_cut() else "none (fonts embedded as cut; files ~2x larger)",
+        "weasyprint_subsetter": "harfbuzz"
+        if not embed_as_cut()
+        else "none (fonts embedded as cut; files ~2x larger)",
     }
 
 

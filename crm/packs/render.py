@@ -48,7 +48,9 @@ class Renderer:
         try:
             return self.env.get_template(template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise PackRenderError(f"模板错误 {exc.name or template} 第 {exc.lineno} 行: {exc.message}") from exc
+            raise PackRenderError(
+                f"模板错误 {exc.name or template} 第 {exc.lineno} 行: {exc.message}"
+            ) from exc
         except jinja2.TemplateError as exc:
             name, line = _template_frame(exc, self.templates_dir)
             raise PackRenderError(f"模板错误 {name or template} 第 {line} 行: {exc}") from exc
@@ -74,7 +76,8 @@ class Renderer:
         # again with fontTools (~0.8 s per pack), so then they are embedded as they are.
         pdf = document.write_pdf(
             pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode(),
-            full_fonts=embed_as_cut())
+            full_fonts=embed_as_cut(),
+        )
         assert isinstance(pdf, bytes)
         self.last_refused = fetcher.refused
         return pdf, len(document.pages)
@@ -124,8 +127,10 @@ class TemplateFetcher:
             self.refused.append(url)
             raise ValueError(f"服务包模板只能引用模板目录内的文件: {url}")
         relative = path.relative_to(self.templates_dir).as_posix()
-        if relative.startswith(FONT_PREFIX) and relative[len(FONT_PREFIX):] in FACES:
-            body = self.font_cache.get(relative[len(FONT_PREFIX):], self.text + _css_text(self.templates_dir))
+        if relative.startswith(FONT_PREFIX) and relative[len(FONT_PREFIX) :] in FACES:
+            body = self.font_cache.get(
+                relative[len(FONT_PREFIX) :], self.text + _css_text(self.templates_dir)
+            )
             return URLFetcherResponse(url, body, {"Content-Type": "font/otf"})
         if not path.is_file():
             self.refused.append(url)
@@ -179,4 +184,3 @@ def render_pdf(context: Mapping[str, Any], *, templates_dir: Path | None = None)
 def render_pack(context: Mapping[str, Any], *, templates_dir: Path | None = None) -> tuple[bytes, int]:
     """Render a pack context into (PDF bytes, page count)."""
     return get_renderer(templates_dir).render_pack(context)
-

@@ -36,7 +36,9 @@ from crm.rules.model import (
 Columns = Mapping[str, np.ndarray]
 
 
-def columns(rows: Sequence[Mapping[str, Any]], catalogue: Mapping[str, Fact] | None = None) -> dict[str, np.ndarray]:
+def columns(
+    rows: Sequence[Mapping[str, Any]], catalogue: Mapping[str, Fact] | None = None
+) -> dict[str, np.ndarray]:
     """Fact rows -> columns: numbers, booleans and dates (ordinal) as float64 with NaN; codes as str with ''."""
     out = {}
     for name, fact in (catalogue or CATALOGUE).items():
@@ -80,8 +82,13 @@ class BatchVerdicts:
         }
 
 
-def evaluate_batch(policies: Iterable[Policy], cols: Columns, on: date, *,
-                   settled: Mapping[str, Mapping[str, np.ndarray]] | None = None) -> dict[str, BatchVerdicts]:
+def evaluate_batch(
+    policies: Iterable[Policy],
+    cols: Columns,
+    on: date,
+    *,
+    settled: Mapping[str, Mapping[str, np.ndarray]] | None = None,
+) -> dict[str, BatchVerdicts]:
     """Every policy over every row; ``settled[policy][condition]`` holds MET/NOT_MET/UNKNOWN codes per row."""
     n = len(next(iter(cols.values())))
     outcomes: dict[str, np.ndarray] = {}
@@ -105,8 +112,14 @@ class _Leaf:
 
 
 class _Run:
-    def __init__(self, cols: Columns, n: int, on: date, settled: Mapping[str, np.ndarray],
-                 outcomes: Mapping[str, np.ndarray]) -> None:
+    def __init__(
+        self,
+        cols: Columns,
+        n: int,
+        on: date,
+        settled: Mapping[str, np.ndarray],
+        outcomes: Mapping[str, np.ndarray],
+    ) -> None:
         self.cols, self.n, self.on, self.settled, self.outcomes = cols, n, on, settled, outcomes
         self.status: dict[str, np.ndarray] = {}
         self.forced: dict[str, np.ndarray] = {}
@@ -133,7 +146,9 @@ class _Run:
         leaf = self.leaf(node)
         self.leaves.append(leaf)
         self.status[node.id] = leaf.status
-        self.forced[node.id] = np.where(leaf.near, MET, leaf.status).astype(np.int8) if leaf.near is not None else leaf.status
+        self.forced[node.id] = (
+            np.where(leaf.near, MET, leaf.status).astype(np.int8) if leaf.near is not None else leaf.status
+        )
 
     def leaf(self, node: Node) -> _Leaf:
         if isinstance(node, Compare):
@@ -141,7 +156,9 @@ class _Run:
         if isinstance(node, Score):
             return self.settle(node, self.score(node))
         if isinstance(node, Manual):
-            return self.settle(node, _Leaf(node, np.full(self.n, UNKNOWN, np.int8), review=np.ones(self.n, bool)))
+            return self.settle(
+                node, _Leaf(node, np.full(self.n, UNKNOWN, np.int8), review=np.ones(self.n, bool))
+            )
         if isinstance(node, Relation):
             return _Leaf(node, self._relation(node))
         raise TypeError(node)
@@ -247,7 +264,9 @@ class _Run:
         with np.errstate(invalid="ignore"):
             return until, until >= self.on.toordinal()
 
-    def _relevance(self, node: Node, relevant: np.ndarray, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _relevance(
+        self, node: Node, relevant: np.ndarray, out: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
         out[node.id] = relevant
         if isinstance(node, Group):
             decided = self.status[node.id] == MET if node.op in ("any", "n_of") else np.zeros(self.n, bool)
@@ -263,7 +282,9 @@ class _Run:
         open_ = relevant & (leaf.status == UNKNOWN)
         for fact, mask in leaf.missing:
             hit = open_ & mask
-            verdicts.to_collect[fact] = verdicts.to_collect[fact] | hit if fact in verdicts.to_collect else hit
+            verdicts.to_collect[fact] = (
+                verdicts.to_collect[fact] | hit if fact in verdicts.to_collect else hit
+            )
         if leaf.review is not None:
             verdicts.pending[cid] = open_ & leaf.review
 
@@ -285,7 +306,8 @@ def outcome_codes(status: np.ndarray, forced: np.ndarray, held: np.ndarray) -> n
     """Outcome per row, as ``evaluate.outcome_code``."""
     return np.select(
         [held, status == MET, status == UNKNOWN, forced != NOT_MET],
-        [HELD, ELIGIBLE, LIKELY, NEAR_MISS], default=INELIGIBLE,
+        [HELD, ELIGIBLE, LIKELY, NEAR_MISS],
+        default=INELIGIBLE,
     ).astype(np.int8)
 
 

@@ -81,8 +81,11 @@ def _coerce(fact_type: str, name: str, value: Any) -> Any:
         return float(value[:-1]) / 100
     if fact_type == "date" and isinstance(value, str):
         return date.fromisoformat(value)
-    ok = {"bool": isinstance(value, bool), "code": isinstance(value, str), "date": isinstance(value, date)}.get(
-        fact_type, isinstance(value, (int, float)) and not isinstance(value, bool))
+    ok = {
+        "bool": isinstance(value, bool),
+        "code": isinstance(value, str),
+        "date": isinstance(value, date),
+    }.get(fact_type, isinstance(value, (int, float)) and not isinstance(value, bool))
     if not ok:
         raise ValueError(f"事实 '{name}' 的类型是 {fact_type}，值 {value!r} 不符")
     return value

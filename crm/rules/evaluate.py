@@ -90,13 +90,21 @@ class Verdict:
 
     @property
     def failing(self) -> list[str]:
-        return [g.condition for g in self.gaps] + [t.node.id for t in _leaves(self.trace)
-                                                   if t.relevant and t.status == NOT_MET
-                                                   and t.shortfall is None and not t.node.negated]
+        return [g.condition for g in self.gaps] + [
+            t.node.id
+            for t in _leaves(self.trace)
+            if t.relevant and t.status == NOT_MET and t.shortfall is None and not t.node.negated
+        ]
 
 
-def evaluate(policy: Policy, facts: Facts, on: date, *, settled: Mapping[str, bool | Settlement] | None = None,
-             outcomes: Mapping[str, str] | None = None) -> Verdict:
+def evaluate(
+    policy: Policy,
+    facts: Facts,
+    on: date,
+    *,
+    settled: Mapping[str, bool | Settlement] | None = None,
+    outcomes: Mapping[str, str] | None = None,
+) -> Verdict:
     """One policy for one enterprise's facts; ``settled`` by condition id, ``outcomes`` of related policies."""
     ctx = _Context(facts, on, settled or {}, outcomes or {})
     trace = ctx.node(policy.criteria)
@@ -104,13 +112,20 @@ def evaluate(policy: Policy, facts: Facts, on: date, *, settled: Mapping[str, bo
     held_until, reapply_from = _held(policy, facts, on)
     code = outcome_code(trace.status, trace.forced, held_until is not None)
     gaps = [_gap(t) for t in _leaves(trace) if t.relevant and t.shortfall is not None]
-    to_collect = list(dict.fromkeys(f for t in _leaves(trace) if t.relevant and t.status == UNKNOWN for f in t.missing))
+    to_collect = list(
+        dict.fromkeys(f for t in _leaves(trace) if t.relevant and t.status == UNKNOWN for f in t.missing)
+    )
     pending = [t.node.id for t in _leaves(trace) if t.relevant and t.review and t.status == UNKNOWN]
     return Verdict(policy, on, OUTCOMES[code], trace, gaps, to_collect, pending, held_until, reapply_from)
 
 
-def evaluate_all(policies: Iterable[Policy], facts: Facts, on: date, *,
-                 settled: Mapping[str, Mapping[str, bool | Settlement]] | None = None) -> list[Verdict]:
+def evaluate_all(
+    policies: Iterable[Policy],
+    facts: Facts,
+    on: date,
+    *,
+    settled: Mapping[str, Mapping[str, bool | Settlement]] | None = None,
+) -> list[Verdict]:
     """Every policy (in rule-set order, so relations see their targets), ranked best first."""
     outcomes: dict[str, str] = {}
     verdicts = []
@@ -139,12 +154,19 @@ _LEVEL = {"national": 0, "municipal": 1, "district": 2}
 
 def rank(verdicts: list[Verdict]) -> list[Verdict]:
     """Order an enterprise's verdicts: outcome, re-application due, what it unlocks, open items, confidence."""
+
     def key(v: Verdict) -> tuple:
         due = v.outcome == "held" and v.reapply_from is not None and v.on >= v.reapply_from
         order = 0.5 if due else _ORDER[v.outcome]
         open_items = len(v.gaps) + len(v.to_collect) + len(v.pending)
-        return (order, -len(v.policy.unlocks), open_items, _CONFIDENCE[v.policy.confidence],
-                _LEVEL[v.policy.level], v.policy.id)
+        return (
+            order,
+            -len(v.policy.unlocks),
+            open_items,
+            _CONFIDENCE[v.policy.confidence],
+            _LEVEL[v.policy.level],
+            v.policy.id,
+        )
 
     ordered = sorted(verdicts, key=key)
     for i, verdict in enumerate(ordered, 1):
@@ -156,7 +178,9 @@ def rank(verdicts: list[Verdict]) -> list[Verdict]:
 
 
 class _Context:
-    def __init__(self, facts: Facts, on: date, settled: Mapping[str, Any], outcomes: Mapping[str, str]) -> None:
+    def __init__(
+        self, facts: Facts, on: date, settled: Mapping[str, Any], outcomes: Mapping[str, str]
+    ) -> None:
         self.facts, self.on, self.settled, self.outcomes = facts, on, settled, outcomes
 
     def node(self, node: Node) -> Trace:
@@ -169,7 +193,11 @@ class _Context:
         elif isinstance(node, Manual):
             trace = self.settle(node, Trace(node, UNKNOWN, review=True))
         elif isinstance(node, Relation):
-            trace = Trace(node, relation_status(node.kind, self.outcomes.get(node.policy)), value=self.outcomes.get(node.policy))
+            trace = Trace(
+                node,
+                relation_status(node.kind, self.outcomes.get(node.policy)),
+                value=self.outcomes.get(node.policy),
+            )
         else:
             raise TypeError(node)
         trace.forced = MET if trace.near else trace.status
@@ -212,7 +240,9 @@ class _Context:
         if decision is None or trace.status != UNKNOWN:
             return trace
         settlement = decision if isinstance(decision, Settlement) else Settlement(bool(decision))
-        return Trace(node, MET if settlement.met else NOT_MET, trace.value, trace.threshold, settled=settlement)
+        return Trace(
+            node, MET if settlement.met else NOT_MET, trace.value, trace.threshold, settled=settlement
+        )
 
 
 def combine(op: str, n: int, statuses: list[int]) -> int:
@@ -265,8 +295,10 @@ def shortfall(op: str, value: Any, threshold: Any) -> tuple[float, float]:
 
 def score_status(op: str, low: float, high: float, threshold: float) -> int:
     """Met when the low end clears the bar, not met when the high end cannot, unknown in between."""
+
     def clears(x: float) -> bool:
         return x >= threshold if op == "ge" else x > threshold
+
     return MET if clears(low) else NOT_MET if not clears(high) else UNKNOWN
 
 
@@ -299,7 +331,9 @@ def _resolve(threshold: Any, facts: Facts) -> tuple[Any, tuple[str, ...]]:
     by = facts.get(threshold.by)
     if by is None:
         return None, (threshold.by,)
-    return next((v for up, v in zip(threshold.uppers, threshold.values, strict=True) if by <= up), threshold.default), ()
+    return next(
+        (v for up, v in zip(threshold.uppers, threshold.values, strict=True) if by <= up), threshold.default
+    ), ()
 
 
 def _held(policy: Policy, facts: Facts, on: date) -> tuple[date | None, date | None]:
@@ -313,7 +347,9 @@ def _held(policy: Policy, facts: Facts, on: date) -> tuple[date | None, date | N
 
 def _mark_relevance(trace: Trace, relevant: bool) -> None:
     trace.relevant = relevant
-    decided = trace.node.op in ("any", "n_of") and trace.status == MET if isinstance(trace.node, Group) else False
+    decided = (
+        trace.node.op in ("any", "n_of") and trace.status == MET if isinstance(trace.node, Group) else False
+    )
     for child in trace.children:
         _mark_relevance(child, relevant and not (decided and child.status != MET))
 
@@ -327,5 +363,13 @@ def _leaves(trace: Trace) -> list[Trace]:
 def _gap(trace: Trace) -> Gap:
     node = trace.node
     value = trace.value[1] if isinstance(trace.value, list) else trace.value
-    return Gap(node.id, node.label, getattr(node, "fact", None), value, trace.threshold, trace.shortfall or 0.0,
-               getattr(node, "unit", "points") if isinstance(node, Compare) else "points", trace.near)
+    return Gap(
+        node.id,
+        node.label,
+        getattr(node, "fact", None),
+        value,
+        trace.threshold,
+        trace.shortfall or 0.0,
+        getattr(node, "unit", "points") if isinstance(node, Compare) else "points",
+        trace.near,
+    )

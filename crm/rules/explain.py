@@ -10,27 +10,55 @@ from crm.facts import CATALOGUE, collect_items
 from crm.rules.evaluate import Gap, Trace, Verdict
 from crm.rules.model import MET, NOT_MET, OUTCOME_ZH, Compare, Group, Manual, Relation, Score
 
-CODE_VOCABULARIES = {"hnte_domain": HNTE_DOMAINS, "wenchuang_sector": WENCHUANG_SECTORS,
-                     "sports_division": SPORTS_DIVISIONS, "legal_form": LEGAL_FORMS}
+CODE_VOCABULARIES = {
+    "hnte_domain": HNTE_DOMAINS,
+    "wenchuang_sector": WENCHUANG_SECTORS,
+    "sports_division": SPORTS_DIVISIONS,
+    "legal_form": LEGAL_FORMS,
+}
 MARKS = {MET: "✓", NOT_MET: "✗"}
-OP_ZH = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "between": "介于", "eq": "=", "ne": "≠", "in": "属于",
-         "not_in": "不属于", "is": "为", "date_ge": "不早于", "date_le": "不晚于"}
+OP_ZH = {
+    "ge": "≥",
+    "gt": ">",
+    "le": "≤",
+    "lt": "<",
+    "between": "介于",
+    "eq": "=",
+    "ne": "≠",
+    "in": "属于",
+    "not_in": "不属于",
+    "is": "为",
+    "date_ge": "不早于",
+    "date_le": "不晚于",
+}
 GROUP_ZH = {"all": "全部满足", "any": "满足其一", "not": "不得满足", "n_of": "至少满足 {n} 项"}
 
 
-def document(verdicts: list[Verdict], *, on: date, rules_hash: str, subject: dict[str, Any],
-             aggregate: Any = None) -> dict[str, Any]:
+def document(
+    verdicts: list[Verdict], *, on: date, rules_hash: str, subject: dict[str, Any], aggregate: Any = None
+) -> dict[str, Any]:
     """The JSON document of ``huiqi match --json`` (format in policy_rules/README.md)."""
-    return {"format": "huiqi.match/1", "on": on.isoformat(), "rules_hash": rules_hash, "subject": subject,
-            "policies": [verdict_dict(v, aggregate) for v in verdicts]}
+    return {
+        "format": "huiqi.match/1",
+        "on": on.isoformat(),
+        "rules_hash": rules_hash,
+        "subject": subject,
+        "policies": [verdict_dict(v, aggregate) for v in verdicts],
+    }
 
 
 def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
     """One verdict as plain data: outcome, rank, gaps, to-collect, and every condition by id."""
     return {
-        "policy": v.policy.id, "title": v.policy.title, "level": v.policy.level, "confidence": v.policy.confidence,
-        "outcome": v.outcome, "outcome_zh": OUTCOME_ZH[v.outcome], "rank": v.rank,
-        "held_until": _iso(v.held_until), "reapply_from": _iso(v.reapply_from),
+        "policy": v.policy.id,
+        "title": v.policy.title,
+        "level": v.policy.level,
+        "confidence": v.policy.confidence,
+        "outcome": v.outcome,
+        "outcome_zh": OUTCOME_ZH[v.outcome],
+        "rank": v.rank,
+        "held_until": _iso(v.held_until),
+        "reapply_from": _iso(v.reapply_from),
         "gaps": [gap_dict(g) for g in v.gaps],
         "to_collect": v.to_collect,
         "to_collect_zh": [f"请补充：{item}" for item in collect_items(v.to_collect, v.on, aggregate)],
@@ -41,19 +69,40 @@ def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
 
 
 def gap_dict(g: Gap) -> dict[str, Any]:
-    return {"condition": g.condition, "label": g.label, "fact": g.fact, "value": _plain(g.value),
-            "threshold": _plain(g.threshold), "shortfall": g.shortfall, "unit": g.unit, "near": g.near}
+    return {
+        "condition": g.condition,
+        "label": g.label,
+        "fact": g.fact,
+        "value": _plain(g.value),
+        "threshold": _plain(g.threshold),
+        "shortfall": g.shortfall,
+        "unit": g.unit,
+        "near": g.near,
+    }
 
 
 def condition_dict(t: Trace) -> dict[str, Any]:
     """One condition's result (no children)."""
     node = t.node
-    out: dict[str, Any] = {"label": node.label, "status": t.status_name, "clause": node.clause,
-                           "kind": _kind(node), "relevant": t.relevant}
+    out: dict[str, Any] = {
+        "label": node.label,
+        "status": t.status_name,
+        "clause": node.clause,
+        "kind": _kind(node),
+        "relevant": t.relevant,
+    }
     if not isinstance(node, Group):
-        out |= {"fact": getattr(node, "fact", None), "op": getattr(node, "op", None), "value": _plain(t.value),
-                "threshold": _plain(t.threshold), "gap": t.shortfall, "near": t.near, "unit": _unit(node),
-                "missing": list(t.missing), "review": t.review}
+        out |= {
+            "fact": getattr(node, "fact", None),
+            "op": getattr(node, "op", None),
+            "value": _plain(t.value),
+            "threshold": _plain(t.threshold),
+            "gap": t.shortfall,
+            "near": t.near,
+            "unit": _unit(node),
+            "missing": list(t.missing),
+            "review": t.review,
+        }
     if t.settled is not None:
         s = t.settled
         out["settled"] = {"met": s.met, "by": s.by, "at": s.at.isoformat() if s.at else None, "note": s.note}
@@ -115,8 +164,12 @@ def fmt(value: Any, unit: str) -> str:
         return "是" if value else "否"
     if isinstance(value, str):
         return value
-    return {"CNY": lambda: f"{value / 10000:,.2f} 万元", "ratio": lambda: f"{value * 100:.2f}%",
-            "years": lambda: f"{value:.1f} 年", "points": lambda: f"{value:g} 分"}.get(unit, lambda: f"{value:g}")()
+    return {
+        "CNY": lambda: f"{value / 10000:,.2f} 万元",
+        "ratio": lambda: f"{value * 100:.2f}%",
+        "years": lambda: f"{value:.1f} 年",
+        "points": lambda: f"{value:g} 分",
+    }.get(unit, lambda: f"{value:g}")()
 
 
 def _code_label(node: Any, value: Any) -> Any:
@@ -170,13 +223,19 @@ def condition_text(cond: dict[str, Any]) -> str:
         value, threshold = cond["value"], cond.get("threshold")
         if vocabulary:
             value = label(vocabulary, value) if isinstance(value, str) else value
-            threshold = "、".join(label(vocabulary, v) for v in threshold) if isinstance(threshold, list) else threshold
+            threshold = (
+                "、".join(label(vocabulary, v) for v in threshold)
+                if isinstance(threshold, list)
+                else threshold
+            )
         parts.append(f"{fmt(value, unit)}，要求 {OP_ZH.get(cond.get('op') or '', '')} {fmt(threshold, unit)}")
     if cond.get("gap") is not None:
         parts.append(f"差 {fmt(cond['gap'], unit)}" + ("（接近）" if cond.get("near") else ""))
     if cond.get("settled"):
         s = cond["settled"]
-        parts.append("已核定" + ("：" + " ".join(x for x in (s.get("by"), s.get("note")) if x) if s.get("by") else ""))
+        parts.append(
+            "已核定" + ("：" + " ".join(x for x in (s.get("by"), s.get("note")) if x) if s.get("by") else "")
+        )
     elif cond.get("review") and cond.get("status") == "unknown":
         parts.append("待人工核定")
     return "，".join(parts)
@@ -210,7 +269,10 @@ def _threshold_text(node: Any, unit: str) -> str:
     if isinstance(t, tuple):
         return "–".join(_threshold_text(type(node)(**{**node.__dict__, "threshold": x}), unit) for x in t)
     if hasattr(t, "by"):
-        bands = [f"≤{fmt(up, CATALOGUE[t.by].unit)} 时 {fmt(v, unit)}" for up, v in zip(t.uppers, t.values, strict=True)]
+        bands = [
+            f"≤{fmt(up, CATALOGUE[t.by].unit)} 时 {fmt(v, unit)}"
+            for up, v in zip(t.uppers, t.values, strict=True)
+        ]
         return f"按{CATALOGUE[t.by].zh}分档（{'；'.join(bands)}；其余 {fmt(t.default, unit)}）"
     text = fmt(_plain_threshold(t), unit)
     return f"{text}（参数 {t.name}）" if hasattr(t, "name") else text

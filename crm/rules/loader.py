@@ -73,15 +73,21 @@ def _compile(path: Path, raw: Any, titles: Mapping[str, str] | None) -> Policy:
         try:
             dated = date.fromisoformat(stamp)
         except ValueError:
-            raise RuleError(path, raw.key_lines["id"],
-                            f"版本文件名应写作 {stem}@YYYY-MM-DD.yaml，'{stamp}' 不是日期") from None
+            raise RuleError(
+                path, raw.key_lines["id"], f"版本文件名应写作 {stem}@YYYY-MM-DD.yaml，'{stamp}' 不是日期"
+            ) from None
         if dated != spec.in_force.from_:
-            raise RuleError(path, raw.key_lines["in_force"],
-                            f"文件名中的日期 {dated} 应与 in_force.from {spec.in_force.from_} 相同")
+            raise RuleError(
+                path,
+                raw.key_lines["in_force"],
+                f"文件名中的日期 {dated} 应与 in_force.from {spec.in_force.from_} 相同",
+            )
     if spec.in_force.until is not None and spec.in_force.until < spec.in_force.from_:
         raise RuleError(path, raw.key_lines["in_force"], "in_force.until 早于 in_force.from")
     if spec.confidence != "high" and not spec.todo:
-        raise RuleError(path, raw.key_lines["confidence"], f"置信度为 {spec.confidence} 的政策需要 todo: 说明待核实之处")
+        raise RuleError(
+            path, raw.key_lines["confidence"], f"置信度为 {spec.confidence} 的政策需要 todo: 说明待核实之处"
+        )
     compiler = Compiler(spec, titles=titles)
     try:
         root = compiler.root(raw["criteria"])
@@ -189,18 +195,37 @@ def _held(spec: PolicyFile, compiler: Compiler) -> Held | None:
     return Held(fact.name, int(lead))
 
 
-def _policy(spec: PolicyFile, raw: LineDict, root: Any, held: Held | None, compiler: Compiler, path: Path) -> Policy:
-    meta = spec.model_dump(include={"basis", "windows", "benefits", "materials", "params", "notes"}, mode="json")
+def _policy(
+    spec: PolicyFile, raw: LineDict, root: Any, held: Held | None, compiler: Compiler, path: Path
+) -> Policy:
+    meta = spec.model_dump(
+        include={"basis", "windows", "benefits", "materials", "params", "notes"}, mode="json"
+    )
     # a version's cases run on a date inside that version's range unless they say otherwise
     default_on = spec.cases_on or (spec.in_force.from_ if spec.in_force.from_ > DEFAULT_CASE_DATE else None)
-    cases = tuple(c.model_dump() | {"line": getattr(raw["cases"][i], "line", 0), "on": c.on or default_on}
-                  for i, c in enumerate(spec.cases))
+    cases = tuple(
+        c.model_dump() | {"line": getattr(raw["cases"][i], "line", 0), "on": c.on or default_on}
+        for i, c in enumerate(spec.cases)
+    )
     return Policy(
-        id=spec.id, title=spec.title, title_en=spec.title_en, level=spec.level, authority=spec.authority,
-        confidence=spec.confidence, todo=spec.todo, in_force_from=spec.in_force.from_,
-        in_force_until=spec.in_force.until, criteria=root, meta=meta,
-        requires=tuple(spec.relations.requires), excludes=tuple(spec.relations.excludes),
-        unlocks=tuple(spec.relations.unlocks), held=held, cases=cases, path=str(path), nodes=compiler.nodes,
+        id=spec.id,
+        title=spec.title,
+        title_en=spec.title_en,
+        level=spec.level,
+        authority=spec.authority,
+        confidence=spec.confidence,
+        todo=spec.todo,
+        in_force_from=spec.in_force.from_,
+        in_force_until=spec.in_force.until,
+        criteria=root,
+        meta=meta,
+        requires=tuple(spec.relations.requires),
+        excludes=tuple(spec.relations.excludes),
+        unlocks=tuple(spec.relations.unlocks),
+        held=held,
+        cases=cases,
+        path=str(path),
+        nodes=compiler.nodes,
         in_force_line=raw.key_lines.get("in_force", 0),
     )
 
@@ -239,14 +264,24 @@ def _versions(policies: list[Policy]) -> tuple[list[Policy], list[RuleError]]:
                 if prev.in_force_until is None or prev.in_force_until == day_before:
                     kept[-1] = replace(prev, in_force_until=day_before)
                 elif prev.in_force_until > day_before:
-                    errors.append(RuleError(policy.path, policy.in_force_line,
-                                            f"生效期与上一版本重叠：{where} 生效至 {prev.in_force_until}，"
-                                            f"本版本自 {policy.in_force_from} 起（应为 {prev.in_force_until + timedelta(days=1)}）"))
+                    errors.append(
+                        RuleError(
+                            policy.path,
+                            policy.in_force_line,
+                            f"生效期与上一版本重叠：{where} 生效至 {prev.in_force_until}，"
+                            f"本版本自 {policy.in_force_from} 起（应为 {prev.in_force_until + timedelta(days=1)}）",
+                        )
+                    )
                     continue
                 else:
-                    errors.append(RuleError(policy.path, policy.in_force_line,
-                                            f"生效期与上一版本之间有空档：{where} 生效至 {prev.in_force_until}，"
-                                            f"本版本自 {policy.in_force_from} 起（应为 {prev.in_force_until + timedelta(days=1)}）"))
+                    errors.append(
+                        RuleError(
+                            policy.path,
+                            policy.in_force_line,
+                            f"生效期与上一版本之间有空档：{where} 生效至 {prev.in_force_until}，"
+                            f"本版本自 {policy.in_force_from} 起（应为 {prev.in_force_until + timedelta(days=1)}）",
+                        )
+                    )
                     continue
             kept.append(policy)
         out.extend(kept)
@@ -272,7 +307,9 @@ def _order(policies: list[Policy]) -> tuple[list[Policy], list[RuleError]]:
             return True
         versions = by_id[pid]
         if state.get(pid) == 1:
-            errors.append(RuleError(versions[-1].path, versions[-1].criteria.line, f"政策关联出现循环：{pid}"))
+            errors.append(
+                RuleError(versions[-1].path, versions[-1].criteria.line, f"政策关联出现循环：{pid}")
+            )
             return False
         state[pid] = 1
         targets = dict.fromkeys(t for p in versions for t in (*p.requires, *p.excludes) if t in by_id)

@@ -131,9 +131,20 @@ class PolicyFile(Closed):
 
 # --- the criteria compiler -------------------------------------------------------------------------
 
-COMPARE_OPS = {"at_least": "ge", "more_than": "gt", "at_most": "le", "less_than": "lt", "between": "between",
-               "equals": "eq", "not_equals": "ne", "in": "in", "not_in": "not_in", "is": "is",
-               "on_or_after": "date_ge", "on_or_before": "date_le"}
+COMPARE_OPS = {
+    "at_least": "ge",
+    "more_than": "gt",
+    "at_most": "le",
+    "less_than": "lt",
+    "between": "between",
+    "equals": "eq",
+    "not_equals": "ne",
+    "in": "in",
+    "not_in": "not_in",
+    "is": "is",
+    "on_or_after": "date_ge",
+    "on_or_before": "date_le",
+}
 COMMON_KEYS = {"id", "label", "clause", "note"}
 GROUP_KEYS = {"all", "any", "not", "n_of"}
 
@@ -147,8 +158,12 @@ class CompileError(Exception):
 class Compiler:
     """Turns the raw ``criteria`` mapping into model nodes, checking facts, types and parameters."""
 
-    def __init__(self, spec: PolicyFile, catalogue: dict[str, Fact] | None = None,
-                 titles: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        spec: PolicyFile,
+        catalogue: dict[str, Fact] | None = None,
+        titles: Mapping[str, str] | None = None,
+    ) -> None:
         self.spec, self.catalogue, self.titles = spec, catalogue or CATALOGUE, titles or {}
         self.nodes: dict[str, Node] = {}
         self.tolerance = Tolerance(spec.near_miss.relative, spec.near_miss.absolute)
@@ -199,7 +214,9 @@ class Compiler:
             more = f"，是否指 '{hint[0]}'？" if hint else ""
             raise CompileError(raw.key_lines.get(extra[0], line), f"未知的键 '{extra[0]}'{more}")
 
-    def _group(self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool) -> Group:
+    def _group(
+        self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool
+    ) -> Group:
         ops = GROUP_KEYS & raw.keys()
         self._closed(raw, COMMON_KEYS | ops, line)
         if len(ops) > 1:
@@ -232,7 +249,9 @@ class Compiler:
             raise CompileError(line, f"未知的事实 '{name}'{more}")
         return fact
 
-    def _compare(self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool) -> Compare:
+    def _compare(
+        self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool
+    ) -> Compare:
         ops = [k for k in raw if k in COMPARE_OPS]
         self._closed(raw, COMMON_KEYS | {"fact", "tolerance"} | set(ops), line)
         if len(ops) != 1:
@@ -251,7 +270,9 @@ class Compiler:
             return self._codes([raw], fact, line)
         if op == "is":
             if fact.type != "bool" or not isinstance(raw, bool):
-                raise CompileError(line, f"is 只能用于是/否事实并写 true 或 false（'{fact.name}' 是 {fact.type}）")
+                raise CompileError(
+                    line, f"is 只能用于是/否事实并写 true 或 false（'{fact.name}' 是 {fact.type}）"
+                )
             return Const(raw)
         if op in ("date_ge", "date_le"):
             if fact.type != "date" or not isinstance(raw, date):
@@ -268,7 +289,9 @@ class Compiler:
     def _codes(self, raw: Any, fact: Fact, line: int) -> tuple[Any, ...]:
         if not isinstance(raw, list) or not raw:
             raise CompileError(line, "in/not_in 需要非空列表")
-        if fact.type not in ("code", "bool") or any(isinstance(v, (int, float, date)) and not isinstance(v, bool) for v in raw):
+        if fact.type not in ("code", "bool") or any(
+            isinstance(v, (int, float, date)) and not isinstance(v, bool) for v in raw
+        ):
             raise CompileError(line, f"类型不符：'{fact.name}'（{fact.type}）不能与 {list(raw)!r} 比较")
         return tuple(raw)
 
@@ -282,7 +305,9 @@ class Compiler:
     def _scalar(self, raw: Any, fact: Fact, line: int) -> float:
         if isinstance(raw, str) and raw.endswith("%"):
             if fact.type != "ratio":
-                raise CompileError(line, f"类型不符：百分数 {raw} 只能与比例事实比较，'{fact.name}' 是 {fact.type}")
+                raise CompileError(
+                    line, f"类型不符：百分数 {raw} 只能与比例事实比较，'{fact.name}' 是 {fact.type}"
+                )
             try:
                 return float(raw[:-1]) / 100
             except ValueError:
@@ -325,13 +350,19 @@ class Compiler:
             raise CompileError(line, "tolerance 应写作 {relative: 0.1} 或 {absolute: 数值}")
         return Tolerance(raw.get("relative"), raw.get("absolute"))
 
-    def _score(self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool) -> Score:
+    def _score(
+        self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool
+    ) -> Score:
         ops = [k for k in raw if k in ("at_least", "more_than")]
         self._closed(raw, COMMON_KEYS | {"score", "review", "tolerance"} | set(ops), line)
         if len(ops) != 1:
             raise CompileError(line, f"评分条件 '{cid}' 需要 at_least 或 more_than 之一")
         spec = raw["score"]
-        if not isinstance(spec, dict) or set(spec) != {"components"} or not isinstance(spec["components"], list):
+        if (
+            not isinstance(spec, dict)
+            or set(spec) != {"components"}
+            or not isinstance(spec["components"], list)
+        ):
             raise CompileError(line, "score 应写作 {components: [...]}")
         if raw.get("review", "when_uncertain") != "when_uncertain":
             raise CompileError(line, "评分条件的 review 只能是 when_uncertain")
@@ -340,8 +371,18 @@ class Compiler:
         if isinstance(threshold, Bands):
             raise CompileError(line, "评分条件的阈值不能分档")
         comps = tuple(self._component(c, line) for c in spec["components"])
-        return Score(cid, label, clause, line, negated, comps, "ge" if ops[0] == "at_least" else "gt",
-                     threshold, "review" in raw, self._tolerance(raw.get("tolerance"), line))
+        return Score(
+            cid,
+            label,
+            clause,
+            line,
+            negated,
+            comps,
+            "ge" if ops[0] == "at_least" else "gt",
+            threshold,
+            "review" in raw,
+            self._tolerance(raw.get("tolerance"), line),
+        )
 
     def _component(self, raw: Any, line: int) -> Component:
         line = getattr(raw, "line", line)
@@ -351,15 +392,22 @@ class Compiler:
         if "judged" in raw:
             return Component(raw["id"], raw["label"], judged=_pair(raw["judged"], line))
         if "best_of" in raw:
-            return Component(raw["id"], raw["label"], best_of=tuple(self._component(c, line) for c in raw["best_of"]))
+            return Component(
+                raw["id"], raw["label"], best_of=tuple(self._component(c, line) for c in raw["best_of"])
+            )
         fact = self._fact(raw.get("fact"), line)
         if fact.type not in NUMERIC_TYPES:
             raise CompileError(line, f"评分项 '{raw['id']}' 的事实 '{fact.name}' 必须是数值")
         bands = tuple(self._band(b, fact, line) for b in raw.get("bands") or [])
         if not bands:
             raise CompileError(line, f"评分项 '{raw['id']}' 需要 bands")
-        return Component(raw["id"], raw["label"], fact=fact.name, bands=bands,
-                         otherwise=_pair(raw.get("otherwise", 0), line))
+        return Component(
+            raw["id"],
+            raw["label"],
+            fact=fact.name,
+            bands=bands,
+            otherwise=_pair(raw.get("otherwise", 0), line),
+        )
 
     def _band(self, raw: Any, fact: Fact, line: int) -> Band:
         line = getattr(raw, "line", line)
@@ -371,6 +419,7 @@ class Compiler:
 
     def _with_relations(self, root: Group) -> Group:
         rels = self.spec.relations
+
         def rel(kind: str, prefix: str, p: str) -> Relation:
             title = self.titles.get(p, p)
             return Relation(f"{kind}_{p}", f"{prefix}{title}", None, root.line, False, kind, p, title)
@@ -382,7 +431,9 @@ class Compiler:
         if not extra:
             return root
         if root.op == "all":
-            return Group(root.id, root.label, root.clause, root.line, False, "all", 0, root.children + tuple(extra))
+            return Group(
+                root.id, root.label, root.clause, root.line, False, "all", 0, root.children + tuple(extra)
+            )
         return Group("policy", self.spec.title, None, root.line, False, "all", 0, (root, *extra))
 
 
@@ -396,7 +447,12 @@ def _with(raw: LineDict, **values: Any) -> LineDict:
 def _pair(raw: Any, line: int) -> tuple[float, float]:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return float(raw), float(raw)
-    if isinstance(raw, list) and len(raw) == 2 and all(isinstance(v, (int, float)) for v in raw) and raw[0] <= raw[1]:
+    if (
+        isinstance(raw, list)
+        and len(raw) == 2
+        and all(isinstance(v, (int, float)) for v in raw)
+        and raw[0] <= raw[1]
+    ):
         return float(raw[0]), float(raw[1])
     raise CompileError(line, f"分值应为数字或 [低, 高]，现为 {raw!r}")
 

@@ -75,7 +75,9 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise RuleError(path, line, f"YAML 语法错误：{exc.problem}") from None
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses (found by fuzzing)
-        raise RuleError(path, getattr(getattr(exc, "position", None), "line", 0), f"YAML 无法读取：{exc}") from None
+        raise RuleError(
+            path, getattr(getattr(exc, "position", None), "line", 0), f"YAML 无法读取：{exc}"
+        ) from None
     except (TypeError, ValueError) as exc:  # `{[1]: x}` (unhashable key), `0000-00-00` (impossible date)
         raise RuleError(path, 0, f"YAML 内容无效：{exc}") from None
 

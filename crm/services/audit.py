@@ -13,8 +13,16 @@ from crm.auth import require
 from crm.db import session_scope
 from crm.models import AuditEntry
 
-ACTIONS: dict[str, str] = {"create": "新建", "update": "修改", "delete": "删除", "restore": "恢复", "merge": "合并",
-                           "login": "登录", "login_failed": "登录失败", "unlock": "解锁"}
+ACTIONS: dict[str, str] = {
+    "create": "新建",
+    "update": "修改",
+    "delete": "删除",
+    "restore": "恢复",
+    "merge": "合并",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "unlock": "解锁",
+}
 HEADERS = ("时间", "操作人", "操作", "对象", "记录编号", "企业编号", "字段", "原值", "新值")
 
 
@@ -43,8 +51,17 @@ class AuditRow:
     new: str | None
 
     def cells(self) -> list[Any]:
-        return [self.at, self.actor, self.action, self.entity, self.entity_id, self.enterprise_id, self.field,
-                self.old, self.new]
+        return [
+            self.at,
+            self.actor,
+            self.action,
+            self.entity,
+            self.entity_id,
+            self.enterprise_id,
+            self.field,
+            self.old,
+            self.new,
+        ]
 
 
 def audit_entries(query: AuditQuery) -> tuple[list[AuditRow], int]:
@@ -53,9 +70,13 @@ def audit_entries(query: AuditQuery) -> tuple[list[AuditRow], int]:
     where = _where(query)
     with session_scope() as session:
         total = session.exec(select(func.count()).select_from(AuditEntry).where(*where)).one()
-        rows = session.exec(select(AuditEntry).where(*where)
-                            .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
-                            .offset((max(query.page, 1) - 1) * query.page_size).limit(query.page_size)).all()
+        rows = session.exec(
+            select(AuditEntry)
+            .where(*where)
+            .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+            .offset((max(query.page, 1) - 1) * query.page_size)
+            .limit(query.page_size)
+        ).all()
         return [_row(e) for e in rows], int(total)
 
 
@@ -99,5 +120,15 @@ def _utc(day: date) -> datetime:
 
 def _row(e: AuditEntry) -> AuditRow:
     at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)
-    return AuditRow(e.id or 0, at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.actor, ACTIONS.get(e.action, e.action),
-                    e.entity, e.entity_id, e.enterprise_id, e.field, e.old, e.new)
+    return AuditRow(
+        e.id or 0,
+        at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        e.actor,
+        ACTIONS.get(e.action, e.action),
+        e.entity,
+        e.entity_id,
+        e.enterprise_id,
+        e.field,
+        e.old,
+        e.new,
+    )

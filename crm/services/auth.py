@@ -28,9 +28,22 @@ from crm.models import Officer
 from crm.store import ConflictError
 from crm.validation import ValidationFailed
 
-__all__ = ["AccountLocked", "AuthError", "ConflictError", "LoginFailed", "NotSignedIn", "PermissionDenied", "Principal",
-           "WeakPassword", "acting_as", "current_principal", "require", "session_expired",
-           "set_principal_provider", "ValidationFailed"]
+__all__ = [
+    "AccountLocked",
+    "AuthError",
+    "ConflictError",
+    "LoginFailed",
+    "NotSignedIn",
+    "PermissionDenied",
+    "Principal",
+    "WeakPassword",
+    "acting_as",
+    "current_principal",
+    "require",
+    "session_expired",
+    "set_principal_provider",
+    "ValidationFailed",
+]
 
 
 def is_server_mode() -> bool:
@@ -72,8 +85,9 @@ def list_accounts() -> list[Account]:
     """Every officer account, with whether it is locked out (admin)."""
     require("admin")
     with session_scope() as session:
-        officers = session.exec(select(Officer).where(col(Officer.deleted_at).is_(None))
-                                .order_by(col(Officer.username))).all()
+        officers = session.exec(
+            select(Officer).where(col(Officer.deleted_at).is_(None)).order_by(col(Officer.username))
+        ).all()
         return [_account(session, o) for o in officers]
 
 
@@ -82,8 +96,9 @@ def create_account(data: dict[str, Any], password: str) -> Account:
     admin = require("admin")
     password_hash = auth.hash_password(password)
     with session_scope() as session:
-        officer = store.create_officer(session=session, data=data, actor=admin.username,
-                                       password_hash=password_hash)
+        officer = store.create_officer(
+            session=session, data=data, actor=admin.username, password_hash=password_hash
+        )
         return _account(session, officer)
 
 
@@ -96,8 +111,11 @@ def update_account(officer_id: int, expected_version: int, data: dict[str, Any])
         clean = {k: v for k, v in clean.items() if k in data and k != "username"}
         if "active" in data:
             clean["active"] = bool(data["active"])
-        if officer.role == "admin" and officer.active and (clean.get("role", "admin") != "admin"
-                                                           or not clean.get("active", True)):
+        if (
+            officer.role == "admin"
+            and officer.active
+            and (clean.get("role", "admin") != "admin" or not clean.get("active", True))
+        ):
             _keep_one_admin(session, officer_id)
         # store._update: version-checked and audited like every other record (no public officer update yet)
         officer = store._update(session, Officer, officer_id, expected_version, clean, actor=admin.username)
@@ -131,14 +149,24 @@ def unlock_account(username: str) -> None:
 def has_active_admin_with_password() -> bool:
     """Whether anybody can sign in to administer a server (``huiqi serve`` checks this first)."""
     with session_scope() as session:
-        query = select(Officer).where(Officer.role == "admin", Officer.active == True,  # noqa: E712
-                                      col(Officer.password_hash).isnot(None), col(Officer.deleted_at).is_(None))
+        query = select(Officer).where(
+            Officer.role == "admin",
+            Officer.active == True,  # noqa: E712
+            col(Officer.password_hash).isnot(None),
+            col(Officer.deleted_at).is_(None),
+        )
         return session.exec(query).first() is not None
 
 
 def _keep_one_admin(session: Session, leaving_id: int) -> None:
-    others = session.exec(select(Officer).where(Officer.role == "admin", Officer.active == True,  # noqa: E712
-                                                Officer.id != leaving_id, col(Officer.deleted_at).is_(None))).all()
+    others = session.exec(
+        select(Officer).where(
+            Officer.role == "admin",
+            Officer.active == True,  # noqa: E712
+            Officer.id != leaving_id,
+            col(Officer.deleted_at).is_(None),
+        )
+    ).all()
     if not others:
         raise auth.LastAdmin()
 
@@ -148,5 +176,15 @@ def _editable(officer: Officer) -> dict[str, Any]:
 
 
 def _account(session: Session, o: Officer) -> Account:
-    return Account(o.id or 0, o.username, o.display_name, o.role, o.active, o.version,
-                   o.password_hash is not None, auth.is_locked(session, o.username), o.phone, o.email)
+    return Account(
+        o.id or 0,
+        o.username,
+        o.display_name,
+        o.role,
+        o.active,
+        o.version,
+        o.password_hash is not None,
+        auth.is_locked(session, o.username),
+        o.phone,
+        o.email,
+    )

@@ -19,8 +19,13 @@ from crm.models_applications import Application, PipelineStage
 from crm.models_packs import PackRecord
 from crm.services import deadlines, match_source
 
-OUTCOME_ORDER = (("eligible", "符合"), ("likely", "可能符合"), ("near_miss", "差一点"), ("held", "已持有"),
-                 ("ineligible", "不符合"))
+OUTCOME_ORDER = (
+    ("eligible", "符合"),
+    ("likely", "可能符合"),
+    ("near_miss", "差一点"),
+    ("held", "已持有"),
+    ("ineligible", "不符合"),
+)
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,24 @@ def dashboard(*, year: int | None = None, on: date | None = None) -> Dashboard:
     with session_scope() as session:
         places = _enterprise_counts(session)
         stages = _stage_counts(session, year)
-        charts = [by_division(places), by_street(places), matches(session), funnel(session, stages, year),
-                  approvals(session, year), packs_by_month(session, year)]
+        charts = [
+            by_division(places),
+            by_street(places),
+            matches(session),
+            funnel(session, stages, year),
+            approvals(session, year),
+            packs_by_month(session, year),
+        ]
         return Dashboard(year, on, kpis(session, year, charts, places, stages), charts)
 
 
-def kpis(session: Session, year: int, charts: list[Chart], places: dict[tuple[Any, Any], int],
-         stages: dict[tuple[str, str], int]) -> list[Kpi]:
+def kpis(
+    session: Session,
+    year: int,
+    charts: list[Chart],
+    places: dict[tuple[Any, Any], int],
+    stages: dict[tuple[str, str], int],
+) -> list[Kpi]:
     """The headline numbers (the cards)."""
     enterprises = sum(places.values())
     match_chart = next(c for c in charts if c.key == "matches")
@@ -78,79 +94,130 @@ def kpis(session: Session, year: int, charts: list[Chart], places: dict[tuple[An
     count = sum(approved.series[0][1])
     amount = sum(approved.series[1][1])
     packs = sum(next(c for c in charts if c.key == "packs").series[0][1])
-    return [Kpi("enterprises", "在册企业", f"{enterprises:,}", enterprises),
-            Kpi("worth_telling", "符合/可能符合的政策匹配", f"{int(worth):,}", worth),
-            Kpi("open_applications", "在办申报", f"{open_apps:,}", open_apps),
-            Kpi("approved", f"{year} 年获批", f"{int(count):,}", count),
-            Kpi("amount", f"{year} 年获批金额（万元）", f"{amount:,.2f}", amount),
-            Kpi("packs", f"{year} 年发放服务包", f"{int(packs):,}", packs)]
+    return [
+        Kpi("enterprises", "在册企业", f"{enterprises:,}", enterprises),
+        Kpi("worth_telling", "符合/可能符合的政策匹配", f"{int(worth):,}", worth),
+        Kpi("open_applications", "在办申报", f"{open_apps:,}", open_apps),
+        Kpi("approved", f"{year} 年获批", f"{int(count):,}", count),
+        Kpi("amount", f"{year} 年获批金额（万元）", f"{amount:,.2f}", amount),
+        Kpi("packs", f"{year} 年发放服务包", f"{int(packs):,}", packs),
+    ]
 
 
 def by_division(places: dict[tuple[Any, Any], int]) -> Chart:
     """Live enterprises per sports-industry division (01–11, then 未填)."""
     counts = _sum_by(places, 1)
-    cats = [code for code in domain.SPORTS_DIVISIONS if counts.get(code)] + ([None] if counts.get(None) else [])
-    return Chart("by_division", "企业按体育产业类别", "bar",
-                 [f"{c} {domain.SPORTS_DIVISIONS[c][0]}" if c else "未填" for c in cats],
-                 [("企业数", [counts[c] for c in cats])])
+    cats = [code for code in domain.SPORTS_DIVISIONS if counts.get(code)] + (
+        [None] if counts.get(None) else []
+    )
+    return Chart(
+        "by_division",
+        "企业按体育产业类别",
+        "bar",
+        [f"{c} {domain.SPORTS_DIVISIONS[c][0]}" if c else "未填" for c in cats],
+        [("企业数", [counts[c] for c in cats])],
+    )
 
 
 def by_street(places: dict[tuple[Any, Any], int]) -> Chart:
     """Live enterprises per street of Yangpu."""
     counts = _sum_by(places, 0)
     cats = [s for s in domain.STREETS if counts.get(s)] + [s for s in counts if s not in domain.STREETS]
-    return Chart("by_street", "企业按街道", "bar", [s or "未填" for s in cats], [("企业数", [counts[s] for s in cats])])
+    return Chart(
+        "by_street", "企业按街道", "bar", [s or "未填" for s in cats], [("企业数", [counts[s] for s in cats])]
+    )
 
 
 def matches(session: Session) -> Chart:
     """Stored matches per policy, split by outcome."""
     m = match_source.current().select()
     # the source holds live enterprises only (a deleted enterprise's matches are not stored)
-    rows = session.exec(select(m.c.policy_id, m.c.outcome, func.count()).group_by(m.c.policy_id, m.c.outcome)).all()
+    rows = session.exec(
+        select(m.c.policy_id, m.c.outcome, func.count()).group_by(m.c.policy_id, m.c.outcome)
+    ).all()
     titles = deadlines.policy_titles()
-    policies = sorted({p for p, _, _ in rows}, key=lambda p: (list(titles).index(p) if p in titles else 99, p))
+    policies = sorted(
+        {p for p, _, _ in rows}, key=lambda p: (list(titles).index(p) if p in titles else 99, p)
+    )
     table = {(p, o): n for p, o, n in rows}
     series = [(zh, [table.get((p, code), 0) for p in policies]) for code, zh in OUTCOME_ORDER]
-    return Chart("matches", "政策匹配结果", "stacked", [titles.get(p, p) for p in policies],
-                 [s for s in series if any(s[1])])
+    return Chart(
+        "matches",
+        "政策匹配结果",
+        "stacked",
+        [titles.get(p, p) for p in policies],
+        [s for s in series if any(s[1])],
+    )
 
 
 def funnel(session: Session, by_stage: dict[tuple[str, str], int], year: int) -> Chart:
     """Applications of the year's cycles that reached each stage (a rejection reached the stage before it)."""
-    stages = list(session.exec(select(PipelineStage).where(PipelineStage.active == True)  # noqa: E712
-                               .order_by(col(PipelineStage.position))))
+    stages = list(
+        session.exec(
+            select(PipelineStage)
+            .where(PipelineStage.active == True)  # noqa: E712
+            .order_by(col(PipelineStage.position))
+        )
+    )
     counts = {stage: n for (stage, y), n in by_stage.items() if y == str(year)}
     chain = [s for s in stages if s.outcome != "lost"]
     reached = []
     for i, stage in enumerate(chain):
         later = sum(counts.get(s.code, 0) for s in chain[i:])
-        lost = sum(counts.get(s.code, 0) for s in stages if s.outcome == "lost"
-                   and _before(stages, s) >= _index(chain, stage))
+        lost = sum(
+            counts.get(s.code, 0)
+            for s in stages
+            if s.outcome == "lost" and _before(stages, s) >= _index(chain, stage)
+        )
         reached.append(later + lost)
-    return Chart("funnel", f"{year} 年申报漏斗", "funnel", [s.label_zh for s in chain], [("申报数", reached)], "件")
+    return Chart(
+        "funnel", f"{year} 年申报漏斗", "funnel", [s.label_zh for s in chain], [("申报数", reached)], "件"
+    )
 
 
 def approvals(session: Session, year: int) -> Chart:
     """Approvals decided in ``year`` per policy: count and amount secured (万元)."""
     won = list(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "won")))
-    rows = session.exec(select(Application.policy_id, func.count(), func.sum(Application.amount_secured)).where(
-        col(Application.decided_on).between(date(year, 1, 1), date(year, 12, 31)),
-        col(Application.stage).in_(won), col(Application.deleted_at).is_(None))
-        .group_by(Application.policy_id).order_by(Application.policy_id)).all()
+    rows = session.exec(
+        select(Application.policy_id, func.count(), func.sum(Application.amount_secured))
+        .where(
+            col(Application.decided_on).between(date(year, 1, 1), date(year, 12, 31)),
+            col(Application.stage).in_(won),
+            col(Application.deleted_at).is_(None),
+        )
+        .group_by(Application.policy_id)
+        .order_by(Application.policy_id)
+    ).all()
     titles = deadlines.policy_titles()
-    return Chart("approvals", f"{year} 年获批情况", "bar", [titles.get(p, p) for p, _, _ in rows],
-                 [("获批数", [n for _, n, _ in rows]),
-                  ("获批金额（万元）", [_wan(amount) for _, _, amount in rows])], "件")
+    return Chart(
+        "approvals",
+        f"{year} 年获批情况",
+        "bar",
+        [titles.get(p, p) for p, _, _ in rows],
+        [("获批数", [n for _, n, _ in rows]), ("获批金额（万元）", [_wan(amount) for _, _, amount in rows])],
+        "件",
+    )
 
 
 def packs_by_month(session: Session, year: int) -> Chart:
     """Service packs handed out per month of ``year``."""
     month = sa.extract("month", col(PackRecord.created_at))
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    rows = dict(session.exec(select(month, func.count()).where(
-        PackRecord.created_at >= start, PackRecord.created_at < end).group_by(month)).all())
-    return Chart("packs", f"{year} 年服务包发放", "bar", [f"{m}月" for m in range(1, 13)],
-                 [("服务包", [int(rows.get(m, 0)) for m in range(1, 13)])], "份")
+    rows = dict(
+        session.exec(
+            select(month, func.count())
+            .where(PackRecord.created_at >= start, PackRecord.created_at < end)
+            .group_by(month)
+        ).all()
+    )
+    return Chart(
+        "packs",
+        f"{year} 年服务包发放",
+        "bar",
+        [f"{m}月" for m in range(1, 13)],
+        [("服务包", [int(rows.get(m, 0)) for m in range(1, 13)])],
+        "份",
+    )
 
 
 def export_xlsx(board: Dashboard) -> bytes:
@@ -175,9 +242,11 @@ def export_xlsx(board: Dashboard) -> bytes:
 
 def _enterprise_counts(session: Session) -> dict[tuple[Any, Any], int]:
     """Live enterprises per (street, division): one scan feeds both charts and the card."""
-    rows = session.exec(select(col(Enterprise.street), col(Enterprise.sports_division), func.count())
-                        .where(col(Enterprise.deleted_at).is_(None))
-                        .group_by(col(Enterprise.street), col(Enterprise.sports_division)))
+    rows = session.exec(
+        select(col(Enterprise.street), col(Enterprise.sports_division), func.count())
+        .where(col(Enterprise.deleted_at).is_(None))
+        .group_by(col(Enterprise.street), col(Enterprise.sports_division))
+    )
     return {(street, division): int(n) for street, division, n in rows.all()}
 
 
@@ -193,8 +262,11 @@ def _stage_counts(session: Session, year: int) -> dict[tuple[str, str], int]:
 
     Grouped by the raw (stage, cycle) so the count is a scan of the covering index; the year is read in Python.
     """
-    rows = session.exec(select(Application.stage, Application.cycle, func.count()).where(
-        col(Application.deleted_at).is_(None)).group_by(Application.stage, Application.cycle)).all()
+    rows = session.exec(
+        select(Application.stage, Application.cycle, func.count())
+        .where(col(Application.deleted_at).is_(None))
+        .group_by(Application.stage, Application.cycle)
+    ).all()
     out: dict[tuple[str, str], int] = {}
     for stage, cycle, n in rows:
         out[(stage, "*")] = out.get((stage, "*"), 0) + int(n)

@@ -41,15 +41,28 @@ def windows(years: Iterable[int], *, session: Session | None = None) -> list[cal
         with session_scope() as s:
             return windows(years, session=s)
     titles = policy_titles()
-    rule = [w for p in _policies() for y in years
-            for w in cal.recurring_windows(p.id, p.title, p.meta.get("windows") or [], y)]
+    rule = [
+        w
+        for p in _policies()
+        for y in years
+        for w in cal.recurring_windows(p.id, p.title, p.meta.get("windows") or [], y)
+    ]
     actual = [_window(cw, titles) for cw in sa_store.cycle_windows(session=session, years=years)]
     return cal.merge_windows(rule, actual)
 
 
 def _window(cw: CycleWindow, titles: dict[str, str]) -> cal.Window:
-    return cal.Window(cw.policy_id, titles.get(cw.policy_id, cw.policy_id), cw.opens, cw.closes, cw.year,
-                      cw.batch, cw.note or "", "officer", cw.lead_days)
+    return cal.Window(
+        cw.policy_id,
+        titles.get(cw.policy_id, cw.policy_id),
+        cw.opens,
+        cw.closes,
+        cw.year,
+        cw.batch,
+        cw.note or "",
+        "officer",
+        cw.lead_days,
+    )
 
 
 def closing_within(on: date, working_days: int, *, session: Session | None = None) -> list[cal.Window]:
@@ -81,14 +94,19 @@ def set_cycle_window(data: dict[str, Any], *, actor: str | None = None) -> Cycle
         return sa_store.create_cycle_window(session=session, data=data, actor=actor or current_actor())
 
 
-def update_cycle_window(window_id: int, expected_version: int, data: dict[str, Any], *,
-                        actor: str | None = None) -> CycleWindow:
+def update_cycle_window(
+    window_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
+) -> CycleWindow:
     """Correct an announced window (ConflictError when someone saved first)."""
     require("write")
     with session_scope() as session:
-        return sa_store.update_cycle_window(session=session, window_id=window_id,
-                                            expected_version=expected_version, data=data,
-                                            actor=actor or current_actor())
+        return sa_store.update_cycle_window(
+            session=session,
+            window_id=window_id,
+            expected_version=expected_version,
+            data=data,
+            actor=actor or current_actor(),
+        )
 
 
 # --- agenda and ICS -----------------------------------------------------------------------------------
@@ -105,36 +123,58 @@ class AgendaItem:
     days_left: str
 
 
-def events(start: date, end: date, *, officer_id: int | None = None,
-           session: Session | None = None) -> list[cal.Event]:
+def events(
+    start: date, end: date, *, officer_id: int | None = None, session: Session | None = None
+) -> list[cal.Event]:
     """Window opens/closes, internal deadlines and open tasks dated in [start, end]."""
     if session is None:
         with session_scope() as s:
             return events(start, end, officer_id=officer_id, session=s)
-    found = [e for w in windows(range(start.year - 1, end.year + 1), session=session)
-             for e in cal.window_events(w) if start <= e.day <= end]
+    found = [
+        e
+        for w in windows(range(start.year - 1, end.year + 1), session=session)
+        for e in cal.window_events(w)
+        if start <= e.day <= end
+    ]
     # the enterprise's name in the title: "核实企业注册地址变更" alone does not say whom to call
-    query = (select(Task, Enterprise.name).join(Enterprise, col(Task.enterprise_id) == Enterprise.id, isouter=True)
-             .where(col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).between(start, end)))
+    query = (
+        select(Task, Enterprise.name)
+        .join(Enterprise, col(Task.enterprise_id) == Enterprise.id, isouter=True)
+        .where(col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).between(start, end))
+    )
     if officer_id is not None:
         query = query.where(Task.assignee_id == officer_id)
-    found += [cal.Event(f"task-{t.id}", t.due_date, f"【待办】{t.title}" + (f"｜{name}" if name else ""), "task",
-                        t.notes or "")
-              for t, name in session.exec(query) if t.due_date]
+    found += [
+        cal.Event(
+            f"task-{t.id}",
+            t.due_date,
+            f"【待办】{t.title}" + (f"｜{name}" if name else ""),
+            "task",
+            t.notes or "",
+        )
+        for t, name in session.exec(query)
+        if t.due_date
+    ]
     return sorted(found, key=lambda e: (e.day, e.kind, e.title))
 
 
-def agenda(start: date, end: date, *, officer_id: int | None = None, on: date | None = None) -> list[AgendaItem]:
+def agenda(
+    start: date, end: date, *, officer_id: int | None = None, on: date | None = None
+) -> list[AgendaItem]:
     """The calendar page's entries between two dates, each with its days-left label."""
     on = on or date.today()
-    return [AgendaItem(e.day, e.title, e.kind, e.description, cal.days_left(on, e.day).label())
-            for e in events(start, end, officer_id=officer_id)]
+    return [
+        AgendaItem(e.day, e.title, e.kind, e.description, cal.days_left(on, e.day).label())
+        for e in events(start, end, officer_id=officer_id)
+    ]
 
 
 def ics(*, officer_id: int | None = None, on: date | None = None, name: str = "惠企 · 申报日历") -> bytes:
     """An ICS file of the next 13 months' windows, deadlines and (the officer's) open tasks."""
     on = on or date.today()
-    return cal.to_ics(events(on - timedelta(days=31), on + timedelta(days=400), officer_id=officer_id), name=name)
+    return cal.to_ics(
+        events(on - timedelta(days=31), on + timedelta(days=400), officer_id=officer_id), name=name
+    )
 
 
 def write_feed(officer_id: int, *, on: date | None = None) -> Path:

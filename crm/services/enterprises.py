@@ -16,8 +16,15 @@ from crm.models import AuditEntry, Enterprise, Officer
 from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page
 from crm.validation import FieldError, ValidationFailed
 
-__all__ = ["Aggregate", "ConflictError", "EnterpriseQuery", "FieldError", "NotFoundError", "Page",
-           "ValidationFailed"]
+__all__ = [
+    "Aggregate",
+    "ConflictError",
+    "EnterpriseQuery",
+    "FieldError",
+    "NotFoundError",
+    "Page",
+    "ValidationFailed",
+]
 
 
 def current_actor() -> str:
@@ -40,8 +47,9 @@ def get_aggregate(enterprise_id: int) -> Aggregate:
 def get_enterprise(enterprise_id: int, *, include_deleted: bool = False) -> Enterprise:
     """One enterprise record."""
     with session_scope() as session:
-        return store.get_record(session=session, model=Enterprise, record_id=enterprise_id,
-                                include_deleted=include_deleted)
+        return store.get_record(
+            session=session, model=Enterprise, record_id=enterprise_id, include_deleted=include_deleted
+        )
 
 
 def create_enterprise(data: dict[str, Any], *, actor: str | None = None) -> Enterprise:
@@ -51,30 +59,41 @@ def create_enterprise(data: dict[str, Any], *, actor: str | None = None) -> Ente
         return store.create_enterprise(session=session, data=data, actor=actor or current_actor())
 
 
-def update_enterprise(enterprise_id: int, expected_version: int, data: dict[str, Any], *,
-                      actor: str | None = None) -> Enterprise:
+def update_enterprise(
+    enterprise_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
+) -> Enterprise:
     """Save an edit made on version ``expected_version`` (ConflictError if someone saved first)."""
     require("write")
     with session_scope() as session:
-        return store.update_enterprise(session=session, enterprise_id=enterprise_id,
-                                       expected_version=expected_version, data=data,
-                                       actor=actor or current_actor())
+        return store.update_enterprise(
+            session=session,
+            enterprise_id=enterprise_id,
+            expected_version=expected_version,
+            data=data,
+            actor=actor or current_actor(),
+        )
 
 
 def delete_record(entity: str, record_id: int, expected_version: int, *, actor: str | None = None) -> None:
     """Soft-delete an enterprise or a child record."""
     require("write")
     with session_scope() as session:
-        store.delete(session=session, model=store.MODEL_OF[entity], record_id=record_id,
-                     expected_version=expected_version, actor=actor or current_actor())
+        store.delete(
+            session=session,
+            model=store.MODEL_OF[entity],
+            record_id=record_id,
+            expected_version=expected_version,
+            actor=actor or current_actor(),
+        )
 
 
 def restore_record(entity: str, record_id: int, *, actor: str | None = None) -> None:
     """Undo a soft delete."""
     require("write")
     with session_scope() as session:
-        store.restore(session=session, model=store.MODEL_OF[entity], record_id=record_id,
-                      actor=actor or current_actor())
+        store.restore(
+            session=session, model=store.MODEL_OF[entity], record_id=record_id, actor=actor or current_actor()
+        )
 
 
 def list_children(entity: str, enterprise_id: int) -> list[Any]:
@@ -87,18 +106,29 @@ def add_child(entity: str, enterprise_id: int, data: dict[str, Any], *, actor: s
     """Add a fiscal year, IP item, credential, compliance event, contact, interaction or task."""
     require("write")
     with session_scope() as session:
-        return store.create_child(session=session, model=store.MODEL_OF[entity], enterprise_id=enterprise_id,
-                                  data=data, actor=actor or current_actor())
+        return store.create_child(
+            session=session,
+            model=store.MODEL_OF[entity],
+            enterprise_id=enterprise_id,
+            data=data,
+            actor=actor or current_actor(),
+        )
 
 
-def update_child(entity: str, record_id: int, expected_version: int, data: dict[str, Any], *,
-                 actor: str | None = None) -> Any:
+def update_child(
+    entity: str, record_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
+) -> Any:
     """Edit a child record made on version ``expected_version``."""
     require("write")
     with session_scope() as session:
-        return store.update_child(session=session, model=store.MODEL_OF[entity], record_id=record_id,
-                                  expected_version=expected_version, data=data,
-                                  actor=actor or current_actor())
+        return store.update_child(
+            session=session,
+            model=store.MODEL_OF[entity],
+            record_id=record_id,
+            expected_version=expected_version,
+            data=data,
+            actor=actor or current_actor(),
+        )
 
 
 def history(enterprise_id: int) -> list[AuditEntry]:

@@ -24,9 +24,11 @@ from crm.store import EnterpriseQuery
 
 __all__ = ["ImportResult", "Mode", "Preview", "RowIssue", "RowPlan", "Table", "UnreadableFile"]
 
-register({
-    "intake.merge_error": ("无法合并：{reason}", "Cannot merge: {reason}"),
-})
+register(
+    {
+        "intake.merge_error": ("无法合并：{reason}", "Cannot merge: {reason}"),
+    }
+)
 
 
 def _actor(actor: str | None) -> str:
@@ -84,25 +86,35 @@ def preview_import(table: Table, columns: dict[str, str]) -> Preview:
         return plan_import(table, columns, session=session)
 
 
-def run_import(table: Table, columns: dict[str, str], *, mode: Mode = "all-or-nothing",
-               decisions: dict[int, str] | None = None, dry_run: bool = False, actor: str | None = None,
-               progress: Callable[[int, int], None] | None = None) -> tuple[Preview, ImportResult | None]:
+def run_import(
+    table: Table,
+    columns: dict[str, str],
+    *,
+    mode: Mode = "all-or-nothing",
+    decisions: dict[int, str] | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Preview, ImportResult | None]:
     """Plan and (unless ``dry_run``) write the import in ONE transaction: interrupted, nothing is kept."""
     require("write")
     with session_scope() as session:
         preview = plan_import(table, columns, session=session)
         if dry_run:
             return preview, None
-        result = commit_import(preview, session=session, actor=_actor(actor), mode=mode, decisions=decisions,
-                               progress=progress)
+        result = commit_import(
+            preview, session=session, actor=_actor(actor), mode=mode, decisions=decisions, progress=progress
+        )
     search_service.invalidate()
     return preview, result
 
 
 def rejected_rows_xlsx(table: Table, rows: list[RowPlan]) -> bytes:
     """The rows that were not imported, as in the file, with a 错误原因 column."""
-    return export.rejected_xlsx(table.headers, [
-        (r.cells, "；".join(f"{e.column}：{e.message}" for e in r.errors), r.row) for r in rows])
+    return export.rejected_xlsx(
+        table.headers,
+        [(r.cells, "；".join(f"{e.column}：{e.message}" for e in r.errors), r.row) for r in rows],
+    )
 
 
 def import_template(year: int | None = None) -> bytes:
@@ -122,8 +134,11 @@ def export_enterprises(query: EnterpriseQuery | None = None, *, years: int = 3) 
         page = store.list_enterprises(session=session, query=_all_pages(query))
         ids = [e.id for e in page.rows]
         fiscal: dict[int, dict[int, FiscalYear]] = {}
-        for fy in session.exec(select(FiscalYear).where(col(FiscalYear.enterprise_id).in_(ids),
-                                                        col(FiscalYear.deleted_at).is_(None))):
+        for fy in session.exec(
+            select(FiscalYear).where(
+                col(FiscalYear.enterprise_id).in_(ids), col(FiscalYear.deleted_at).is_(None)
+            )
+        ):
             fiscal.setdefault(fy.enterprise_id, {})[fy.year] = fy
         rows = [export.enterprise_row(e, fiscal.get(e.id or 0, {}), year_list) for e in page.rows]
     return export.write_xlsx(export.enterprise_headers(year_list), rows, sheet="企业名单")
@@ -138,8 +153,9 @@ def _all_pages(query: EnterpriseQuery) -> EnterpriseQuery:
 def export_matches(rows: list[dict[str, Any]], headers: dict[str, str]) -> bytes:
     """Match results (or any table of plain values) as .xlsx: ``headers`` maps keys to Chinese headers."""
     keys = list(headers)
-    return export.write_xlsx([headers[k] for k in keys], ([r.get(k) for k in keys] for r in rows),
-                             sheet="匹配结果")
+    return export.write_xlsx(
+        [headers[k] for k in keys], ([r.get(k) for k in keys] for r in rows), sheet="匹配结果"
+    )
 
 
 def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
@@ -150,16 +166,44 @@ def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
 
     titles = {p.id: p.title for p in policies()}
     with session_scope() as session:
-        ids = [e.id for e in store.list_enterprises(session=session, query=_all_pages(query or EnterpriseQuery())).rows]
-        rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc, MatchResult)
-                            .join(MatchResult, col(MatchResult.enterprise_id) == col(Enterprise.id))
-                            .where(col(Enterprise.id).in_(ids))
-                            .order_by(col(Enterprise.name), col(MatchResult.rank))).all()
-    headers = {"id": "编号", "name": "企业名称", "uscc": "统一社会信用代码", "policy": "政策", "outcome": "匹配结果",
-               "to_collect": "待补充信息", "as_of": "评估日期", "rules_hash": "规则版本"}
-    return export_matches([{"id": i, "name": n, "uscc": u, "policy": titles.get(m.policy_id, m.policy_id),
-                            "outcome": OUTCOME_ZH.get(m.outcome, m.outcome), "to_collect": m.to_collect,
-                            "as_of": m.as_of, "rules_hash": m.rules_hash[:12]} for i, n, u, m in rows], headers)
+        ids = [
+            e.id
+            for e in store.list_enterprises(
+                session=session, query=_all_pages(query or EnterpriseQuery())
+            ).rows
+        ]
+        rows = session.exec(
+            select(Enterprise.id, Enterprise.name, Enterprise.uscc, MatchResult)
+            .join(MatchResult, col(MatchResult.enterprise_id) == col(Enterprise.id))
+            .where(col(Enterprise.id).in_(ids))
+            .order_by(col(Enterprise.name), col(MatchResult.rank))
+        ).all()
+    headers = {
+        "id": "编号",
+        "name": "企业名称",
+        "uscc": "统一社会信用代码",
+        "policy": "政策",
+        "outcome": "匹配结果",
+        "to_collect": "待补充信息",
+        "as_of": "评估日期",
+        "rules_hash": "规则版本",
+    }
+    return export_matches(
+        [
+            {
+                "id": i,
+                "name": n,
+                "uscc": u,
+                "policy": titles.get(m.policy_id, m.policy_id),
+                "outcome": OUTCOME_ZH.get(m.outcome, m.outcome),
+                "to_collect": m.to_collect,
+                "as_of": m.as_of,
+                "rules_hash": m.rules_hash[:12],
+            }
+            for i, n, u, m in rows
+        ],
+        headers,
+    )
 
 
 # --- duplicates and merge ---------------------------------------------------------------------------
@@ -182,11 +226,25 @@ class DuplicatePair:
 def find_duplicates(*, threshold: float = dedupe.DEFAULT_THRESHOLD, limit: int = 500) -> list[DuplicatePair]:
     """Suspected duplicate pairs across the whole database, best first."""
     with session_scope() as session:
-        rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc)
-                            .where(col(Enterprise.deleted_at).is_(None)).order_by(col(Enterprise.id))).all()
+        rows = session.exec(
+            select(Enterprise.id, Enterprise.name, Enterprise.uscc)
+            .where(col(Enterprise.deleted_at).is_(None))
+            .order_by(col(Enterprise.id))
+        ).all()
     pairs = dedupe.scan([r[1] for r in rows], [r[2] for r in rows], threshold=threshold)
-    return [DuplicatePair(rows[p.a][0] or 0, rows[p.a][1], rows[p.a][2], rows[p.b][0] or 0, rows[p.b][1],
-                          rows[p.b][2], p.score, p.reason) for p in pairs[:limit]]
+    return [
+        DuplicatePair(
+            rows[p.a][0] or 0,
+            rows[p.a][1],
+            rows[p.a][2],
+            rows[p.b][0] or 0,
+            rows[p.b][1],
+            rows[p.b][2],
+            p.score,
+            p.reason,
+        )
+        for p in pairs[:limit]
+    ]
 
 
 def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None) -> int:
@@ -211,5 +269,7 @@ def merges(enterprise_id: int | None = None) -> list[MergeRecord]:
     with session_scope() as session:
         query = select(MergeRecord).order_by(col(MergeRecord.id).desc())
         if enterprise_id is not None:
-            query = query.where((MergeRecord.winner_id == enterprise_id) | (MergeRecord.loser_id == enterprise_id))
+            query = query.where(
+                (MergeRecord.winner_id == enterprise_id) | (MergeRecord.loser_id == enterprise_id)
+            )
         return list(session.exec(query))

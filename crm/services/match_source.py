@@ -43,10 +43,15 @@ class RowsSource:
 
     def select(self) -> Any:
         rows = list(self.rows) or [MatchRow(0, "", "")]
-        parts = [sa.select(sa.literal(r.enterprise_id, sa.Integer).label("enterprise_id"),
-                           sa.literal(r.policy_id, sa.String).label("policy_id"),
-                           sa.literal(r.outcome, sa.String).label("outcome"),
-                           sa.literal(r.to_collect, sa.String).label("to_collect")) for r in rows]
+        parts = [
+            sa.select(
+                sa.literal(r.enterprise_id, sa.Integer).label("enterprise_id"),
+                sa.literal(r.policy_id, sa.String).label("policy_id"),
+                sa.literal(r.outcome, sa.String).label("outcome"),
+                sa.literal(r.to_collect, sa.String).label("to_collect"),
+            )
+            for r in rows
+        ]
         if not self.rows:
             parts = [parts[0].where(sa.false())]
         return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("matches")

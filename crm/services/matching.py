@@ -42,8 +42,13 @@ class MatchReport:
 
     def document(self) -> dict[str, Any]:
         """The documented JSON document (``huiqi match --json``)."""
-        return document(self.verdicts, on=self.on, rules_hash=self.rules_hash, subject=self.subject,
-                        aggregate=self.aggregate)
+        return document(
+            self.verdicts,
+            on=self.on,
+            rules_hash=self.rules_hash,
+            subject=self.subject,
+            aggregate=self.aggregate,
+        )
 
 
 @dataclass
@@ -57,8 +62,9 @@ class RematchSummary:
     seconds: float = 0.0
 
 
-def match(enterprise_id: int, *, on: date | None = None, overrides: dict[str, Any] | None = None,
-          store: bool = True) -> MatchReport:
+def match(
+    enterprise_id: int, *, on: date | None = None, overrides: dict[str, Any] | None = None, store: bool = True
+) -> MatchReport:
     """Evaluate every policy in force for one stored enterprise; store the verdicts unless ``store`` is False."""
     on = on or date.today()
     ruleset = loader.current()
@@ -93,26 +99,44 @@ def match_profile(profile: str | Path | Profile, *, on: date | None = None) -> M
 # --- manual settlements --------------------------------------------------------------------------------
 
 
-def settle(*, enterprise_id: int, policy_id: str, condition_id: str, met: bool | None, officer: str,
-           note: str = "") -> ManualSettlement:
+def settle(
+    *, enterprise_id: int, policy_id: str, condition_id: str, met: bool | None, officer: str, note: str = ""
+) -> ManualSettlement:
     """Record an officer's decision on a manual condition (None withdraws it); audited."""
     require("write")
     _check_settleable(policy_id, condition_id)
     with session_scope() as session:
-        row = ManualSettlement(enterprise_id=enterprise_id, policy_id=policy_id, condition_id=condition_id,
-                               met=met, officer=officer, note=note)
+        row = ManualSettlement(
+            enterprise_id=enterprise_id,
+            policy_id=policy_id,
+            condition_id=condition_id,
+            met=met,
+            officer=officer,
+            note=note,
+        )
         session.add(row)
         session.flush()
-        session.add(AuditEntry(actor=officer, action="settle", entity="manualsettlement", entity_id=row.id or 0,
-                               enterprise_id=enterprise_id, field=f"{policy_id}.{condition_id}",
-                               new=f"{_met_zh(met)} {note}".strip()))
+        session.add(
+            AuditEntry(
+                actor=officer,
+                action="settle",
+                entity="manualsettlement",
+                entity_id=row.id or 0,
+                enterprise_id=enterprise_id,
+                field=f"{policy_id}.{condition_id}",
+                new=f"{_met_zh(met)} {note}".strip(),
+            )
+        )
     return row
 
 
 def settlements(session: Session, enterprise_id: int) -> dict[str, dict[str, Settlement]]:
     """The standing settlements of one enterprise, by policy and condition (newest decision wins)."""
-    rows = session.exec(select(ManualSettlement).where(ManualSettlement.enterprise_id == enterprise_id)
-                        .order_by(col(ManualSettlement.at), col(ManualSettlement.id))).all()
+    rows = session.exec(
+        select(ManualSettlement)
+        .where(ManualSettlement.enterprise_id == enterprise_id)
+        .order_by(col(ManualSettlement.at), col(ManualSettlement.id))
+    ).all()
     latest = {(r.policy_id, r.condition_id): r for r in rows}
     out: dict[str, dict[str, Settlement]] = {}
     for (policy_id, cid), r in latest.items():
@@ -156,18 +180,31 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
         rows = _batch_rows(ids, batch, on, ruleset.hash)
         diffs = _replace_results(session, rows, ids, ruleset.hash)
     counts = Counter(r["outcome"] for r in rows)
-    return RematchSummary(diffs[0]["run_id"] if diffs else uuid.uuid4().hex[:12], on, ruleset.hash, len(ids),
-                          dict(counts), diffs, time.perf_counter() - started)
+    return RematchSummary(
+        diffs[0]["run_id"] if diffs else uuid.uuid4().hex[:12],
+        on,
+        ruleset.hash,
+        len(ids),
+        dict(counts),
+        diffs,
+        time.perf_counter() - started,
+    )
 
 
-def _settled_columns(session: Session, ids: np.ndarray, policies: tuple[Policy, ...]) -> dict[str, dict[str, np.ndarray]]:
+def _settled_columns(
+    session: Session, ids: np.ndarray, policies: tuple[Policy, ...]
+) -> dict[str, dict[str, np.ndarray]]:
     position = {int(e): i for i, e in enumerate(ids)}
-    rows = session.exec(select(ManualSettlement).order_by(col(ManualSettlement.at), col(ManualSettlement.id))).all()
+    rows = session.exec(
+        select(ManualSettlement).order_by(col(ManualSettlement.at), col(ManualSettlement.id))
+    ).all()
     out: dict[str, dict[str, np.ndarray]] = {}
     for r in rows:
         if r.enterprise_id not in position:
             continue
-        column = out.setdefault(r.policy_id, {}).setdefault(r.condition_id, np.full(len(ids), UNKNOWN, np.int8))
+        column = out.setdefault(r.policy_id, {}).setdefault(
+            r.condition_id, np.full(len(ids), UNKNOWN, np.int8)
+        )
         column[position[r.enterprise_id]] = UNKNOWN if r.met is None else MET if r.met else NOT_MET
     return out
 
@@ -178,27 +215,54 @@ def _batch_rows(ids: np.ndarray, batch: dict[str, Any], on: date, rules_hash: st
         for i, enterprise_id in enumerate(ids):
             row = verdicts.row(i)
             items = facts_mod.collect_items(row["to_collect"], on)
-            rows.append({"enterprise_id": int(enterprise_id), "policy_id": policy_id, "outcome": row["outcome"],
-                         "rank": 0, "as_of": on, "rules_hash": rules_hash,
-                         "gaps": [{"condition": c, "shortfall": s, "near": c in row["near"]} for c, s in row["gaps"].items()],
-                         "to_collect": "、".join(items) or None, "pending": row["pending"]})
+            rows.append(
+                {
+                    "enterprise_id": int(enterprise_id),
+                    "policy_id": policy_id,
+                    "outcome": row["outcome"],
+                    "rank": 0,
+                    "as_of": on,
+                    "rules_hash": rules_hash,
+                    "gaps": [
+                        {"condition": c, "shortfall": s, "near": c in row["near"]}
+                        for c, s in row["gaps"].items()
+                    ],
+                    "to_collect": "、".join(items) or None,
+                    "pending": row["pending"],
+                }
+            )
     return rows
 
 
-def _store_one(session: Session, enterprise_id: int, verdicts: list[Verdict], rules_hash: str, on: date) -> None:
-    rows = [{"enterprise_id": enterprise_id, "policy_id": v.policy_id, "outcome": v.outcome, "rank": v.rank,
-             "as_of": on, "rules_hash": rules_hash,
-             "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
-             "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on)) or None, "pending": v.pending}
-            for v in verdicts]
+def _store_one(
+    session: Session, enterprise_id: int, verdicts: list[Verdict], rules_hash: str, on: date
+) -> None:
+    rows = [
+        {
+            "enterprise_id": enterprise_id,
+            "policy_id": v.policy_id,
+            "outcome": v.outcome,
+            "rank": v.rank,
+            "as_of": on,
+            "rules_hash": rules_hash,
+            "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
+            "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on)) or None,
+            "pending": v.pending,
+        }
+        for v in verdicts
+    ]
     _replace_results(session, rows, np.array([enterprise_id]), rules_hash)
 
 
-def _replace_results(session: Session, rows: list[dict[str, Any]], ids: np.ndarray, rules_hash: str) -> list[dict[str, Any]]:
+def _replace_results(
+    session: Session, rows: list[dict[str, Any]], ids: np.ndarray, rules_hash: str
+) -> list[dict[str, Any]]:
     """Swap the stored verdicts of ``ids`` for ``rows``; write and return the diffs."""
     id_list = [int(i) for i in ids]
-    old = {(r.enterprise_id, r.policy_id): r.outcome
-           for r in session.exec(select(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))}
+    old = {
+        (r.enterprise_id, r.policy_id): r.outcome
+        for r in session.exec(select(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
+    }
     session.execute(delete(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
     if rows:
         session.execute(sa.insert(MatchResult), rows)
@@ -208,7 +272,9 @@ def _replace_results(session: Session, rows: list[dict[str, Any]], ids: np.ndarr
     return diffs
 
 
-def _diffs(session: Session, old: dict[tuple[int, str], str], rows: list[dict[str, Any]], rules_hash: str) -> list[dict[str, Any]]:
+def _diffs(
+    session: Session, old: dict[tuple[int, str], str], rows: list[dict[str, Any]], rules_hash: str
+) -> list[dict[str, Any]]:
     run_id = uuid.uuid4().hex[:12]
     out, changed = [], set()
     for r in rows:
@@ -217,14 +283,32 @@ def _diffs(session: Session, old: dict[tuple[int, str], str], rows: list[dict[st
         if before != after:
             changed.add(r["enterprise_id"])
         if kind:
-            out.append({"run_id": run_id, "enterprise_id": r["enterprise_id"], "policy_id": r["policy_id"],
-                        "kind": kind, "old_outcome": before, "new_outcome": after, "rules_hash": rules_hash})
+            out.append(
+                {
+                    "run_id": run_id,
+                    "enterprise_id": r["enterprise_id"],
+                    "policy_id": r["policy_id"],
+                    "kind": kind,
+                    "old_outcome": before,
+                    "new_outcome": after,
+                    "rules_hash": rules_hash,
+                }
+            )
     new_by_enterprise: dict[int, dict[str, str]] = {}
     for r in rows:
         new_by_enterprise.setdefault(r["enterprise_id"], {})[r["policy_id"]] = r["outcome"]
     for enterprise_id in sorted(changed & _enterprises_with_packs(session, changed)):
-        out.append({"run_id": run_id, "enterprise_id": enterprise_id, "policy_id": None, "kind": "pack_out_of_date",
-                    "old_outcome": None, "new_outcome": None, "rules_hash": rules_hash})
+        out.append(
+            {
+                "run_id": run_id,
+                "enterprise_id": enterprise_id,
+                "policy_id": None,
+                "kind": "pack_out_of_date",
+                "old_outcome": None,
+                "new_outcome": None,
+                "rules_hash": rules_hash,
+            }
+        )
     return out
 
 
@@ -255,18 +339,23 @@ def match_rows_select() -> Any:
 def stored_results(enterprise_id: int) -> list[dict[str, Any]]:
     """The stored verdicts of one enterprise, best rank first."""
     with session_scope() as session:
-        rows = session.exec(select(MatchResult).where(MatchResult.enterprise_id == enterprise_id)
-                            .order_by(col(MatchResult.rank))).all()
+        rows = session.exec(
+            select(MatchResult)
+            .where(MatchResult.enterprise_id == enterprise_id)
+            .order_by(col(MatchResult.rank))
+        ).all()
         return [r.model_dump() for r in rows]
 
 
 def outcome_counts(policy_id: str) -> dict[str, list[tuple[int, str]]]:
     """Enterprises (id, name) in each outcome of one policy, from the stored verdicts."""
     with session_scope() as session:
-        query = (select(MatchResult.outcome, Enterprise.id, Enterprise.name)
-                 .join(Enterprise, col(Enterprise.id) == col(MatchResult.enterprise_id))
-                 .where(MatchResult.policy_id == policy_id, col(Enterprise.deleted_at).is_(None))
-                 .order_by(col(Enterprise.name)))
+        query = (
+            select(MatchResult.outcome, Enterprise.id, Enterprise.name)
+            .join(Enterprise, col(Enterprise.id) == col(MatchResult.enterprise_id))
+            .where(MatchResult.policy_id == policy_id, col(Enterprise.deleted_at).is_(None))
+            .order_by(col(Enterprise.name))
+        )
         out: dict[str, list[tuple[int, str]]] = {o: [] for o in OUTCOMES}
         for outcome, eid, name in session.exec(query):
             out[outcome].append((int(eid or 0), name))
@@ -276,8 +365,12 @@ def outcome_counts(policy_id: str) -> dict[str, list[tuple[int, str]]]:
 def recent_diffs(*, limit: int = 200) -> list[dict[str, Any]]:
     """The newest re-match differences, for the dashboard."""
     with session_scope() as session:
-        query = (select(MatchDiff, Enterprise.name).join(Enterprise, col(Enterprise.id) == col(MatchDiff.enterprise_id))
-                 .order_by(col(MatchDiff.at).desc(), col(MatchDiff.id).desc()).limit(limit))
+        query = (
+            select(MatchDiff, Enterprise.name)
+            .join(Enterprise, col(Enterprise.id) == col(MatchDiff.enterprise_id))
+            .order_by(col(MatchDiff.at).desc(), col(MatchDiff.id).desc())
+            .limit(limit)
+        )
         return [d.model_dump() | {"enterprise_name": name} for d, name in session.exec(query)]
 
 
@@ -290,8 +383,12 @@ def policies(on: date | None = None) -> tuple[Policy, ...]:
 def rules_status() -> dict[str, Any]:
     """Hash, load time and the errors of the last reload (shown in the UI)."""
     ruleset = loader.current()
-    return {"hash": ruleset.hash, "loaded_at": ruleset.loaded_at, "policies": len(ruleset.policies),
-            "errors": [e.to_dict() for e in loader.last_errors()]}
+    return {
+        "hash": ruleset.hash,
+        "loaded_at": ruleset.loaded_at,
+        "policies": len(ruleset.policies),
+        "errors": [e.to_dict() for e in loader.last_errors()],
+    }
 
 
 def condition_text(cond: dict[str, Any]) -> str:
@@ -311,7 +408,20 @@ def policy_outline(policy_id: str) -> dict[str, Any]:
     from crm.rules.explain import criteria_outline
 
     p = loader.current().get(policy_id)
-    return {"id": p.id, "title": p.title, "title_en": p.title_en, "level": p.level, "authority": p.authority,
-            "confidence": p.confidence, "todo": p.todo, "in_force_from": p.in_force_from, "path": p.path,
-            "requires": p.requires, "excludes": p.excludes, "unlocks": p.unlocks, **p.meta,
-            "criteria": criteria_outline(p.criteria), "cases": len(p.cases)}
+    return {
+        "id": p.id,
+        "title": p.title,
+        "title_en": p.title_en,
+        "level": p.level,
+        "authority": p.authority,
+        "confidence": p.confidence,
+        "todo": p.todo,
+        "in_force_from": p.in_force_from,
+        "path": p.path,
+        "requires": p.requires,
+        "excludes": p.excludes,
+        "unlocks": p.unlocks,
+        **p.meta,
+        "criteria": criteria_outline(p.criteria),
+        "cases": len(p.cases),
+    }

@@ -22,10 +22,16 @@ def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
     routes = _routes(verdict.trace)
     leaves = [t for t in _leaves(verdict.trace) if t.relevant]
     return {
-        "policy_id": policy.id, "title": policy.title, "level": policy.level, "authority": policy.authority,
-        "outcome": verdict.outcome, "rank": verdict.rank, "confidence": policy.confidence,
+        "policy_id": policy.id,
+        "title": policy.title,
+        "level": policy.level,
+        "authority": policy.authority,
+        "outcome": verdict.outcome,
+        "rank": verdict.rank,
+        "confidence": policy.confidence,
         "summary": meta.get("notes") or "",
-        "benefits": list(meta.get("benefits") or []), "materials": list(meta.get("materials") or []),
+        "benefits": list(meta.get("benefits") or []),
+        "materials": list(meta.get("materials") or []),
         "basis": [{k: b.get(k) for k in ("doc", "number", "clause")} for b in meta.get("basis") or []],
         "window": next_window(meta.get("windows") or [], verdict.on),
         "conditions": [_condition(t, meta.get("params") or {}) | routes.get(id(t), {}) for t in leaves],
@@ -53,23 +59,32 @@ def data_used(aggregate: Any, on: date) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"label": "成立日期", "value": e.registration_date, "unit": None, "source": "企业档案"},
         {"label": "所属街道", "value": e.street, "unit": None, "source": "企业档案"},
-        {"label": "体育产业类别", "value": label(SPORTS_DIVISIONS, e.sports_division) or None, "unit": None,
-         "source": "企业档案"},
+        {
+            "label": "体育产业类别",
+            "value": label(SPORTS_DIVISIONS, e.sports_division) or None,
+            "unit": None,
+            "source": "企业档案",
+        },
     ]
     years = {fy.year: fy for fy in aggregate.fiscal_years}
     for year in range(on.year - 1, on.year - 4, -1):
         fy = years.get(year)
         for field, text, unit in _FY_ROWS:
             value = getattr(fy, field) if fy is not None else None
-            rows.append({"label": f"{text}（{year}年）", "value": value, "unit": unit, "source": "企业年度数据"})
+            rows.append(
+                {"label": f"{text}（{year}年）", "value": value, "unit": unit, "source": "企业年度数据"}
+            )
     valid_ip = [ip for ip in aggregate.ip_assets if ip.status == "valid"]
     rows.append({"label": "有效知识产权", "value": len(valid_ip), "unit": "count", "source": "知识产权清单"})
     return rows
 
 
 _FY_ROWS = (
-    ("staff_total", "职工总数", "people"), ("tech_staff", "科技人员", "people"),
-    ("sales_revenue", "销售收入", "CNY"), ("rd_expense", "研发费用", "CNY"), ("tax_paid", "纳税总额", "CNY"),
+    ("staff_total", "职工总数", "people"),
+    ("tech_staff", "科技人员", "people"),
+    ("sales_revenue", "销售收入", "CNY"),
+    ("rd_expense", "研发费用", "CNY"),
+    ("tax_paid", "纳税总额", "CNY"),
 )
 
 
@@ -78,8 +93,14 @@ def _condition(t: Trace, params: Mapping[str, Any]) -> dict[str, Any]:
     status = "manual" if t.review and t.status == UNKNOWN else t.status_name
     unit = _unit(node)
     condition = {
-        "id": node.id, "label": node.label, "status": status, "value": _value(t.value),
-        "threshold": _value(t.threshold), "gap": _value(t.shortfall), "unit": unit, "clause": node.clause or "",
+        "id": node.id,
+        "label": node.label,
+        "status": status,
+        "value": _value(t.value),
+        "threshold": _value(t.threshold),
+        "gap": _value(t.shortfall),
+        "unit": unit,
+        "clause": node.clause or "",
         "op": getattr(node, "op", None) or ("ge" if type(node).__name__ == "Score" else ""),
         "note": "（接近达标）" if t.near and t.status != UNKNOWN else "",
         "provisional": _provisional(node, params),
@@ -148,8 +169,12 @@ def _routes(trace: Trace, route: dict[str, Any] | None = None) -> dict[int, dict
     found: dict[int, dict[str, Any]] = {}
     if isinstance(trace.node, Group):
         if route is None and trace.node.op in ("any", "n_of"):
-            route = {"route": trace.node.id, "route_label": trace.node.label,
-                     "route_n": trace.node.n if trace.node.op == "n_of" else 1, "route_status": trace.status_name}
+            route = {
+                "route": trace.node.id,
+                "route_label": trace.node.label,
+                "route_n": trace.node.n if trace.node.op == "n_of" else 1,
+                "route_status": trace.status_name,
+            }
         for child in trace.children:
             found |= _routes(child, route)
     elif route is not None:
@@ -197,11 +222,18 @@ def enterprise_block(aggregate: Any) -> dict[str, Any]:
     e = aggregate.enterprise
     primary = next((c for c in aggregate.contacts if c.is_primary), None)
     return {
-        "id": e.id, "name": e.name, "uscc": e.uscc or "", "street": e.street or "", "address": e.address or "",
-        "registration_date": e.registration_date, "legal_form": e.legal_form or "",
+        "id": e.id,
+        "name": e.name,
+        "uscc": e.uscc or "",
+        "street": e.street or "",
+        "address": e.address or "",
+        "registration_date": e.registration_date,
+        "legal_form": e.legal_form or "",
         "sports_division": f"{e.sports_division} {label(SPORTS_DIVISIONS, e.sports_division)}"
-        if e.sports_division else "",
-        "contact": primary.name if primary else "", "contact_phone": (primary.phone or "") if primary else "",
+        if e.sports_division
+        else "",
+        "contact": primary.name if primary else "",
+        "contact_phone": (primary.phone or "") if primary else "",
     }
 
 
@@ -210,13 +242,26 @@ _VOLATILE = {"version", "created_at", "updated_at"}
 
 def fingerprint(aggregate: Any, settled: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """sha256 of the enterprise records and settlements a pack reads (not versions or timestamps)."""
-    records = [aggregate.enterprise, *aggregate.fiscal_years, *aggregate.ip_assets, *aggregate.credentials,
-               *aggregate.compliance_events, *aggregate.contacts]
+    records = [
+        aggregate.enterprise,
+        *aggregate.fiscal_years,
+        *aggregate.ip_assets,
+        *aggregate.credentials,
+        *aggregate.compliance_events,
+        *aggregate.contacts,
+    ]
     rows = sorted(
-        json.dumps([type(r).__name__, {k: v for k, v in r.model_dump().items() if k not in _VOLATILE}],
-                   sort_keys=True, default=str, ensure_ascii=False)
+        json.dumps(
+            [type(r).__name__, {k: v for k, v in r.model_dump().items() if k not in _VOLATILE}],
+            sort_keys=True,
+            default=str,
+            ensure_ascii=False,
+        )
         for r in records
     )
-    rows += sorted(json.dumps(["Settlement", policy, cid, s.met, s.by, s.note], ensure_ascii=False)
-                   for policy, by_condition in (settled or {}).items() for cid, s in by_condition.items())
+    rows += sorted(
+        json.dumps(["Settlement", policy, cid, s.met, s.by, s.note], ensure_ascii=False)
+        for policy, by_condition in (settled or {}).items()
+        for cid, s in by_condition.items()
+    )
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()

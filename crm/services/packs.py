@@ -81,15 +81,22 @@ def preview_pack(enterprise_id: int, *, officer: str | None = None, on: date | N
 def list_packs(enterprise_id: int) -> list[PackView]:
     """An enterprise's past packs, newest first, each flagged when rules or data changed since."""
     with session_scope() as session:
-        records = list(session.exec(select(PackRecord).where(PackRecord.enterprise_id == enterprise_id)
-                                    .order_by(col(PackRecord.created_at).desc(), col(PackRecord.id).desc())))
+        records = list(
+            session.exec(
+                select(PackRecord)
+                .where(PackRecord.enterprise_id == enterprise_id)
+                .order_by(col(PackRecord.created_at).desc(), col(PackRecord.id).desc())
+            )
+        )
         if not records:
             return []
         aggregate = store.load_aggregate(session=session, enterprise_id=enterprise_id)
     data_hash = pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id))
     rules_hash = _rules_hash()
-    return [PackView(r, *_staleness(r, rules_hash, data_hash), _download_name(aggregate.enterprise.name, r.as_of))
-            for r in records]
+    return [
+        PackView(r, *_staleness(r, rules_hash, data_hash), _download_name(aggregate.enterprise.name, r.as_of))
+        for r in records
+    ]
 
 
 def open_pack(record_id: int) -> bytes:
@@ -112,19 +119,37 @@ def first_page_png(pdf: bytes, *, dpi: int = 80) -> bytes:
     # current directory. Write into a private folder instead and read the page back.
     with tempfile.TemporaryDirectory(prefix="huiqi-preview-") as folder:
         root = Path(folder) / "page"
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-", str(root)],
-                       input=pdf, capture_output=True, check=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", "-", str(root)],
+            input=pdf,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
         return root.with_suffix(".png").read_bytes()
 
 
-def select_enterprises(*, streets: Sequence[str] = (), divisions: Sequence[str] = (), policy: str | None = None,
-                       outcomes: Sequence[str] = ("eligible", "likely", "near_miss"),
-                       ids: Sequence[int] | None = None, on: date | None = None) -> list[int]:
+def select_enterprises(
+    *,
+    streets: Sequence[str] = (),
+    divisions: Sequence[str] = (),
+    policy: str | None = None,
+    outcomes: Sequence[str] = ("eligible", "likely", "near_miss"),
+    ids: Sequence[int] | None = None,
+    on: date | None = None,
+) -> list[int]:
     """Ids of live enterprises matching the filters; with ``policy``, only those whose outcome is in ``outcomes``."""
-    query = store.EnterpriseQuery(streets=tuple(streets), divisions=tuple(divisions),
-                                  ids=tuple(ids) if ids is not None else None, sort="id", page_size=10**9)
+    query = store.EnterpriseQuery(
+        streets=tuple(streets),
+        divisions=tuple(divisions),
+        ids=tuple(ids) if ids is not None else None,
+        sort="id",
+        page_size=10**9,
+    )
     with session_scope() as session:
-        candidates = [e.id for e in store.list_enterprises(session=session, query=query).rows if e.id is not None]
+        candidates = [
+            e.id for e in store.list_enterprises(session=session, query=query).rows if e.id is not None
+        ]
     if policy is None:
         return candidates
     on = on or date.today()
@@ -136,8 +161,16 @@ def select_enterprises(*, streets: Sequence[str] = (), divisions: Sequence[str] 
     return chosen
 
 
-def make_packs(enterprise_ids: Sequence[int], out_dir: Path, *, officer: str | None = None, on: date | None = None,
-               workers: int = 2, progress: Progress | None = None, make_zip: bool = True) -> BatchResult:
+def make_packs(
+    enterprise_ids: Sequence[int],
+    out_dir: Path,
+    *,
+    officer: str | None = None,
+    on: date | None = None,
+    workers: int = 2,
+    progress: Progress | None = None,
+    make_zip: bool = True,
+) -> BatchResult:
     """Packs for many enterprises on ``workers`` processes into ``out_dir`` (+ a zip); failures are listed."""
     require("write")
     settings = get_settings()
@@ -171,18 +204,30 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
     with session_scope() as session:
         officer_row = session.exec(select(Officer).where(Officer.username == officer)).first()
     context = build_context(
-        enterprise=pack_input.enterprise_block(aggregate), officer=_officer_block(officer, officer_row),
+        enterprise=pack_input.enterprise_block(aggregate),
+        officer=_officer_block(officer, officer_row),
         verdicts=[pack_input.verdict_input(v, aggregate) for v in verdicts],
-        data_used=pack_input.data_used(aggregate, on), on=on, rules_hash=rules_hash,
+        data_used=pack_input.data_used(aggregate, on),
+        on=on,
+        rules_hash=rules_hash,
     )
     pdf, pages = render_pack(context)
     digest = hashlib.sha256(pdf).hexdigest()
     return {
-        "enterprise_id": enterprise_id, "enterprise_name": aggregate.enterprise.name, "officer": officer,
-        "officer_name": context["officer"]["name"], "as_of": on, "rules_hash": rules_hash,
-        "data_hash": pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id)), "pdf": pdf, "sha256": digest, "pages": pages,
-        "verdicts": [{"policy": v.policy_id, "title": v.policy.title, "outcome": v.outcome, "rank": v.rank}
-                     for v in verdicts],
+        "enterprise_id": enterprise_id,
+        "enterprise_name": aggregate.enterprise.name,
+        "officer": officer,
+        "officer_name": context["officer"]["name"],
+        "as_of": on,
+        "rules_hash": rules_hash,
+        "data_hash": pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id)),
+        "pdf": pdf,
+        "sha256": digest,
+        "pages": pages,
+        "verdicts": [
+            {"policy": v.policy_id, "title": v.policy.title, "outcome": v.outcome, "rank": v.rank}
+            for v in verdicts
+        ],
         "file_path": f"{enterprise_id}/{on.isoformat()}-{digest[:12]}.pdf",
     }
 
@@ -222,8 +267,9 @@ def _pool(workers: int, settings: Settings) -> ProcessPoolExecutor:
         pool = _pools.get(key)
         if pool is None or getattr(pool, "_broken", False):
             context = multiprocessing.get_context("spawn")  # no fork: the UI process runs threads
-            pool = _pools[key] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_worker,
-                                                     initargs=(settings,))
+            pool = _pools[key] = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_warm_worker, initargs=(settings,)
+            )
         return pool
 
 
@@ -261,7 +307,9 @@ def _render_in_worker(enterprise_id: int, officer: str, on: date, rules_hash: st
 def _outcome(future: Any) -> dict[str, Any] | str:
     try:
         return future.result()
-    except BrokenProcessPool as exc:  # a worker died (out of memory, killed): listed, next batch gets a new pool
+    except (
+        BrokenProcessPool
+    ) as exc:  # a worker died (out of memory, killed): listed, next batch gets a new pool
         return f"BrokenProcessPool: {exc}"
 
 
@@ -276,8 +324,18 @@ def _render_safely(enterprise_id: int, officer: str, on: date) -> dict[str, Any]
 
 
 def _record(rendered: dict[str, Any], batch_id: str | None = None) -> PackRecord:
-    fields = ("enterprise_id", "officer", "officer_name", "as_of", "rules_hash", "data_hash", "verdicts",
-              "file_path", "sha256", "pages")
+    fields = (
+        "enterprise_id",
+        "officer",
+        "officer_name",
+        "as_of",
+        "rules_hash",
+        "data_hash",
+        "verdicts",
+        "file_path",
+        "sha256",
+        "pages",
+    )
     record = PackRecord(**{k: rendered[k] for k in fields}, size=len(rendered["pdf"]), batch_id=batch_id)
     with session_scope() as session:
         session.add(record)
@@ -310,7 +368,9 @@ def _write(path: Path, data: bytes) -> None:
 
 def _zip(folder: Path) -> Path:
     target = folder.with_name(folder.name + ".zip")
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+    with zipfile.ZipFile(
+        target, "w", compression=zipfile.ZIP_STORED
+    ) as archive:  # PDFs are compressed already
         for pdf in sorted(folder.glob("*.pdf")):
             archive.write(pdf, pdf.name)
     return target

@@ -26,8 +26,14 @@ from crm.store_applications import (
 )
 from crm.validation import ValidationFailed
 
-__all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "StagesChanged", "UnknownStage",
-           "ValidationFailed"]
+__all__ = [
+    "ConflictError",
+    "DuplicateApplication",
+    "NotFoundError",
+    "StagesChanged",
+    "UnknownStage",
+    "ValidationFailed",
+]
 
 
 @dataclass(frozen=True)
@@ -98,19 +104,38 @@ def save_stages(rows: list[Stage], *, actor: str | None = None) -> list[Stage]:
     someone saved the stages since they were loaded.
     """
     require("admin")
-    data = [{"id": r.id, "version": r.version, "code": r.code, "label_zh": r.label, "label_en": r.label_en,
-             "outcome": r.outcome, "active": r.active} for r in rows]
+    data = [
+        {
+            "id": r.id,
+            "version": r.version,
+            "code": r.code,
+            "label_zh": r.label,
+            "label_en": r.label_en,
+            "outcome": r.outcome,
+            "active": r.active,
+        }
+        for r in rows
+    ]
     with session_scope() as session:
-        return [_stage(s) for s in store.save_stages(session=session, rows=data, actor=actor or current_actor())]
+        return [
+            _stage(s) for s in store.save_stages(session=session, rows=data, actor=actor or current_actor())
+        ]
 
 
 def _stage(s: PipelineStage) -> Stage:
     return Stage(s.code, s.label_zh, s.label_en, s.outcome, s.id, s.version, s.active)
 
 
-def create_from_match(enterprise_id: int, policy_id: str, *, on: date | None = None, cycle: str | None = None,
-                      outcome: str | None = None, owner_officer_id: int | None = None,
-                      actor: str | None = None) -> Application:
+def create_from_match(
+    enterprise_id: int,
+    policy_id: str,
+    *,
+    on: date | None = None,
+    cycle: str | None = None,
+    outcome: str | None = None,
+    owner_officer_id: int | None = None,
+    actor: str | None = None,
+) -> Application:
     """One click on a match: open the application in the first stage, owned by the enterprise's officer."""
     require("write")
     on = on or date.today()
@@ -118,29 +143,51 @@ def create_from_match(enterprise_id: int, policy_id: str, *, on: date | None = N
         enterprise = session.get(Enterprise, enterprise_id)
         owner = owner_officer_id or (enterprise.owner_officer_id if enterprise else None)
         return store.create_application(
-            session=session, enterprise_id=enterprise_id, policy_id=policy_id, on=on,
+            session=session,
+            enterprise_id=enterprise_id,
+            policy_id=policy_id,
+            on=on,
             cycle=cycle or deadlines.current_cycle(policy_id, on, session=session),
-            owner_officer_id=owner, match_outcome=outcome, actor=actor or current_actor())
+            owner_officer_id=owner,
+            match_outcome=outcome,
+            actor=actor or current_actor(),
+        )
 
 
-def move(application_id: int, expected_version: int, stage: str, *, on: date | None = None,
-         actor: str | None = None) -> Application:
+def move(
+    application_id: int,
+    expected_version: int,
+    stage: str,
+    *,
+    on: date | None = None,
+    actor: str | None = None,
+) -> Application:
     """Move an application to another stage (ConflictError when someone moved it first)."""
     require("write")
     with session_scope() as session:
-        return store.move_application(session=session, application_id=application_id,
-                                      expected_version=expected_version, stage=stage,
-                                      on=on or date.today(), actor=actor or current_actor())
+        return store.move_application(
+            session=session,
+            application_id=application_id,
+            expected_version=expected_version,
+            stage=stage,
+            on=on or date.today(),
+            actor=actor or current_actor(),
+        )
 
 
-def update(application_id: int, expected_version: int, data: dict[str, Any], *,
-           actor: str | None = None) -> Application:
+def update(
+    application_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
+) -> Application:
     """Edit owner, amount secured or notes."""
     require("write")
     with session_scope() as session:
-        return store.update_application(session=session, application_id=application_id,
-                                        expected_version=expected_version, data=data,
-                                        actor=actor or current_actor())
+        return store.update_application(
+            session=session,
+            application_id=application_id,
+            expected_version=expected_version,
+            data=data,
+            actor=actor or current_actor(),
+        )
 
 
 def get(application_id: int) -> Card:
@@ -156,24 +203,38 @@ def board(filters: PipelineFilter, *, per_column: int = 50) -> list[Column]:
     """Kanban columns in stage order: each stage's total and its most recently moved cards."""
     titles = deadlines.policy_titles()
     with session_scope() as session:
-        totals = dict(session.exec(_where(select(Application.stage, func.count()), filters)
-                                   .group_by(Application.stage)).all())
+        totals = dict(
+            session.exec(
+                _where(select(Application.stage, func.count()), filters).group_by(Application.stage)
+            ).all()
+        )
         columns = []
         for s in store.stages(session=session):
-            query = (_card_query(filters).where(Application.stage == s.code)
-                     .order_by(col(Application.stage_since).desc(), col(Application.id).desc()).limit(per_column))
-            columns.append(Column(_stage(s), int(totals.get(s.code, 0)),
-                                  [_card(r, titles) for r in session.exec(query)]))
+            query = (
+                _card_query(filters)
+                .where(Application.stage == s.code)
+                .order_by(col(Application.stage_since).desc(), col(Application.id).desc())
+                .limit(per_column)
+            )
+            columns.append(
+                Column(_stage(s), int(totals.get(s.code, 0)), [_card(r, titles) for r in session.exec(query)])
+            )
         return columns
 
 
-def list_applications(filters: PipelineFilter, *, page: int = 1, page_size: int = 25) -> tuple[list[Card], int]:
+def list_applications(
+    filters: PipelineFilter, *, page: int = 1, page_size: int = 25
+) -> tuple[list[Card], int]:
     """One page of applications (newest stage change first) and the total."""
     titles = deadlines.policy_titles()
     with session_scope() as session:
         total = session.exec(_where(select(func.count()).select_from(Application), filters)).one()
-        query = (_card_query(filters).order_by(col(Application.stage_since).desc(), col(Application.id).desc())
-                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+        query = (
+            _card_query(filters)
+            .order_by(col(Application.stage_since).desc(), col(Application.id).desc())
+            .offset((max(page, 1) - 1) * page_size)
+            .limit(page_size)
+        )
         return [_card(r, titles) for r in session.exec(query)], int(total)
 
 
@@ -186,17 +247,23 @@ def for_enterprise(enterprise_id: int) -> list[Card]:
 
 
 def _card_query(filters: PipelineFilter) -> Any:
-    query = (select(Application, Enterprise.name, Enterprise.street, Officer.display_name)
-             .join(Officer, col(Officer.id) == Application.owner_officer_id, isouter=True))
+    query = select(Application, Enterprise.name, Enterprise.street, Officer.display_name).join(
+        Officer, col(Officer.id) == Application.owner_officer_id, isouter=True
+    )
     return _where(query, filters)
 
 
 def _where(query: Any, f: PipelineFilter) -> Any:
     query = query.join(Enterprise, col(Enterprise.id) == Application.enterprise_id).where(
-        col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None))
-    for column, value in ((Application.owner_officer_id, f.officer_id), (Application.policy_id, f.policy_id),
-                          (Enterprise.street, f.street), (Application.cycle, f.cycle),
-                          (Application.stage, f.stage)):
+        col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None)
+    )
+    for column, value in (
+        (Application.owner_officer_id, f.officer_id),
+        (Application.policy_id, f.policy_id),
+        (Enterprise.street, f.street),
+        (Application.cycle, f.cycle),
+        (Application.stage, f.stage),
+    ):
         if value is not None and value != "":
             query = query.where(column == value)
     if f.search:
@@ -206,15 +273,30 @@ def _where(query: Any, f: PipelineFilter) -> Any:
 
 def _card(row: Any, titles: dict[str, str]) -> Card:
     app, name, street, owner = row
-    return Card(app.id, app.version, app.enterprise_id, name, street, app.policy_id,
-                titles.get(app.policy_id, app.policy_id), app.cycle, app.stage, app.stage_since, owner,
-                app.amount_secured, app.notes)
+    return Card(
+        app.id,
+        app.version,
+        app.enterprise_id,
+        name,
+        street,
+        app.policy_id,
+        titles.get(app.policy_id, app.policy_id),
+        app.cycle,
+        app.stage,
+        app.stage_since,
+        owner,
+        app.amount_secured,
+        app.notes,
+    )
 
 
 def stage_counts(session: Session, *, cycle_prefix: str | None = None) -> dict[str, int]:
     """Live applications per stage (optionally of cycles starting with a year)."""
     query = select(Application.stage, func.count()).where(col(Application.deleted_at).is_(None))
     if cycle_prefix:
-        query = query.where(sa.or_(col(Application.cycle) == cycle_prefix,
-                                   col(Application.cycle).startswith(cycle_prefix + "-")))
+        query = query.where(
+            sa.or_(
+                col(Application.cycle) == cycle_prefix, col(Application.cycle).startswith(cycle_prefix + "-")
+            )
+        )
     return {k: int(v) for k, v in session.exec(query.group_by(Application.stage)).all()}

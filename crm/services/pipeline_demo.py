@@ -22,15 +22,33 @@ from crm.services import match_source
 AS_OF = date(2026, 11, 28)
 # this cycle's windows as an officer would enter them from the year's notices (demo dates)
 DEMO_WINDOWS = (
-    {"policy_id": "hnte", "year": 2026, "batch": "第六批", "opens": date(2026, 11, 2), "closes": date(2026, 12, 10),
-     "note": "市认定办 2026 年第六批（演示数据）"},
-    {"policy_id": "zjtx_sme", "year": 2026, "batch": "第四批", "opens": date(2026, 11, 16),
-     "closes": date(2026, 12, 11), "note": "市经信委 2026 年第四批（演示数据）"},
+    {
+        "policy_id": "hnte",
+        "year": 2026,
+        "batch": "第六批",
+        "opens": date(2026, 11, 2),
+        "closes": date(2026, 12, 10),
+        "note": "市认定办 2026 年第六批（演示数据）",
+    },
+    {
+        "policy_id": "zjtx_sme",
+        "year": 2026,
+        "batch": "第四批",
+        "opens": date(2026, 11, 16),
+        "closes": date(2026, 12, 11),
+        "note": "市经信委 2026 年第四批（演示数据）",
+    },
 )
 # (stage, share of the year's matched enterprises, days since the move: low, high)
-SPREAD = (("told", 0.10, 3, 25), ("preparing", 0.08, 5, 60), ("submitted", 0.06, 20, 90),
-          ("reviewing", 0.06, 30, 120), ("approved", 0.05, 10, 200), ("rejected", 0.02, 10, 200),
-          ("paid", 0.03, 5, 150))
+SPREAD = (
+    ("told", 0.10, 3, 25),
+    ("preparing", 0.08, 5, 60),
+    ("submitted", 0.06, 20, 90),
+    ("reviewing", 0.06, 30, 120),
+    ("approved", 0.05, 10, 200),
+    ("rejected", 0.02, 10, 200),
+    ("paid", 0.03, 5, 150),
+)
 
 
 def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
@@ -46,23 +64,40 @@ def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
     made = 0
     with session_scope() as session:
         owners = dict(session.exec(select(Enterprise.id, Enterprise.owner_officer_id)).all())
-        for (enterprise_id, policy_id, outcome) in rows:
+        for enterprise_id, policy_id, outcome in rows:
             stage = _pick(rnd, policy_id)
             if stage is None:
                 continue
             _, _, low, high = next(s for s in SPREAD if s[0] == stage)
             since = on - timedelta(days=rnd.randint(low, high))
-            app = store.create_application(session=session, enterprise_id=enterprise_id, policy_id=policy_id,
-                                           cycle=str(since.year), on=since - timedelta(days=14), actor=actor,
-                                           owner_officer_id=owners.get(enterprise_id), match_outcome=outcome)
+            app = store.create_application(
+                session=session,
+                enterprise_id=enterprise_id,
+                policy_id=policy_id,
+                cycle=str(since.year),
+                on=since - timedelta(days=14),
+                actor=actor,
+                owner_officer_id=owners.get(enterprise_id),
+                match_outcome=outcome,
+            )
             app_id = app.id
             assert app_id is not None
-            app = store.move_application(session=session, application_id=app_id, expected_version=app.version,
-                                         stage=stage, on=since, actor=actor)
+            app = store.move_application(
+                session=session,
+                application_id=app_id,
+                expected_version=app.version,
+                stage=stage,
+                on=since,
+                actor=actor,
+            )
             if stage in ("approved", "paid"):
-                store.update_application(session=session, application_id=app_id, expected_version=app.version,
-                                         data={"amount_secured": Decimal(rnd.choice((5, 10, 20, 30, 50))) * 10000},
-                                         actor=actor)
+                store.update_application(
+                    session=session,
+                    application_id=app_id,
+                    expected_version=app.version,
+                    data={"amount_secured": Decimal(rnd.choice((5, 10, 20, 30, 50))) * 10000},
+                    actor=actor,
+                )
             made += 1
     return f"演示申报 {made} 件，申报窗口 {len(DEMO_WINDOWS)} 个 / demo applications: {made}"
 
@@ -70,9 +105,11 @@ def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
 def _matches() -> list[tuple[int, str, str]]:
     with session_scope() as session:
         m = match_source.current().select()
-        found = session.exec(select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
-                             .where(m.c.outcome.in_(("eligible", "likely"))).order_by(m.c.enterprise_id,
-                                                                                      m.c.policy_id)).all()
+        found = session.exec(
+            select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
+            .where(m.c.outcome.in_(("eligible", "likely")))
+            .order_by(m.c.enterprise_id, m.c.policy_id)
+        ).all()
     if found:
         return [tuple(r) for r in found]
     from crm.services import matching
@@ -84,9 +121,14 @@ def _matches() -> list[tuple[int, str, str]]:
 def _matches_stored() -> list[tuple[int, str, str]]:
     with session_scope() as session:
         m = match_source.current().select()
-        return [tuple(r) for r in session.exec(select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
-                                                .where(m.c.outcome.in_(("eligible", "likely")))
-                                                .order_by(m.c.enterprise_id, m.c.policy_id)).all()]
+        return [
+            tuple(r)
+            for r in session.exec(
+                select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
+                .where(m.c.outcome.in_(("eligible", "likely")))
+                .order_by(m.c.enterprise_id, m.c.policy_id)
+            ).all()
+        ]
 
 
 def _pick(rnd: random.Random, policy_id: str) -> str | None:

@@ -22,7 +22,13 @@ from crm.models import Credential, Enterprise, Task
 from crm.models_applications import Application, PipelineStage
 from crm.services import deadlines, match_source
 
-OUTCOME_ZH = {"eligible": "符合", "likely": "可能符合", "near_miss": "差一点", "held": "已持有", "ineligible": "不符合"}
+OUTCOME_ZH = {
+    "eligible": "符合",
+    "likely": "可能符合",
+    "near_miss": "差一点",
+    "held": "已持有",
+    "ineligible": "不符合",
+}
 
 
 @dataclass(frozen=True)
@@ -78,16 +84,21 @@ class Radar:
         return next(s for s in self.sections if s.key == key)
 
 
-def radar(*, officer_id: int | None = None, on: date | None = None,
-          settings: RadarSettings = RadarSettings()) -> Radar:
+def radar(
+    *, officer_id: int | None = None, on: date | None = None, settings: RadarSettings = RadarSettings()
+) -> Radar:
     """Every section of the radar for one officer (None: the whole office) as of ``on``."""
     on = on or date.today()
     with session_scope() as session:
         closing = deadlines.closing_within(on, settings.collect_within, session=session)
         sections = [
-            untold(session, on, officer_id, [w for w in closing
-                                             if cal.days_left(on, w.closes).working <= settings.closing_within],
-                   settings.limit),
+            untold(
+                session,
+                on,
+                officer_id,
+                [w for w in closing if cal.days_left(on, w.closes).working <= settings.closing_within],
+                settings.limit,
+            ),
             stalled(session, on, officer_id, settings.stalled_days, settings.limit, settings.stall_exempt),
             expiring(session, on, officer_id, settings.expiring_days, settings.limit),
             tasks(session, on, officer_id, settings.tasks_within, settings.limit),
@@ -99,106 +110,226 @@ def radar(*, officer_id: int | None = None, on: date | None = None,
 # --- sections ----------------------------------------------------------------------------------------
 
 
-def untold(session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int) -> Section:
+def untold(
+    session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int
+) -> Section:
     """Matched (eligible, likely or near miss) but no application past its first stage for the closing cycle."""
     m = match_source.current().select()
     first = _first_stage(session)
     rank = {o: i for i, o in enumerate(match_source.WORTH_TELLING)}
     total, items = 0, []
     for w in _earliest_per_policy(closing):
-        told = (select(Application.id).where(Application.enterprise_id == m.c.enterprise_id,
-                                             Application.policy_id == w.policy_id, Application.cycle == w.cycle,
-                                             Application.stage != first, col(Application.deleted_at).is_(None))
-                .exists())
+        told = (
+            select(Application.id)
+            .where(
+                Application.enterprise_id == m.c.enterprise_id,
+                Application.policy_id == w.policy_id,
+                Application.cycle == w.cycle,
+                Application.stage != first,
+                col(Application.deleted_at).is_(None),
+            )
+            .exists()
+        )
         # one bounded query per policy (at most CAP rows), ranked here: eligible first
-        rows = session.exec(select(m.c.enterprise_id, Enterprise.name, m.c.outcome).join(
-            Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
-            m.c.policy_id == w.policy_id, m.c.outcome.in_(match_source.WORTH_TELLING), ~told,
-            *_owned_matches(m, officer_id)).limit(CAP - total)).all() if total < CAP else []
+        rows = (
+            session.exec(
+                select(m.c.enterprise_id, Enterprise.name, m.c.outcome)
+                .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
+                .where(
+                    m.c.policy_id == w.policy_id,
+                    m.c.outcome.in_(match_source.WORTH_TELLING),
+                    ~told,
+                    *_owned_matches(m, officer_id),
+                )
+                .limit(CAP - total)
+            ).all()
+            if total < CAP
+            else []
+        )
         total += len(rows)
         left = cal.days_left(on, w.closes).label()
-        items += [Item(eid, name, f"告知申报：{w.title}", f"{OUTCOME_ZH.get(outcome, outcome)}；"
-                       f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}", w.closes, left,
-                       w.policy_id, outcome, cycle=w.cycle)
-                  for eid, name, outcome in sorted(rows, key=lambda r: (rank[r[2]], r[0]))[:limit]]
+        items += [
+            Item(
+                eid,
+                name,
+                f"告知申报：{w.title}",
+                f"{OUTCOME_ZH.get(outcome, outcome)}；"
+                f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}",
+                w.closes,
+                left,
+                w.policy_id,
+                outcome,
+                cycle=w.cycle,
+            )
+            for eid, name, outcome in sorted(rows, key=lambda r: (rank[r[2]], r[0]))[:limit]
+        ]
     items.sort(key=lambda i: (i.due, rank.get(i.outcome or "", 9), i.enterprise_id))
     return Section("untold", "符合条件尚未告知（窗口即将截止）", total, items[:limit])
 
 
-def stalled(session: Session, on: date, officer_id: int | None, days: int, limit: int,
-            exempt: tuple[str, ...] = ()) -> Section:
+def stalled(
+    session: Session, on: date, officer_id: int | None, days: int, limit: int, exempt: tuple[str, ...] = ()
+) -> Section:
     """Open applications (owned by the officer) whose stage has not changed for ``days`` calendar days."""
     titles, labels = deadlines.policy_titles(), _stage_labels(session)
     total, found = 0, list[Any]()
     for code in [c for c in _open_stages(session) if c not in exempt]:  # one index range per stage
-        where: list[Any] = [Application.stage == code, Application.stage_since <= on - timedelta(days=days),
-                 col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None)]
+        where: list[Any] = [
+            Application.stage == code,
+            Application.stage_since <= on - timedelta(days=days),
+            col(Application.deleted_at).is_(None),
+            col(Enterprise.deleted_at).is_(None),
+        ]
         if officer_id is not None:
             where.append(Application.owner_officer_id == officer_id)
         total += _capped_count(session, select(Application.id).join(Enterprise).where(*where), CAP - total)
-        found += session.exec(select(Application, Enterprise.name).join(Enterprise).where(*where)
-                              .order_by(col(Application.stage_since), col(Application.id)).limit(limit)).all()
+        found += session.exec(
+            select(Application, Enterprise.name)
+            .join(Enterprise)
+            .where(*where)
+            .order_by(col(Application.stage_since), col(Application.id))
+            .limit(limit)
+        ).all()
     found.sort(key=lambda row: (row[0].stage_since, row[0].id))
-    items = [Item(a.enterprise_id, name, f"{titles.get(a.policy_id, a.policy_id)}（{a.cycle}）",
-                  f"停留在“{labels.get(a.stage, a.stage)}”已 {(on - a.stage_since).days} 天", a.stage_since,
-                  f"{(on - a.stage_since).days} 天未推进", a.policy_id, application_id=a.id, cycle=a.cycle)
-             for a, name in found[:limit]]
+    items = [
+        Item(
+            a.enterprise_id,
+            name,
+            f"{titles.get(a.policy_id, a.policy_id)}（{a.cycle}）",
+            f"停留在“{labels.get(a.stage, a.stage)}”已 {(on - a.stage_since).days} 天",
+            a.stage_since,
+            f"{(on - a.stage_since).days} 天未推进",
+            a.policy_id,
+            application_id=a.id,
+            cycle=a.cycle,
+        )
+        for a, name in found[:limit]
+    ]
     return Section("stalled", f"申报停滞超过 {days} 天", total, items)
 
 
 def expiring(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
     """Certificates (HNTE 3 years, ...) ending within ``days``: time to prepare the re-application."""
     until = on + timedelta(days=days)
-    end = sa.case(*[(col(Credential.kind) == kind, func.coalesce(
-        Credential.expires_on, _plus_years(session, Credential.issued_on, years))) for kind, years in
-        VALIDITY_YEARS.items()], else_=Credential.expires_on)
-    where = [col(Credential.deleted_at).is_(None), col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
-             _ends_between(on, until), *_live_owned(officer_id)]
+    end = sa.case(
+        *[
+            (
+                col(Credential.kind) == kind,
+                func.coalesce(Credential.expires_on, _plus_years(session, Credential.issued_on, years)),
+            )
+            for kind, years in VALIDITY_YEARS.items()
+        ],
+        else_=Credential.expires_on,
+    )
+    where = [
+        col(Credential.deleted_at).is_(None),
+        col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
+        _ends_between(on, until),
+        *_live_owned(officer_id),
+    ]
     total = _capped_count(session, select(Credential.id).join(Enterprise).where(*where), CAP)
-    query = (select(Credential, Enterprise.name, end.label("ends")).join(Enterprise).where(*where)
-             .order_by(sa.text("ends"), col(Credential.id)).limit(limit))
+    query = (
+        select(Credential, Enterprise.name, end.label("ends"))
+        .join(Enterprise)
+        .where(*where)
+        .order_by(sa.text("ends"), col(Credential.id))
+        .limit(limit)
+    )
     items = []
     for c, name, ends in session.exec(query):
         ends = ends if isinstance(ends, date) else date.fromisoformat(str(ends)[:10])
         label = domain.label(domain.CREDENTIAL_KINDS, c.kind)
-        items.append(Item(c.enterprise_id, name, f"{label}到期，准备重新申报", f"有效期至 {ends}", ends,
-                          cal.days_left(on, ends).label(), c.kind))
+        items.append(
+            Item(
+                c.enterprise_id,
+                name,
+                f"{label}到期，准备重新申报",
+                f"有效期至 {ends}",
+                ends,
+                cal.days_left(on, ends).label(),
+                c.kind,
+            )
+        )
     return Section("expiring", f"资质 {days} 天内到期", total, items)
 
 
 def tasks(session: Session, on: date, officer_id: int | None, within: int, limit: int) -> Section:
     """Open tasks overdue or due within ``within`` working days."""
     until = cal.add_working_days(on, within)
-    where: list[Any] = [col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).is_not(None),
-             col(Task.due_date) <= until]
+    where: list[Any] = [
+        col(Task.deleted_at).is_(None),
+        Task.status == "open",
+        col(Task.due_date).is_not(None),
+        col(Task.due_date) <= until,
+    ]
     if officer_id is not None:
         where.append(Task.assignee_id == officer_id)
     total = _capped_count(session, select(Task.id).where(*where), CAP)
-    query = (select(Task, Enterprise.name).join(Enterprise, isouter=True).where(*where)
-             .order_by(col(Task.due_date), col(Task.id)).limit(limit))
-    items = [Item(t.enterprise_id or 0, name or "", t.title, t.notes or "", t.due_date,
-                  cal.days_left(on, t.due_date).label() if t.due_date else "")
-             for t, name in session.exec(query)]
+    query = (
+        select(Task, Enterprise.name)
+        .join(Enterprise, isouter=True)
+        .where(*where)
+        .order_by(col(Task.due_date), col(Task.id))
+        .limit(limit)
+    )
+    items = [
+        Item(
+            t.enterprise_id or 0,
+            name or "",
+            t.title,
+            t.notes or "",
+            t.due_date,
+            cal.days_left(on, t.due_date).label() if t.due_date else "",
+        )
+        for t, name in session.exec(query)
+    ]
     return Section("tasks", "待办到期或逾期", total, items)
 
 
-def to_collect(session: Session, on: date, officer_id: int | None, closing: list[cal.Window],
-               limit: int) -> Section:
+def to_collect(
+    session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int
+) -> Section:
     """Verdicts held up by unknown facts, for policies with a window coming up: what to ask the enterprise."""
     m = match_source.current().select()
     windows = {w.policy_id: w for w in _earliest_per_policy(closing)}
     # one bounded pass over every policy with a window coming up (per officer: over their enterprises)
-    rows = session.execute(sa.select(m.c.enterprise_id, Enterprise.__table__.c.name,  # type: ignore[attr-defined]
-                                     m.c.to_collect, m.c.outcome,
-                                     m.c.policy_id).join(
-        Enterprise, col(Enterprise.id) == m.c.enterprise_id).where(
-        col(m.c.policy_id).in_(tuple(windows)), m.c.outcome.in_(("likely", "near_miss")),
-        m.c.to_collect.is_not(None), m.c.to_collect != "", *_owned_matches(m, officer_id)).limit(CAP)).all() \
-        if windows else []
+    rows = (
+        session.execute(
+            sa.select(
+                m.c.enterprise_id,
+                Enterprise.__table__.c.name,  # type: ignore[attr-defined]
+                m.c.to_collect,
+                m.c.outcome,
+                m.c.policy_id,
+            )
+            .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
+            .where(
+                col(m.c.policy_id).in_(tuple(windows)),
+                m.c.outcome.in_(("likely", "near_miss")),
+                m.c.to_collect.is_not(None),
+                m.c.to_collect != "",
+                *_owned_matches(m, officer_id),
+            )
+            .limit(CAP)
+        ).all()
+        if windows
+        else []
+    )
     first = sorted(rows, key=lambda r: (windows[r[4]].closes, r[0]))[:limit]
-    items = [Item(eid, name, f"补充信息：{windows[pid].title}", f"待收集：{facts}", windows[pid].closes,
-                  cal.days_left(on, windows[pid].closes).label(), pid, outcome, cycle=windows[pid].cycle)
-             for eid, name, facts, outcome, pid in first]
+    items = [
+        Item(
+            eid,
+            name,
+            f"补充信息：{windows[pid].title}",
+            f"待收集：{facts}",
+            windows[pid].closes,
+            cal.days_left(on, windows[pid].closes).label(),
+            pid,
+            outcome,
+            cycle=windows[pid].cycle,
+        )
+        for eid, name, facts, outcome, pid in first
+    ]
     return Section("to_collect", "待收集信息（影响判定）", len(rows), items)
 
 
@@ -223,7 +354,9 @@ def _owned_matches(m: Any, officer_id: int | None) -> list[Any]:
     """Live enterprises (of one officer): per officer the match rows are probed by the officer's ids."""
     where: list[Any] = [col(Enterprise.deleted_at).is_(None)]
     if officer_id is not None:
-        where.append(m.c.enterprise_id.in_(select(Enterprise.id).where(Enterprise.owner_officer_id == officer_id)))
+        where.append(
+            m.c.enterprise_id.in_(select(Enterprise.id).where(Enterprise.owner_officer_id == officer_id))
+        )
     return where
 
 
@@ -239,8 +372,14 @@ def _open_stages(session: Session) -> list[str]:
 
 
 def _first_stage(session: Session) -> str:
-    return session.exec(select(PipelineStage.code).where(PipelineStage.active == True)  # noqa: E712
-                        .order_by(col(PipelineStage.position))).first() or "recommended"
+    return (
+        session.exec(
+            select(PipelineStage.code)
+            .where(PipelineStage.active == True)  # noqa: E712
+            .order_by(col(PipelineStage.position))
+        ).first()
+        or "recommended"
+    )
 
 
 def _stage_labels(session: Session) -> dict[str, str]:
@@ -249,10 +388,16 @@ def _stage_labels(session: Session) -> dict[str, str]:
 
 def _ends_between(on: date, until: date) -> Any:
     """Credential end in [on, until]: ``expires_on`` when set, else issue date + validity - 1 day."""
-    by_kind = [sa.and_(col(Credential.kind) == kind, col(Credential.expires_on).is_(None),
-                       col(Credential.issued_on).between(_shift(on, -years) + timedelta(days=1),
-                                                         _shift(until, -years) + timedelta(days=1)))
-               for kind, years in VALIDITY_YEARS.items()]
+    by_kind = [
+        sa.and_(
+            col(Credential.kind) == kind,
+            col(Credential.expires_on).is_(None),
+            col(Credential.issued_on).between(
+                _shift(on, -years) + timedelta(days=1), _shift(until, -years) + timedelta(days=1)
+            ),
+        )
+        for kind, years in VALIDITY_YEARS.items()
+    ]
     return sa.or_(col(Credential.expires_on).between(on, until), *by_kind)
 
 

@@ -33,11 +33,20 @@ def _chart(chart: dashboard.Chart) -> dict[str, Any]:
     elif chart.key == "approvals" and chart.series:
         svg = svgchart.bars(chart.categories, chart.series[:1], unit=chart.unit)
     else:
-        svg = svgchart.bars(chart.categories, chart.series, unit=chart.unit if len(chart.series) == 1 else "",
-                            stacked=chart.kind == "stacked")
+        svg = svgchart.bars(
+            chart.categories,
+            chart.series,
+            unit=chart.unit if len(chart.series) == 1 else "",
+            stacked=chart.kind == "stacked",
+        )
     rows = [[cat, *[_fmt(values[i]) for _, values in chart.series]] for i, cat in enumerate(chart.categories)]
-    return {"title": chart.title, "svg": svg, "empty": not chart.categories,
-            "header": ["类别", *[name for name, _ in chart.series]], "rows": rows}
+    return {
+        "title": chart.title,
+        "svg": svg,
+        "empty": not chart.categories,
+        "header": ["类别", *[name for name, _ in chart.series]],
+        "rows": rows,
+    }
 
 
 def _fmt(value: float) -> str:

@@ -34,8 +34,11 @@ def saved_filters(screen: str = "enterprises") -> list[Saved]:
     """The signed-in officer's saved filters on a screen, by name."""
     officer = current_principal().username
     with session_scope() as session:
-        rows = session.exec(select(SavedFilter).where(SavedFilter.officer == officer, SavedFilter.screen == screen)
-                            .order_by(col(SavedFilter.name))).all()
+        rows = session.exec(
+            select(SavedFilter)
+            .where(SavedFilter.officer == officer, SavedFilter.screen == screen)
+            .order_by(col(SavedFilter.name))
+        ).all()
         return [Saved(r.name, dict(r.filters)) for r in rows]
 
 
@@ -46,8 +49,13 @@ def save_filter(name: str, filters: dict[str, Any], screen: str = "enterprises")
     if not name or len(name) > NAME_MAX:
         raise BadFilterName(f"筛选名称不能为空，且不超过 {NAME_MAX} 个字")
     with session_scope() as session:
-        row = session.exec(select(SavedFilter).where(SavedFilter.officer == principal.username,
-                                                     SavedFilter.screen == screen, SavedFilter.name == name)).first()
+        row = session.exec(
+            select(SavedFilter).where(
+                SavedFilter.officer == principal.username,
+                SavedFilter.screen == screen,
+                SavedFilter.name == name,
+            )
+        ).first()
         if row is None:
             row = SavedFilter(officer=principal.username, screen=screen, name=name, filters=dict(filters))
         else:
@@ -60,8 +68,13 @@ def delete_filter(name: str, screen: str = "enterprises") -> bool:
     """Delete one of the signed-in officer's saved filters; False when there was none of that name."""
     principal = require("write")
     with session_scope() as session:
-        row = session.exec(select(SavedFilter).where(SavedFilter.officer == principal.username,
-                                                     SavedFilter.screen == screen, SavedFilter.name == name)).first()
+        row = session.exec(
+            select(SavedFilter).where(
+                SavedFilter.officer == principal.username,
+                SavedFilter.screen == screen,
+                SavedFilter.name == name,
+            )
+        ).first()
         if row is None:
             return False
         session.delete(row)

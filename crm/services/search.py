@@ -43,24 +43,41 @@ def invalidate() -> None:
 def build_index(session: Session) -> SearchIndex:
     """A fresh index of all live enterprises and their live contacts."""
     contacts: dict[int, tuple[list[str], list[str]]] = {}
-    query = select(Contact.enterprise_id, Contact.name, Contact.phone).where(col(Contact.deleted_at).is_(None))
+    query = select(Contact.enterprise_id, Contact.name, Contact.phone).where(
+        col(Contact.deleted_at).is_(None)
+    )
     for eid, name, phone in session.exec(query):
         names, phones = contacts.setdefault(eid, ([], []))
         names.append(name)
         if phone:
             phones.append(phone)
-    rows = session.exec(select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.former_names)
-                        .where(col(Enterprise.deleted_at).is_(None)))
+    rows = session.exec(
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.former_names).where(
+            col(Enterprise.deleted_at).is_(None)
+        )
+    )
     empty: tuple[list[str], list[str]] = ([], [])
-    return SearchIndex(Record(i or 0, n, u, tuple(f or ()), tuple(contacts.get(i or 0, empty)[0]),
-                              tuple(contacts.get(i or 0, empty)[1])) for i, n, u, f in rows)
+    return SearchIndex(
+        Record(
+            i or 0,
+            n,
+            u,
+            tuple(f or ()),
+            tuple(contacts.get(i or 0, empty)[0]),
+            tuple(contacts.get(i or 0, empty)[1]),
+        )
+        for i, n, u, f in rows
+    )
 
 
 def _signature(session: Session) -> tuple[Any, ...]:
     parts: list[Any] = []
     for model in (Enterprise, Contact):
-        parts += list(session.exec(select(func.count(), func.max(model.id),
-                                          func.max(model.updated_at)).select_from(model)).one())
+        parts += list(
+            session.exec(
+                select(func.count(), func.max(model.id), func.max(model.updated_at)).select_from(model)
+            ).one()
+        )
     return tuple(parts)
 
 

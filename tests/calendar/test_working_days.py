@@ -14,16 +14,19 @@ D = date
 
 
 # --- single days: official rest days on weekdays, official working Saturdays/Sundays (调休)
-@pytest.mark.parametrize(("day", "working"), [
-    (D(2026, 2, 14), True),    # Saturday, worked before the Spring Festival
-    (D(2026, 2, 16), False),   # Monday, Spring Festival
-    (D(2026, 2, 23), False),   # Monday, last day of the Spring Festival break
-    (D(2026, 2, 28), True),    # Saturday, worked after it
-    (D(2026, 9, 20), True),    # Sunday, worked before National Day
-    (D(2026, 10, 5), False),   # Monday, National Day
-    (D(2026, 10, 10), True),   # Saturday, worked after it
-    (D(2026, 11, 28), False),  # an ordinary Saturday
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2026, 2, 14), True),  # Saturday, worked before the Spring Festival
+        (D(2026, 2, 16), False),  # Monday, Spring Festival
+        (D(2026, 2, 23), False),  # Monday, last day of the Spring Festival break
+        (D(2026, 2, 28), True),  # Saturday, worked after it
+        (D(2026, 9, 20), True),  # Sunday, worked before National Day
+        (D(2026, 10, 5), False),  # Monday, National Day
+        (D(2026, 10, 10), True),  # Saturday, worked after it
+        (D(2026, 11, 28), False),  # an ordinary Saturday
+    ],
+)
 def test_official_schedule(day: date, working: bool) -> None:
     assert cal.is_working_day(day) is working
 

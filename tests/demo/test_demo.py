@@ -53,8 +53,9 @@ def fiscal_years() -> list[FiscalYear]:
         return list(s.exec(store.select(FiscalYear)))
 
 
-def test_same_seed_gives_identical_rows_and_another_seed_does_not(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_seed_gives_identical_rows_and_another_seed_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load_demo()
     first = digest()
     use_fresh_database(tmp_path, "second", monkeypatch)
@@ -105,8 +106,11 @@ def test_figures_are_consistent_and_spread_around_the_thresholds() -> None:
     for y in years:
         assert y.tech_staff is None or y.staff_total is None or y.tech_staff <= y.staff_total
         assert y.rd_expense_domestic is None or y.rd_expense is None or y.rd_expense_domestic <= y.rd_expense
-    ratios = [y.rd_expense / y.sales_revenue for y in years
-              if y.year == 2025 and y.rd_expense and y.sales_revenue and y.tech_staff]
+    ratios = [
+        y.rd_expense / y.sales_revenue
+        for y in years
+        if y.year == 2025 and y.rd_expense and y.sales_revenue and y.tech_staff
+    ]
     assert any(r < Decimal("0.03") for r in ratios)
     assert any(Decimal("0.03") <= r < Decimal("0.05") for r in ratios)
     assert any(r >= Decimal("0.05") for r in ratios)
@@ -134,15 +138,22 @@ def test_bulk_audit_matches_what_the_store_writes(tmp_path: Path, monkeypatch: p
     use_fresh_database(tmp_path, "by_store", monkeypatch)
     with session_scope() as s:
         e = store.create_enterprise(session=s, data=sample.data, actor="demo")
-        store.create_child(session=s, model=FiscalYear, enterprise_id=e.id, data=sample.fiscal_years[0],
-                           actor="demo")
+        store.create_child(
+            session=s, model=FiscalYear, enterprise_id=e.id, data=sample.fiscal_years[0], actor="demo"
+        )
         store_trail = store.history(session=s, enterprise_id=e.id)
 
     def shown(trail: list, entities: set[str]) -> set[tuple]:
-        return {(a.entity, a.action, a.actor, a.field, a.old, a.new) for a in trail
-                if a.entity in entities and a.field != "owner_officer_id"
-                and (a.entity == "enterprise" or a.entity_id == min(
-                    b.entity_id for b in trail if b.entity == a.entity))}
+        return {
+            (a.entity, a.action, a.actor, a.field, a.old, a.new)
+            for a in trail
+            if a.entity in entities
+            and a.field != "owner_officer_id"
+            and (
+                a.entity == "enterprise"
+                or a.entity_id == min(b.entity_id for b in trail if b.entity == a.entity)
+            )
+        }
 
     assert shown(demo_trail, {"enterprise", "fiscalyear"}) == shown(store_trail, {"enterprise", "fiscalyear"})
 
@@ -157,8 +168,11 @@ def test_demo_if_empty_does_not_load_twice() -> None:
     again = runner.invoke(cli.app, ["demo", "--count", "60"])  # without --replace: refuses duplicates
     assert "未载入" in again.output
     with session_scope() as s:
-        total = s.exec(store.select(store.func.count()).select_from(Enterprise)
-                       .where(col(Enterprise.deleted_at).is_(None))).one()
+        total = s.exec(
+            store.select(store.func.count())
+            .select_from(Enterprise)
+            .where(col(Enterprise.deleted_at).is_(None))
+        ).one()
     assert total == 60
 
 

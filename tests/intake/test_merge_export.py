@@ -20,14 +20,22 @@ pytestmark = pytest.mark.usefixtures("any_db")  # SQLite, and PostgreSQL when co
 @pytest.fixture
 def pair() -> tuple[int, int]:
     winner = enterprises.create_enterprise({"name": "上海力动体育有限公司", "street": "五角场"})
-    loser = enterprises.create_enterprise({"name": "力动体育（上海）有限公司", "uscc": uscc("91310110MA1G8XKX0"),
-                                           "registration_date": "2019-03-05", "former_names": "上海力动健身有限公司"})
+    loser = enterprises.create_enterprise(
+        {
+            "name": "力动体育（上海）有限公司",
+            "uscc": uscc("91310110MA1G8XKX0"),
+            "registration_date": "2019-03-05",
+            "former_names": "上海力动健身有限公司",
+        }
+    )
     w, lo = winner.id, loser.id
     enterprises.add_child("fiscalyear", w, {"year": 2023, "sales_revenue": "100万元"})
     enterprises.add_child("fiscalyear", lo, {"year": 2023, "sales_revenue": "90万元", "staff_total": 20})
     enterprises.add_child("fiscalyear", lo, {"year": 2022, "sales_revenue": "80万元"})
     enterprises.add_child("contact", lo, {"name": "张伟", "phone": "13812345678"})
-    enterprises.add_child("interaction", lo, {"kind": "visit", "occurred_on": date(2024, 5, 1), "summary": "走访"})
+    enterprises.add_child(
+        "interaction", lo, {"kind": "visit", "occurred_on": date(2024, 5, 1), "summary": "走访"}
+    )
     enterprises.add_child("task", lo, {"title": "补充材料", "status": "open"})
     enterprises.add_child("ipasset", lo, {"kind": "发明专利", "title": "一种跑步机"})
     return w, lo
@@ -60,7 +68,9 @@ def test_undo_merge_brings_the_duplicate_back_as_it_was(pair: tuple[int, int]) -
     assert {f.year for f in enterprises.list_children("fiscalyear", lo)} == {2022, 2023}
     [fy] = enterprises.list_children("fiscalyear", w)
     assert (fy.sales_revenue, fy.staff_total) == (Decimal("1000000.00"), None)
-    assert len(enterprises.list_children("contact", lo)) == 1 and enterprises.list_children("contact", w) == []
+    assert (
+        len(enterprises.list_children("contact", lo)) == 1 and enterprises.list_children("contact", w) == []
+    )
     assert intake.merges()[0].undone_at is not None
 
 
@@ -71,8 +81,14 @@ def test_whole_database_scan_lists_the_pair(pair: tuple[int, int]) -> None:
 
 
 def test_export_has_chinese_headers_and_officer_units() -> None:
-    e = enterprises.create_enterprise({"name": "上海力动体育有限公司", "registered_capital": "500万元",
-                                       "sports_division": "03", "street": "五角场"})
+    e = enterprises.create_enterprise(
+        {
+            "name": "上海力动体育有限公司",
+            "registered_capital": "500万元",
+            "sports_division": "03",
+            "street": "五角场",
+        }
+    )
     enterprises.add_child("fiscalyear", e.id, {"year": date.today().year - 1, "sales_revenue": "1280.5万元"})
     enterprises.create_enterprise({"name": "上海远航文化传媒有限公司", "street": "殷行"})
     ws = load_workbook(io.BytesIO(intake.export_enterprises(EnterpriseQuery(streets=("五角场",))))).active

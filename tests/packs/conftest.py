@@ -17,7 +17,9 @@ def two_policies(tmp_path: Path) -> Iterator[None]:
     rules = tmp_path / "rules"
     rules.mkdir()
     for name in ("wenchuang_fund.yaml", "talent_employer.yaml"):
-        (rules / name).write_text((get_settings().rules_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (rules / name).write_text(
+            (get_settings().rules_dir / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     ruleset, errors = loader.load_dir(rules)
     assert not errors and len(ruleset.policies) == 2
     loader.use(ruleset)

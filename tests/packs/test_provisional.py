@@ -32,9 +32,17 @@ def test_placeholder_thresholds_are_marked_with_their_source_and_official_ones_a
 
 def test_the_pack_prints_the_placeholder_note() -> None:
     verdict = verdict_of("demo_unit_municipal", {"sales_revenue_last_year": 25_000_000.0})
-    context = build_context(enterprise={"name": "上海测试体育有限公司", "uscc": None, "street": "五角场",
-                                        "sports_division": None},
-                            officer={"name": "王敏", "phone": None, "email": None}, verdicts=[verdict],
-                            data_used=[], on=ON)
+    context = build_context(
+        enterprise={
+            "name": "上海测试体育有限公司",
+            "uscc": None,
+            "street": "五角场",
+            "sports_division": None,
+        },
+        officer={"name": "王敏", "phone": None, "email": None},
+        verdicts=[verdict],
+        data_used=[],
+        on=ON,
+    )
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(render_pdf(context))).pages)
     assert "为参考值" in text.replace("\n", "") and "以当年申报通知为准" in text.replace("\n", "")

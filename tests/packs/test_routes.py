@@ -26,10 +26,18 @@ def zjtx_policy(facts: dict[str, object], policy_id: str = "zjtx_sme") -> dict[s
     policy = next(p for p in ruleset.policies if p.id == policy_id)
     verdict = verdict_input(evaluate(policy, facts, ON))
     verdict["outcome"] = "near_miss"  # shown in the pack whatever the other conditions say
-    context = build_context(enterprise={"name": "上海测试体育有限公司", "uscc": None, "street": "五角场",
-                                        "sports_division": None},
-                            officer={"name": "王敏", "phone": None, "email": None}, verdicts=[verdict],
-                            data_used=[], on=ON)
+    context = build_context(
+        enterprise={
+            "name": "上海测试体育有限公司",
+            "uscc": None,
+            "street": "五角场",
+            "sports_division": None,
+        },
+        officer={"name": "王敏", "phone": None, "email": None},
+        verdicts=[verdict],
+        data_used=[],
+        on=ON,
+    )
     return context
 
 

@@ -23,15 +23,26 @@ ON = date(2026, 5, 18)
 pytestmark = pytest.mark.usefixtures("two_policies")
 
 
-
-
 def add_enterprise(name: str) -> int:
     with session_scope() as session:
-        enterprise = store.create_enterprise(session=session, actor="tester", data={
-            "name": name, "street": "五角场", "registration_date": date(2019, 3, 12), "sports_division": "07"})
+        enterprise = store.create_enterprise(
+            session=session,
+            actor="tester",
+            data={
+                "name": name,
+                "street": "五角场",
+                "registration_date": date(2019, 3, 12),
+                "sports_division": "07",
+            },
+        )
         for year, revenue in ((2025, 31250000), (2024, 27100000), (2023, 22400000)):
-            store.create_child(session=session, model=FiscalYear, enterprise_id=enterprise.id, actor="tester",
-                               data={"year": year, "sales_revenue": Decimal(revenue), "staff_total": 86})
+            store.create_child(
+                session=session,
+                model=FiscalYear,
+                enterprise_id=enterprise.id,
+                actor="tester",
+                data={"year": year, "sales_revenue": Decimal(revenue), "staff_total": 86},
+            )
         assert enterprise.id is not None
         return enterprise.id
 
@@ -47,7 +58,9 @@ def test_make_pack_records_it_and_reopens_the_same_file() -> None:
     for shown in result.record.verdicts:
         if shown["outcome"] in ("eligible", "likely", "near_miss"):
             assert shown["title"] in text_of(result.pdf)
-    assert result.record.officer == "tester" and result.record.pages == len(PdfReader(io.BytesIO(result.pdf)).pages)
+    assert result.record.officer == "tester" and result.record.pages == len(
+        PdfReader(io.BytesIO(result.pdf)).pages
+    )
     [view] = packs.list_packs(enterprise_id)
     assert not view.out_of_date and view.download_name.endswith("-2026-05-18.pdf")
     assert packs.open_pack(result.record.id) == result.pdf
@@ -57,8 +70,13 @@ def test_pack_is_flagged_out_of_date_when_the_data_changes() -> None:
     enterprise_id = add_enterprise("上海彧昇运动科技有限公司")
     packs.make_pack(enterprise_id, on=ON)
     with session_scope() as session:
-        store.update_enterprise(session=session, enterprise_id=enterprise_id, expected_version=1, actor="tester",
-                                data={"street": "大桥"})
+        store.update_enterprise(
+            session=session,
+            enterprise_id=enterprise_id,
+            expected_version=1,
+            actor="tester",
+            data={"street": "大桥"},
+        )
     [view] = packs.list_packs(enterprise_id)
     assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
 
@@ -66,8 +84,13 @@ def test_pack_is_flagged_out_of_date_when_the_data_changes() -> None:
 def test_batch_lists_a_failure_and_still_makes_the_others(tmp_path: Path) -> None:
     ids = [add_enterprise("上海喆体育有限公司"), 99999, add_enterprise("上海堃体育有限公司")]
     seen: list[tuple[int, int]] = []
-    result = packs.make_packs(ids, tmp_path / "out", on=ON, workers=1,
-                              progress=lambda done, total, _name: seen.append((done, total)))
+    result = packs.make_packs(
+        ids,
+        tmp_path / "out",
+        on=ON,
+        workers=1,
+        progress=lambda done, total, _name: seen.append((done, total)),
+    )
     assert [f[0] for f in result.failed] == [99999]
     assert len(result.made) == 2 and seen[-1] == (3, 3)
     assert result.zip_path is not None
@@ -86,8 +109,9 @@ def test_cli_pack_writes_the_pdf(tmp_path: Path) -> None:
     cli_packs.register(app)
     enterprise_id = add_enterprise("上海玥体育有限公司")
     out = tmp_path / "p.pdf"
-    result = CliRunner().invoke(app, ["pack", "--enterprise", str(enterprise_id), "--out", str(out),
-                                      "--on", "2026-05-18"])
+    result = CliRunner().invoke(
+        app, ["pack", "--enterprise", str(enterprise_id), "--out", str(out), "--on", "2026-05-18"]
+    )
     assert result.exit_code == 0, result.output
     assert "上海玥体育有限公司" in text_of(out.read_bytes()) and "已生成" in result.output
 
@@ -98,8 +122,14 @@ def test_a_settled_manual_condition_shows_in_the_pack_and_flags_older_packs() ->
     enterprise_id = add_enterprise("上海昇旻赛事有限公司")
     before = packs.make_pack(enterprise_id, on=ON)
     assert "专员已核定" not in text_of(before.pdf)
-    matching.settle(enterprise_id=enterprise_id, policy_id="wenchuang_fund", condition_id="accounts", met=True,
-                    officer="王专员", note="已查看财务制度")
+    matching.settle(
+        enterprise_id=enterprise_id,
+        policy_id="wenchuang_fund",
+        condition_id="accounts",
+        met=True,
+        officer="王专员",
+        note="已查看财务制度",
+    )
     [view] = packs.list_packs(enterprise_id)
     assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
     after = text_of(packs.make_pack(enterprise_id, on=ON).pdf)
@@ -124,7 +154,9 @@ def test_a_second_batch_on_the_kept_workers_prints_the_rules_of_the_moment(tmp_p
         first = packs.make_packs(ids, tmp_path / "a", on=ON, workers=2)
         assert not first.failed and "第二版标题" not in text_of(packs.open_pack(first.made[0].id))
         title = next(line for line in source.splitlines() if line.startswith("title:"))
-        (rules / "wenchuang_fund.yaml").write_text(source.replace(title, "title: 第二版标题"), encoding="utf-8")
+        (rules / "wenchuang_fund.yaml").write_text(
+            source.replace(title, "title: 第二版标题"), encoding="utf-8"
+        )
         loader.reload()
         second = packs.make_packs(ids, tmp_path / "b", on=ON, workers=2)
         assert not second.failed and all("第二版标题" in text_of(packs.open_pack(r.id)) for r in second.made)
@@ -132,8 +164,9 @@ def test_a_second_batch_on_the_kept_workers_prints_the_rules_of_the_moment(tmp_p
         packs.shutdown_workers()
 
 
-def test_the_first_page_preview_is_a_png_and_leaves_no_file_behind(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_first_page_preview_is_a_png_and_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)

@@ -39,10 +39,23 @@ def page_module(user: User, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 def add_enterprise(name: str, street: str = "五角场") -> int:
     with session_scope() as session:
-        enterprise = store.create_enterprise(session=session, actor="tester", data={
-            "name": name, "street": street, "registration_date": date(2019, 3, 12), "sports_division": "07"})
-        store.create_child(session=session, model=FiscalYear, enterprise_id=enterprise.id, actor="tester",
-                           data={"year": 2025, "sales_revenue": Decimal(31250000), "staff_total": 86})
+        enterprise = store.create_enterprise(
+            session=session,
+            actor="tester",
+            data={
+                "name": name,
+                "street": street,
+                "registration_date": date(2019, 3, 12),
+                "sports_division": "07",
+            },
+        )
+        store.create_child(
+            session=session,
+            model=FiscalYear,
+            enterprise_id=enterprise.id,
+            actor="tester",
+            data={"year": 2025, "sales_revenue": Decimal(31250000), "staff_total": 86},
+        )
         assert enterprise.id is not None
         return enterprise.id
 
@@ -69,8 +82,13 @@ async def test_a_past_pack_shows_why_it_is_out_of_date(user: User) -> None:
     enterprise_id = add_enterprise("上海珺昇健身管理有限公司")
     packs.make_pack(enterprise_id)
     with session_scope() as session:
-        store.update_enterprise(session=session, enterprise_id=enterprise_id, expected_version=1, actor="tester",
-                                data={"street": "大桥"})
+        store.update_enterprise(
+            session=session,
+            enterprise_id=enterprise_id,
+            expected_version=1,
+            actor="tester",
+            data={"street": "大桥"},
+        )
     await user.open(f"/enterprises/{enterprise_id}")
     user.find("tab-packs").click()
     await user.should_see("已过期：企业数据或人工核定已变更")

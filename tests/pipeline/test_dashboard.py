@@ -31,7 +31,14 @@ def test_cards_and_charts(office: Office) -> None:
     assert cards["worth_telling"] == "3" and cards["open_applications"] == "1"
     assert board.chart("by_street").categories[:2] == ["江浦路", "殷行"]
     assert dict(zip(board.chart("funnel").categories, board.chart("funnel").series[0][1], strict=True)) == {
-        "推荐": 3, "已告知": 2, "准备材料": 2, "已申报": 2, "评审中": 2, "获批": 1, "兑现": 0}
+        "推荐": 3,
+        "已告知": 2,
+        "准备材料": 2,
+        "已申报": 2,
+        "评审中": 2,
+        "获批": 1,
+        "兑现": 0,
+    }
     assert board.chart("matches").series[0] == ("符合", [1, 1])
     assert Decimal(str(board.chart("approvals").series[1][1][0])) == Decimal("20")
 

@@ -10,10 +10,17 @@ from crm.services import enterprises, pipeline
 from tests.pipeline.conftest import TODAY, Office
 
 
-def test_one_click_from_a_match_opens_the_current_cycle_owned_by_the_enterprise_officer(office: Office) -> None:
+def test_one_click_from_a_match_opens_the_current_cycle_owned_by_the_enterprise_officer(
+    office: Office,
+) -> None:
     app = pipeline.create_from_match(office.ent["跃动"], "hnte", on=TODAY, outcome="eligible")
     card = pipeline.get(app.id)
-    assert (card.stage, card.cycle, card.owner, card.policy) == ("recommended", "2026", "张三", "高新技术企业认定")
+    assert (card.stage, card.cycle, card.owner, card.policy) == (
+        "recommended",
+        "2026",
+        "张三",
+        "高新技术企业认定",
+    )
     # the demonstration window of 2026 is over: the next one is 2027's
     assert pipeline.create_from_match(office.ent["跃动"], "demo_unit", on=TODAY).cycle == "2027"
 
@@ -29,8 +36,11 @@ def test_a_stage_move_is_audited_and_dated(office: Office) -> None:
     moved = pipeline.move(app.id, app.version, "told", on=date(2026, 11, 30), actor="zhang")
     assert moved.stage_dates == {"recommended": "2026-11-28", "told": "2026-11-30"}
     assert moved.stage_since == date(2026, 11, 30)
-    trail = [(h.actor, h.field, h.old, h.new) for h in enterprises.history(office.ent["跃动"])
-             if h.entity == "application"]
+    trail = [
+        (h.actor, h.field, h.old, h.new)
+        for h in enterprises.history(office.ent["跃动"])
+        if h.entity == "application"
+    ]
     assert ("zhang", "stage", "recommended", "told") in trail
 
 

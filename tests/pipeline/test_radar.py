@@ -40,12 +40,15 @@ def test_a_window_further_than_the_horizon_is_not_on_the_list(office: Office) ->
 
 
 def test_per_officer_radar_shows_only_their_enterprises(office: Office) -> None:
-    assert names(radar.radar(on=TODAY, officer_id=office.li).section("untold")) == ["上海赛途体育发展有限公司"]
+    assert names(radar.radar(on=TODAY, officer_id=office.li).section("untold")) == [
+        "上海赛途体育发展有限公司"
+    ]
 
 
 def test_an_officer_set_window_replaces_the_pattern(office: Office) -> None:
-    deadlines.set_cycle_window({"policy_id": "hnte", "year": 2026, "batch": "第六批", "opens": "2026-11-01",
-                                "closes": "2027-01-29"})
+    deadlines.set_cycle_window(
+        {"policy_id": "hnte", "year": 2026, "batch": "第六批", "opens": "2026-11-01", "closes": "2027-01-29"}
+    )
     assert radar.radar(on=TODAY).section("untold").total == 0
 
 
@@ -61,7 +64,7 @@ def test_stalled_applications(office: Office) -> None:
 @both_databases
 def test_hnte_certificate_three_years_old_asks_for_re_application(office: Office) -> None:
     add_credential(office.ent["蓝湾"], "hnte", date(2024, 1, 15))  # valid until 2027-01-14
-    add_credential(office.ent["赛途"], "hnte", date(2025, 6, 1))   # until 2028: not yet
+    add_credential(office.ent["赛途"], "hnte", date(2025, 6, 1))  # until 2028: not yet
     expiring = radar.radar(on=TODAY).section("expiring")
     assert expiring.total == 1
     assert expiring.items[0].what == "高新技术企业到期，准备重新申报"

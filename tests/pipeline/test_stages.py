@@ -30,12 +30,23 @@ def test_rename_reorder_add_and_deactivate_in_one_audited_save() -> None:
     pipeline.save_stages(rows, actor="admin1")
 
     board = [s.code for s in pipeline.stages()]
-    assert board == ["site_visit", "told", "preparing", "submitted", "approved", "rejected", "paid", "recommended"]
+    assert board == [
+        "site_visit",
+        "told",
+        "preparing",
+        "submitted",
+        "approved",
+        "rejected",
+        "paid",
+        "recommended",
+    ]
     assert _by_code()["told"].label == "已电话告知"
     assert _by_code()["reviewing"].active is False
     with session_scope() as s:
-        trail = {(a.actor, a.field, a.old, a.new) for a in s.exec(
-            select(AuditEntry).where(AuditEntry.entity == "pipelinestage"))}
+        trail = {
+            (a.actor, a.field, a.old, a.new)
+            for a in s.exec(select(AuditEntry).where(AuditEntry.entity == "pipelinestage"))
+        }
     assert ("admin1", "label_zh", "已告知", "已电话告知") in trail
     assert ("admin1", "active", "是", "否") in trail
     assert ("admin1", "code", None, "site_visit") in trail
@@ -51,12 +62,23 @@ def test_a_stale_save_is_refused_and_writes_nothing() -> None:
         pipeline.save_stages(pipeline.all_stages()[1:])
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    (lambda rows: rows + [pipeline.Stage("Site Visit", "走访", "Visit", "open", id=None)], "8.code", "只能用小写字母"),
-    (lambda rows: rows + [pipeline.Stage("told", "走访", "Visit", "open", id=None)], "8.code", "已被其他阶段使用"),
-    (lambda rows: [replace(rows[0], label="")] + rows[1:], "0.label_zh", "名称"),
-    (lambda rows: [replace(r, active=False) for r in rows], "0.active", "至少要保留一个启用的阶段"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            lambda rows: rows + [pipeline.Stage("Site Visit", "走访", "Visit", "open", id=None)],
+            "8.code",
+            "只能用小写字母",
+        ),
+        (
+            lambda rows: rows + [pipeline.Stage("told", "走访", "Visit", "open", id=None)],
+            "8.code",
+            "已被其他阶段使用",
+        ),
+        (lambda rows: [replace(rows[0], label="")] + rows[1:], "0.label_zh", "名称"),
+        (lambda rows: [replace(r, active=False) for r in rows], "0.active", "至少要保留一个启用的阶段"),
+    ],
+)
 def test_bad_rows_are_named_by_row_and_field(change, field: str, message: str) -> None:  # type: ignore[no-untyped-def]
     before = pipeline.all_stages()
     with pytest.raises(pipeline.ValidationFailed) as failed:

@@ -47,4 +47,6 @@ async def test_filter_by_street_and_the_list_view(user: User, office: Office) ->
     user.find("view-toggle").elements.pop().set_value("list")
     await user.should_see("共 1 件")
     rows = user.find("application-table").elements.pop().rows
-    assert [(r["enterprise"], r["stage"], r["owner"]) for r in rows] == [("上海赛途体育发展有限公司", "推荐", "李四")]
+    assert [(r["enterprise"], r["stage"], r["owner"]) for r in rows] == [
+        ("上海赛途体育发展有限公司", "推荐", "李四")
+    ]

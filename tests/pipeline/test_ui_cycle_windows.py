@@ -17,7 +17,9 @@ def _fill(user: User, **values: str) -> None:
         user.find(f"field-{name}").elements.pop().set_value(value)
 
 
-async def test_an_officer_enters_a_second_batch_and_sees_errors_beside_the_field(user: User, office: Office) -> None:
+async def test_an_officer_enters_a_second_batch_and_sees_errors_beside_the_field(
+    user: User, office: Office
+) -> None:
     await user.open("/calendar")
     await user.should_see(marker="window-none")
     _fill(user, policy_id="hnte", batch="第二批", opens=f"{YEAR}-10-08", closes=f"{YEAR}-09-30")
@@ -30,8 +32,13 @@ async def test_an_officer_enters_a_second_batch_and_sees_errors_beside_the_field
     user.find("window-save").click()
     await user.should_see("已保存申报窗口")
     [saved] = deadlines.list_cycle_windows(YEAR)
-    assert (saved.policy_id, saved.batch, saved.opens, saved.closes, saved.lead_days) == \
-        ("hnte", "第二批", date(YEAR, 10, 8), date(YEAR, 10, 31), 5)
+    assert (saved.policy_id, saved.batch, saved.opens, saved.closes, saved.lead_days) == (
+        "hnte",
+        "第二批",
+        date(YEAR, 10, 8),
+        date(YEAR, 10, 31),
+        5,
+    )
     await user.should_see(f"高新技术企业认定 第二批：{YEAR}-10-08 至 {YEAR}-10-31（材料提前 5 个工作日）")
 
 
@@ -45,8 +52,9 @@ async def test_a_required_field_left_empty_is_named_beside_it(user: User, office
 
 
 async def test_an_officer_corrects_an_announced_window(user: User, office: Office) -> None:
-    window = deadlines.set_cycle_window({"policy_id": "demo_unit", "year": YEAR, "opens": f"{YEAR}-08-30",
-                                         "closes": f"{YEAR}-09-30"})
+    window = deadlines.set_cycle_window(
+        {"policy_id": "demo_unit", "year": YEAR, "opens": f"{YEAR}-08-30", "closes": f"{YEAR}-09-30"}
+    )
     await user.open("/calendar")
     user.find(f"window-edit-{window.id}").click()
     await user.should_see(f"正在修改 #{window.id}")

@@ -16,8 +16,15 @@ def window_closing_soon() -> date:
     # 12 calendar days: inside the radar's 10 working days, and the internal deadline (5 working days
     # earlier) still ahead of today
     closes = today + timedelta(days=12)
-    deadlines.set_cycle_window({"policy_id": "hnte", "year": today.year, "batch": "末批",
-                                "opens": (today - timedelta(days=30)).isoformat(), "closes": closes.isoformat()})
+    deadlines.set_cycle_window(
+        {
+            "policy_id": "hnte",
+            "year": today.year,
+            "batch": "末批",
+            "opens": (today - timedelta(days=30)).isoformat(),
+            "closes": closes.isoformat(),
+        }
+    )
     return closes
 
 
@@ -78,8 +85,9 @@ def test_the_officer_feed_file_holds_their_tasks(office: Office) -> None:
     assert not [s for s in summaries if "年底回访" in s]
 
 
-async def test_a_signed_in_officer_opens_on_their_own_call_list(user: User, office: Office,
-                                                                monkeypatch) -> None:
+async def test_a_signed_in_officer_opens_on_their_own_call_list(
+    user: User, office: Office, monkeypatch
+) -> None:
     from crm import config
 
     window_closing_soon()

@@ -32,8 +32,11 @@ async def test_an_admin_renames_reorders_and_adds_a_stage_and_the_board_follows(
     user.find("stages-save").click()
     await user.should_see("已保存申报阶段")
     assert [(s.code, s.label, s.active) for s in pipeline.all_stages()][:4] == [
-        ("told", "已电话告知", True), ("recommended", "推荐", True), ("preparing", "准备材料", True),
-        ("submitted", "已申报", False)]
+        ("told", "已电话告知", True),
+        ("recommended", "推荐", True),
+        ("preparing", "准备材料", True),
+        ("submitted", "已申报", False),
+    ]
     assert pipeline.stages()[-1].code == "site_visit"
 
     await user.open("/applications")

@@ -14,8 +14,11 @@ LIBRARY = Path(__file__).resolve().parents[2] / "policy_rules"
 def _library_cases() -> list:
     ruleset, errors = load_dir(LIBRARY)
     assert not errors, errors
-    return [pytest.param((policy, case), id=f"{Path(policy.path).stem}::{case['name']}")
-            for policy in ruleset.all_versions() for case in policy.cases]
+    return [
+        pytest.param((policy, case), id=f"{Path(policy.path).stem}::{case['name']}")
+        for policy in ruleset.all_versions()
+        for case in policy.cases
+    ]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

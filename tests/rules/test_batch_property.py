@@ -17,11 +17,19 @@ from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Score, walk
 LIBRARY = Path(__file__).resolve().parents[2] / "policy_rules"
 _LIB = load_dir(LIBRARY)[0]
 # the shipped policies plus a fixture that uses every operator (n_of, not, between, in, dates, relations)
-RULESET = replace(_LIB, policies=_LIB.policies + (load_policy(Path(__file__).parent / "fixtures" / "everything.yaml"),))
+RULESET = replace(
+    _LIB, policies=_LIB.policies + (load_policy(Path(__file__).parent / "fixtures" / "everything.yaml"),)
+)
 ON = date(2025, 6, 1)
-CODES = {"hnte_domain": ["electronic_info", "none"], "wenchuang_sector": ["esports", "design", "none"],
-         "sports_division": ["01", "09"], "legal_form": ["llc", "branch"]}
-SETTLEABLE = [(p.id, n.id) for p in RULESET.policies for n in walk(p.criteria) if isinstance(n, (Manual, Score))]
+CODES = {
+    "hnte_domain": ["electronic_info", "none"],
+    "wenchuang_sector": ["esports", "design", "none"],
+    "sports_division": ["01", "09"],
+    "legal_form": ["llc", "branch"],
+}
+SETTLEABLE = [
+    (p.id, n.id) for p in RULESET.policies for n in walk(p.criteria) if isinstance(n, (Manual, Score))
+]
 
 
 def _value(name: str) -> st.SearchStrategy:
@@ -47,7 +55,9 @@ SETTLED = st.fixed_dictionaries({key: st.sampled_from([None, True, False]) for k
 @given(rows=st.lists(st.tuples(ROW, SETTLED), min_size=1, max_size=6))
 def test_batch_equals_one_enterprise_path(rows) -> None:
     facts_rows = [r[0] for r in rows]
-    batch = evaluate_batch(RULESET.policies, columns(facts_rows), ON, settled=_settled_columns([r[1] for r in rows]))
+    batch = evaluate_batch(
+        RULESET.policies, columns(facts_rows), ON, settled=_settled_columns([r[1] for r in rows])
+    )
     for i, (facts, settled) in enumerate(rows):
         for verdict in evaluate_all(RULESET.policies, facts, ON, settled=_settled_maps(settled)):
             assert batch[verdict.policy_id].row(i) == _plain(verdict), (verdict.policy_id, facts)
@@ -61,9 +71,13 @@ def test_the_property_test_can_fail() -> None:
 
 
 def _plain(verdict) -> dict:
-    return {"outcome": verdict.outcome, "gaps": {g.condition: float(g.shortfall) for g in verdict.gaps},
-            "near": sorted(g.condition for g in verdict.gaps if g.near), "to_collect": sorted(verdict.to_collect),
-            "pending": sorted(verdict.pending)}
+    return {
+        "outcome": verdict.outcome,
+        "gaps": {g.condition: float(g.shortfall) for g in verdict.gaps},
+        "near": sorted(g.condition for g in verdict.gaps if g.near),
+        "to_collect": sorted(verdict.to_collect),
+        "pending": sorted(verdict.pending),
+    }
 
 
 def _settled_maps(settled: dict) -> dict:

@@ -19,13 +19,23 @@ ON = date(2025, 6, 1)
 
 KLEENE = [
     # all: false wins, then unknown
-    ("all", 0, [T, T], T), ("all", 0, [T, U], U), ("all", 0, [U, F], F), ("all", 0, [F, T], F),
+    ("all", 0, [T, T], T),
+    ("all", 0, [T, U], U),
+    ("all", 0, [U, F], F),
+    ("all", 0, [F, T], F),
     # any: true wins, then unknown
-    ("any", 0, [F, F], F), ("any", 0, [F, U], U), ("any", 0, [U, T], T),
+    ("any", 0, [F, F], F),
+    ("any", 0, [F, U], U),
+    ("any", 0, [U, T], T),
     # not: unknown stays unknown
-    ("not", 0, [T], F), ("not", 0, [F], T), ("not", 0, [U], U),
+    ("not", 0, [T], F),
+    ("not", 0, [F], T),
+    ("not", 0, [U], U),
     # n_of: decided only when the unknowns cannot change it
-    ("n_of", 2, [T, T, F], T), ("n_of", 2, [T, U, F], U), ("n_of", 2, [T, F, F], F), ("n_of", 2, [U, U, F], U),
+    ("n_of", 2, [T, T, F], T),
+    ("n_of", 2, [T, U, F], U),
+    ("n_of", 2, [T, F, F], F),
+    ("n_of", 2, [U, U, F], U),
 ]
 
 
@@ -37,10 +47,17 @@ def test_kleene_combination_one_and_batch(op, n, inputs, expected) -> None:
 
 
 COMPARISONS = [
-    ("ge", 5, 5, True), ("ge", 4.9, 5, False), ("gt", 5, 5, False), ("le", 5, 5, True), ("lt", 5, 5, False),
-    ("between", 3, (1, 3), True), ("between", 4, (1, 3), False),
-    ("in", "esports", ("esports", "design"), True), ("not_in", "none", ("none",), False),
-    ("is", False, False, True), ("date_ge", date(2024, 1, 1), date(2023, 12, 31), True),
+    ("ge", 5, 5, True),
+    ("ge", 4.9, 5, False),
+    ("gt", 5, 5, False),
+    ("le", 5, 5, True),
+    ("lt", 5, 5, False),
+    ("between", 3, (1, 3), True),
+    ("between", 4, (1, 3), False),
+    ("in", "esports", ("esports", "design"), True),
+    ("not_in", "none", ("none",), False),
+    ("is", False, False, True),
+    ("date_ge", date(2024, 1, 1), date(2023, 12, 31), True),
 ]
 
 
@@ -50,7 +67,10 @@ def test_comparisons(op, value, threshold, expected) -> None:
 
 
 GAPS = [
-    ("ge", 0.045, 0.05, 0.05 - 0.045), ("le", 900, 500, 400), ("between", 0, (1, 3), 1), ("between", 5, (1, 3), 2),
+    ("ge", 0.045, 0.05, 0.05 - 0.045),
+    ("le", 900, 500, 400),
+    ("between", 0, (1, 3), 1),
+    ("between", 5, (1, 3), 2),
 ]
 
 
@@ -60,18 +80,29 @@ def test_every_numeric_miss_has_a_shortfall(op, value, threshold, gap) -> None:
 
 
 SCORES = [
-    ("ge", 60, 80, 60, T), ("ge", 50, 59, 60, F), ("ge", 50, 70, 60, U), ("gt", 70, 90, 70, U), ("gt", 71, 90, 70, T),
+    ("ge", 60, 80, 60, T),
+    ("ge", 50, 59, 60, F),
+    ("ge", 50, 70, 60, U),
+    ("gt", 70, 90, 70, U),
+    ("gt", 71, 90, 70, T),
 ]
 
 
 @pytest.mark.parametrize(("op", "low", "high", "threshold", "expected"), SCORES)
-def test_a_score_range_is_decided_only_when_the_whole_range_is_on_one_side(op, low, high, threshold, expected) -> None:
+def test_a_score_range_is_decided_only_when_the_whole_range_is_on_one_side(
+    op, low, high, threshold, expected
+) -> None:
     assert score_status(op, low, high, threshold) == expected
 
 
 RELATIONS = [
-    ("requires", "eligible", T), ("requires", "held", T), ("requires", "likely", U), ("requires", "near_miss", F),
-    ("requires", None, U), ("excludes", "held", F), ("excludes", "eligible", T),
+    ("requires", "eligible", T),
+    ("requires", "held", T),
+    ("requires", "likely", U),
+    ("requires", "near_miss", F),
+    ("requires", None, U),
+    ("excludes", "held", F),
+    ("excludes", "eligible", T),
 ]
 
 
@@ -81,8 +112,12 @@ def test_relations(kind, outcome, expected) -> None:
 
 
 OUTCOMES = [
-    (T, T, False, ELIGIBLE), (U, U, False, LIKELY), (F, T, False, NEAR_MISS), (F, U, False, NEAR_MISS),
-    (F, F, False, INELIGIBLE), (F, F, True, HELD),
+    (T, T, False, ELIGIBLE),
+    (U, U, False, LIKELY),
+    (F, T, False, NEAR_MISS),
+    (F, U, False, NEAR_MISS),
+    (F, F, False, INELIGIBLE),
+    (F, F, True, HELD),
 ]
 
 
@@ -108,8 +143,13 @@ def test_unknown_is_never_false(ruleset) -> None:
 def test_hnte_rd_band_follows_last_years_sales(ruleset) -> None:
     policy = ruleset.get("hnte")
     for sales, band in ((4e7, 0.05), (5e7, 0.05), (1.5e8, 0.04), (3e8, 0.03)):
-        trace = next(t for t in _leaves(evaluate(policy, {"sales_revenue_last_year": sales, "rd_ratio_3y": 0.01}, ON).trace)
-                     if t.node.id == "rd_ratio")
+        trace = next(
+            t
+            for t in _leaves(
+                evaluate(policy, {"sales_revenue_last_year": sales, "rd_ratio_3y": 0.01}, ON).trace
+            )
+            if t.node.id == "rd_ratio"
+        )
         assert trace.threshold == band
 
 
@@ -121,8 +161,13 @@ def test_a_gap_carries_value_threshold_shortfall_and_unit(ruleset) -> None:
 
 def test_a_manual_condition_is_unknown_until_settled_and_keeps_who_and_why(ruleset) -> None:
     policy = ruleset.get("talent_employer")
-    facts = {"registered_in_shanghai": True, "tax_in_shanghai": True, "abnormal_operation_listed": False,
-             "serious_dishonesty_listed": False, "independent_legal_person": True}
+    facts = {
+        "registered_in_shanghai": True,
+        "tax_in_shanghai": True,
+        "abnormal_operation_listed": False,
+        "serious_dishonesty_listed": False,
+        "independent_legal_person": True,
+    }
     assert evaluate(policy, facts, ON).pending == ["contract"]
     settlement = Settlement(True, by="王专员", note="已核劳动合同与社保")
     verdict = evaluate(policy, facts, ON, settled={"contract": settlement})
@@ -132,12 +177,19 @@ def test_a_manual_condition_is_unknown_until_settled_and_keeps_who_and_why(rules
 
 def test_held_carries_expiry_and_reapplication_date(ruleset) -> None:
     verdict = evaluate(ruleset.get("hnte"), {"hnte_valid_until": date(2026, 10, 31)}, ON)
-    assert (verdict.outcome, verdict.held_until, verdict.reapply_from) == ("held", date(2026, 10, 31), date(2026, 5, 4))
+    assert (verdict.outcome, verdict.held_until, verdict.reapply_from) == (
+        "held",
+        date(2026, 10, 31),
+        date(2026, 5, 4),
+    )
     assert evaluate(ruleset.get("hnte"), {"hnte_valid_until": date(2025, 5, 31)}, ON).outcome != "held"
 
 
 def test_requires_sees_the_outcome_of_the_required_policy(ruleset) -> None:
-    verdicts = {v.policy_id: v for v in evaluate_all(ruleset.policies, {"innovative_sme_valid_until": date(2027, 1, 1)}, ON)}
+    verdicts = {
+        v.policy_id: v
+        for v in evaluate_all(ruleset.policies, {"innovative_sme_valid_until": date(2027, 1, 1)}, ON)
+    }
     assert verdicts["innovative_sme"].outcome == "held"
     relation = next(t for t in _leaves(verdicts["zjtx_sme"].trace) if t.node.id == "requires_innovative_sme")
     assert relation.status == MET

@@ -17,23 +17,47 @@ ON = date(2025, 6, 1)
 
 
 def fy(year, **kw):
-    fields = ["staff_total", "tech_staff", "sales_revenue", "total_income", "hightech_income", "rd_expense", "rd_expense_domestic", "total_cost", "total_assets", "total_liabilities", "tax_paid", "equity_financing"]
+    fields = [
+        "staff_total",
+        "tech_staff",
+        "sales_revenue",
+        "total_income",
+        "hightech_income",
+        "rd_expense",
+        "rd_expense_domestic",
+        "total_cost",
+        "total_assets",
+        "total_liabilities",
+        "tax_paid",
+        "equity_financing",
+    ]
     return NS(year=year, **{f: kw.get(f) for f in fields})
 
 
 def agg(years=(), ips=(), creds=(), events=(), **ent):
-    return NS(enterprise=NS(**ent), fiscal_years=list(years), ip_assets=list(ips), credentials=list(creds),
-              compliance_events=list(events))
+    return NS(
+        enterprise=NS(**ent),
+        fiscal_years=list(years),
+        ip_assets=list(ips),
+        credentials=list(creds),
+        compliance_events=list(events),
+    )
 
 
 def ip(kind, **kw):
-    return NS(kind=kind, status=kw.get("status", "valid"), core_to_main_product=kw.get("core"),
-              used_in_hnte=kw.get("used"))
+    return NS(
+        kind=kind,
+        status=kw.get("status", "valid"),
+        core_to_main_product=kw.get("core"),
+        used_in_hnte=kw.get("used"),
+    )
 
 
 def test_rd_ratio_over_three_years_and_the_domestic_share() -> None:
-    years = [fy(y, rd_expense=Decimal(r), sales_revenue=Decimal(s), rd_expense_domestic=Decimal(r))
-             for y, r, s in ((2022, 100, 2000), (2023, 200, 3000), (2024, 300, 5000))]
+    years = [
+        fy(y, rd_expense=Decimal(r), sales_revenue=Decimal(s), rd_expense_domestic=Decimal(r))
+        for y, r, s in ((2022, 100, 2000), (2023, 200, 3000), (2024, 300, 5000))
+    ]
     facts = derive(agg(years, registration_date=date(2015, 1, 1)), ON)
     assert facts["rd_ratio_3y"] == pytest.approx(600 / 10000)
     assert facts["rd_domestic_share_3y"] == 1.0
@@ -58,8 +82,13 @@ def test_growth_follows_the_hnte_formula() -> None:
 
 
 def test_ip_counts_by_class_and_core_flag() -> None:
-    ips = [ip("invention_patent", core=True), ip("software_copyright", core=None), ip("utility_model", used=True),
-           ip("trademark", core=True), ip("invention_patent", status="expired", core=True)]
+    ips = [
+        ip("invention_patent", core=True),
+        ip("software_copyright", core=None),
+        ip("utility_model", used=True),
+        ip("trademark", core=True),
+        ip("invention_patent", status="expired", core=True),
+    ]
     facts = derive(agg(ips=ips), ON)
     assert (facts["class1_ip_count"], facts["class2_ip_count"], facts["core_ip_count"]) == (1, 1, 1)
     assert derive(agg(ips=[ip("design_patent", core=None)]), ON)["core_ip_count"] is None
@@ -89,24 +118,37 @@ def test_unknown_enterprise_fields_stay_unknown_and_overrides_win() -> None:
 
 
 def test_collect_items_name_the_year_and_the_field() -> None:
-    assert collect_items(["rd_expense_last_year", "tech_staff_ratio"], ON) == ["2024 年研发费用", "2024 年科技人员数",
-                                                                                "2024 年职工总数"]
+    assert collect_items(["rd_expense_last_year", "tech_staff_ratio"], ON) == [
+        "2024 年研发费用",
+        "2024 年科技人员数",
+        "2024 年职工总数",
+    ]
 
 
 def test_a_profile_file_becomes_an_aggregate(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
-    path.write_text(json.dumps({"enterprise": {"name": "甲", "registration_date": "2020-01-01"},
-                                "fiscal_years": [{"year": 2024, "sales_revenue": 1000}],
-                                "credentials": [{"kind": "hnte", "issued_on": "2024-01-01"}]}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "enterprise": {"name": "甲", "registration_date": "2020-01-01"},
+                "fiscal_years": [{"year": 2024, "sales_revenue": 1000}],
+                "credentials": [{"kind": "hnte", "issued_on": "2024-01-01"}],
+            }
+        ),
+        "utf-8",
+    )
     facts = derive(aggregate(load_profile(path)), ON)
     assert facts["sales_revenue_last_year"] == 1000.0 and facts["holds_hnte"] is True
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    ({"enterprise": {"name": "甲", "sales": 1}}, "enterprise.sales: 未知的字段"),
-    ({"fiscal_years": []}, "enterprise: 缺少必填字段"),
-    ({"enterprise": {"name": "甲"}, "ip_assets": [{"kind": "patent"}]}, "ip_assets.0.kind"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ({"enterprise": {"name": "甲", "sales": 1}}, "enterprise.sales: 未知的字段"),
+        ({"fiscal_years": []}, "enterprise: 缺少必填字段"),
+        ({"enterprise": {"name": "甲"}, "ip_assets": [{"kind": "patent"}]}, "ip_assets.0.kind"),
+    ],
+)
 def test_a_bad_profile_is_refused_with_the_field(tmp_path: Path, content, reason) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(content), "utf-8")

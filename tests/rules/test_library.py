@@ -11,8 +11,18 @@ from crm.rules.model import Param, walk
 
 LIBRARY = Path(__file__).resolve().parents[2] / "policy_rules"
 RULESET = load_dir(LIBRARY)[0]
-EXPECTED = {"hnte", "tech_sme", "innovative_sme", "zjtx_sme", "demo_unit_national", "demo_project_national",
-            "demo_unit_municipal", "demo_project_municipal", "wenchuang_fund", "talent_employer"}
+EXPECTED = {
+    "hnte",
+    "tech_sme",
+    "innovative_sme",
+    "zjtx_sme",
+    "demo_unit_national",
+    "demo_project_national",
+    "demo_unit_municipal",
+    "demo_project_municipal",
+    "wenchuang_fund",
+    "talent_employer",
+}
 # these two policies have no numeric condition in their sources, so no near miss can exist
 NO_NUMERIC = {"wenchuang_fund", "talent_employer"}
 
@@ -36,7 +46,9 @@ def test_every_policy_has_the_four_kinds_of_case(policy) -> None:
     near = [c for c in policy.cases if c["expect"]["outcome"] == "near_miss"]
     assert all(c["expect"]["gaps"] for c in near), "a near-miss case names its gap"
     unknown = [c for c in policy.cases if c["expect"]["outcome"] == "likely"]
-    assert all(c["expect"]["to_collect"] is not None for c in unknown), "an unknown case names what to collect"
+    assert all(c["expect"]["to_collect"] is not None for c in unknown), (
+        "an unknown case names what to collect"
+    )
 
 
 @pytest.mark.parametrize("policy", RULESET.policies, ids=lambda p: p.id)

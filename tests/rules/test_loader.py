@@ -79,5 +79,7 @@ def test_a_broken_file_leaves_the_last_good_rule_set_in_force(tmp_path: Path) ->
 def test_the_content_hash_changes_with_the_content(tmp_path: Path) -> None:
     shutil.copy(LIBRARY / "hnte.yaml", tmp_path)
     first = load_dir(tmp_path)[0].hash
-    (tmp_path / "hnte.yaml").write_text((tmp_path / "hnte.yaml").read_text("utf-8") + "\n# comment\n", "utf-8")
+    (tmp_path / "hnte.yaml").write_text(
+        (tmp_path / "hnte.yaml").read_text("utf-8") + "\n# comment\n", "utf-8"
+    )
     assert load_dir(tmp_path)[0].hash != first

@@ -25,14 +25,35 @@ ON = date(2025, 6, 1)
 @pytest.fixture
 def enterprise_id() -> int:
     with session_scope() as session:
-        ent = store.create_enterprise(session=session, actor="tester", data={
-            "name": "杨浦测试体育科技有限公司", "registration_date": date(2018, 1, 1), "resident_enterprise": True,
-            "independent_legal_person": True, "registered_in_shanghai": True, "tax_in_shanghai": True,
-            "abnormal_operation_listed": False, "serious_dishonesty_listed": False, "wenchuang_sector": "esports"})
+        ent = store.create_enterprise(
+            session=session,
+            actor="tester",
+            data={
+                "name": "杨浦测试体育科技有限公司",
+                "registration_date": date(2018, 1, 1),
+                "resident_enterprise": True,
+                "independent_legal_person": True,
+                "registered_in_shanghai": True,
+                "tax_in_shanghai": True,
+                "abnormal_operation_listed": False,
+                "serious_dishonesty_listed": False,
+                "wenchuang_sector": "esports",
+            },
+        )
         for year, sales in ((2022, 1.8e7), (2023, 2.4e7), (2024, 3.1e7)):
-            store.create_child(session=session, model=store.FiscalYear, enterprise_id=ent.id, actor="tester",
-                               data={"year": year, "sales_revenue": Decimal(str(sales)), "tax_paid": Decimal("800000"),
-                                     "staff_total": 80, "tech_staff": 20})
+            store.create_child(
+                session=session,
+                model=store.FiscalYear,
+                enterprise_id=ent.id,
+                actor="tester",
+                data={
+                    "year": year,
+                    "sales_revenue": Decimal(str(sales)),
+                    "tax_paid": Decimal("800000"),
+                    "staff_total": 80,
+                    "tech_staff": 20,
+                },
+            )
         return ent.id
 
 
@@ -47,21 +68,39 @@ def test_match_stores_verdicts_with_the_rules_hash(enterprise_id: int) -> None:
 
 def test_settling_a_manual_condition_moves_the_verdict(enterprise_id: int) -> None:
     def talent() -> str:
-        return next(v for v in matching.match(enterprise_id, on=ON).verdicts if v.policy_id == "talent_employer").outcome
+        return next(
+            v for v in matching.match(enterprise_id, on=ON).verdicts if v.policy_id == "talent_employer"
+        ).outcome
 
     assert talent() == "likely"
-    matching.settle(enterprise_id=enterprise_id, policy_id="talent_employer", condition_id="contract", met=True,
-                    officer="wang", note="已核劳动合同")
+    matching.settle(
+        enterprise_id=enterprise_id,
+        policy_id="talent_employer",
+        condition_id="contract",
+        met=True,
+        officer="wang",
+        note="已核劳动合同",
+    )
     assert talent() == "eligible"
     with pytest.raises(ValueError, match="不是需要人工核定的条件"):
-        matching.settle(enterprise_id=enterprise_id, policy_id="talent_employer", condition_id="tax", met=True,
-                        officer="wang")
+        matching.settle(
+            enterprise_id=enterprise_id,
+            policy_id="talent_employer",
+            condition_id="tax",
+            met=True,
+            officer="wang",
+        )
 
 
 def test_rematch_agrees_with_one_enterprise_and_records_newly_eligible(enterprise_id: int) -> None:
     one = {v.policy_id: v.outcome for v in matching.match(enterprise_id, on=ON).verdicts}
-    matching.settle(enterprise_id=enterprise_id, policy_id="talent_employer", condition_id="contract", met=True,
-                    officer="wang")
+    matching.settle(
+        enterprise_id=enterprise_id,
+        policy_id="talent_employer",
+        condition_id="contract",
+        met=True,
+        officer="wang",
+    )
     summary = matching.rematch_all(on=ON)
     with session_scope() as session:
         stored = {r.policy_id: r.outcome for r in session.exec(select(MatchResult)).all()}
@@ -73,7 +112,9 @@ def test_rematch_agrees_with_one_enterprise_and_records_newly_eligible(enterpris
 
 def test_cli_match_prints_the_documented_json(enterprise_id: int) -> None:
     register(app)
-    result = CliRunner().invoke(app, ["match", "--enterprise", str(enterprise_id), "--on", "2025-06-01", "--json"])
+    result = CliRunner().invoke(
+        app, ["match", "--enterprise", str(enterprise_id), "--on", "2025-06-01", "--json"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["format"] == "huiqi.match/1" and len(doc["policies"]) == 10

@@ -17,16 +17,22 @@ authority: 测试
 basis: [{doc: 测试办法}]
 confidence: high
 """
-V1 = HEAD + """in_force: {from: 2020-01-01}
+V1 = (
+    HEAD
+    + """in_force: {from: 2020-01-01}
 criteria: {all: [{id: staff, label: 从业人员达到规定人数, fact: staff_total, at_least: 10}]}
 cases:
   - {name: 十二人符合旧版, facts: {staff_total: 12}, expect: {outcome: eligible}}
 """
-V2 = HEAD + """in_force: {from: 2026-01-01}
+)
+V2 = (
+    HEAD
+    + """in_force: {from: 2026-01-01}
 criteria: {all: [{id: staff, label: 从业人员达到规定人数, fact: staff_total, at_least: 20}]}
 cases:
   - {name: 十二人不符合新版, facts: {staff_total: 12}, expect: {outcome: ineligible, failing: [staff]}}
 """
+)
 FOLLOWER = """id: follower
 title: 后续政策
 title_en: Follower
@@ -56,7 +62,9 @@ def test_two_versions_give_different_verdicts_before_and_after_the_switch(tmp_pa
     assert errors == []
     assert [p.id for p in ruleset.policies] == ["grant"]  # the catalogue shows one policy, its newest version
     assert [(p.in_force_from, p.in_force_until) for p in ruleset.history("grant")] == [
-        (date(2020, 1, 1), BEFORE), (SWITCH, None)]  # the old version's open end is closed by the new one
+        (date(2020, 1, 1), BEFORE),
+        (SWITCH, None),
+    ]  # the old version's open end is closed by the new one
     assert _outcome(ruleset, BEFORE, {"staff_total": 12}) == "eligible"
     assert _outcome(ruleset, SWITCH, {"staff_total": 12}) == "ineligible"
     assert ruleset.get("grant", on=BEFORE).path.endswith("grant.yaml")
@@ -86,7 +94,9 @@ def test_an_overlap_is_refused_with_file_and_line(tmp_path: Path) -> None:
     err = errors[0]
     assert err.path.endswith("grant@2026-01-01.yaml") and err.line == 8
     assert "重叠" in err.reason and "grant.yaml:8" in err.reason
-    assert [p.path for p in ruleset.history("grant")] == [str(tmp_path / "grant.yaml")]  # the bad version is left out
+    assert [p.path for p in ruleset.history("grant")] == [
+        str(tmp_path / "grant.yaml")
+    ]  # the bad version is left out
 
 
 def test_a_gap_is_refused(tmp_path: Path) -> None:
@@ -108,7 +118,9 @@ def test_the_last_good_rule_set_stays_in_force_when_a_new_version_is_bad(tmp_pat
         assert registry.reload(tmp_path) == []
         good = registry.current()
         v2 = V2.replace("{from: 2026-01-01}", "{from: 2026-01-01, until: 2026-12-31}")
-        _write(tmp_path, **{"grant@2026-01-01": v2, "grant@2026-06-01": V2.replace("2026-01-01", "2026-06-01")})
+        _write(
+            tmp_path, **{"grant@2026-01-01": v2, "grant@2026-06-01": V2.replace("2026-01-01", "2026-06-01")}
+        )
         errors = registry.reload(tmp_path)
         assert [(Path(e.path).name, e.line) for e in errors] == [("grant@2026-06-01.yaml", 8)]
         assert "重叠" in errors[0].reason
@@ -123,4 +135,7 @@ def test_a_relation_condition_shows_the_other_policys_title(tmp_path: Path) -> N
     assert errors == []
     follower = ruleset.get("follower")
     assert follower.nodes["requires_grant"].label == "须先取得：测试补贴"
-    assert "测试补贴" in str(criteria_outline(follower.criteria)) and "grant" not in follower.nodes["requires_grant"].label
+    assert (
+        "测试补贴" in str(criteria_outline(follower.criteria))
+        and "grant" not in follower.nodes["requires_grant"].label
+    )

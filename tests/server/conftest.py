@@ -45,10 +45,19 @@ def accounts(server_mode: config.Settings) -> dict[str, Principal]:
     from crm.store import create_officer
 
     with acting_as(ADMIN), session_scope() as session:
-        create_officer(session=session, actor="setup", password_hash=hash_password(PASSWORD),
-                       data={"username": "chief", "display_name": "王主任", "role": "admin"})
+        create_officer(
+            session=session,
+            actor="setup",
+            password_hash=hash_password(PASSWORD),
+            data={"username": "chief", "display_name": "王主任", "role": "admin"},
+        )
     with acting_as(ADMIN):
         auth_service.create_account({"username": "li", "display_name": "李专员", "role": "officer"}, PASSWORD)
-        auth_service.create_account({"username": "zhao", "display_name": "赵只读", "role": "viewer"}, PASSWORD)
-    return {"admin": ADMIN, "officer": Principal("li", "officer", "李专员"),
-            "viewer": Principal("zhao", "viewer", "赵只读")}
+        auth_service.create_account(
+            {"username": "zhao", "display_name": "赵只读", "role": "viewer"}, PASSWORD
+        )
+    return {
+        "admin": ADMIN,
+        "officer": Principal("li", "officer", "李专员"),
+        "viewer": Principal("zhao", "viewer", "赵只读"),
+    }

@@ -63,12 +63,15 @@ def test_login_with_the_right_password_and_not_with_a_wrong_one(accounts: dict) 
         accounts_service.login("nobody", PASSWORD)
 
 
-def test_a_hash_made_with_older_argon2_parameters_is_upgraded_at_login(accounts: dict,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hash_made_with_older_argon2_parameters_is_upgraded_at_login(
+    accounts: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from argon2 import PasswordHasher
 
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=2, memory_cost=128, parallelism=1))
-    assert accounts_service.login("li", PASSWORD) == Principal("li", "officer", "李专员")  # nobody signed in yet
+    assert accounts_service.login("li", PASSWORD) == Principal(
+        "li", "officer", "李专员"
+    )  # nobody signed in yet
     with session_scope() as session:
         stored = session.exec(select(auth.Officer).where(auth.Officer.username == "li")).one().password_hash
     assert stored is not None and not auth._hasher.check_needs_rehash(stored)

@@ -22,15 +22,27 @@ def snapshot() -> Snapshot:
     meta = MetaData()
     meta.reflect(engine)
     with engine.connect() as conn:
-        return {name: [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key.columns or
-                                                                              table.columns))]
-                for name, table in sorted(meta.tables.items())}
+        return {
+            name: [
+                tuple(r)
+                for r in conn.execute(select(table).order_by(*table.primary_key.columns or table.columns))
+            ]
+            for name, table in sorted(meta.tables.items())
+        }
 
 
 def fill() -> int:
-    ent = enterprises.create_enterprise({"name": "上海跃动体育科技有限公司", "tags": ["电竞", "场馆"],
-                                         "registered_capital": "500万元", "registration_date": "2019-03-05"})
-    enterprises.add_child("fiscalyear", ent.id, {"year": 2024, "sales_revenue": "1234.56万", "staff_total": 40})
+    ent = enterprises.create_enterprise(
+        {
+            "name": "上海跃动体育科技有限公司",
+            "tags": ["电竞", "场馆"],
+            "registered_capital": "500万元",
+            "registration_date": "2019-03-05",
+        }
+    )
+    enterprises.add_child(
+        "fiscalyear", ent.id, {"year": 2024, "sales_revenue": "1234.56万", "staff_total": 40}
+    )
     enterprises.add_child("contact", ent.id, {"name": "张三", "phone": "13800000000"})
     gone = enterprises.create_enterprise({"name": "已注销体育公司"})
     enterprises.delete_record("enterprise", gone.id, gone.version)
@@ -85,8 +97,18 @@ def test_rotation_keeps_seven_days_and_four_weeks() -> None:
     kept = sorted(p.name for p in paths if p not in pruned and p.name != "notes.txt")
     days = [name[6:14] for name in kept]
     # Sundays 8, 15, 22 Feb: the newest of the three weeks before the one of 1 March (ISO week 9)
-    assert days == ["20260208", "20260215", "20260222", "20260223", "20260224", "20260225", "20260226",
-                    "20260227", "20260228", "20260301"]
+    assert days == [
+        "20260208",
+        "20260215",
+        "20260222",
+        "20260223",
+        "20260224",
+        "20260225",
+        "20260226",
+        "20260227",
+        "20260228",
+        "20260301",
+    ]
     assert Path("notes.txt") not in pruned
 
 

@@ -29,16 +29,28 @@ WAIT_SECONDS = 90  # bounded: the child must reach half-way within this, or the 
 
 def _counts() -> tuple[int, int]:
     with session_scope() as session:
-        return (session.exec(sql_select(func.count()).select_from(Enterprise)).one(),
-                session.exec(sql_select(func.count()).select_from(AuditEntry)).one())
+        return (
+            session.exec(sql_select(func.count()).select_from(Enterprise)).one(),
+            session.exec(sql_select(func.count()).select_from(AuditEntry)).one(),
+        )
 
 
 def _kill_half_way(rows: int) -> str:
     settings = get_settings()
-    env = {**os.environ, "HUIQI_DATA_DIR": str(settings.data_dir), "HUIQI_DATABASE_URL": settings.database_url,
-           "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crash_child.py")), str(rows)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT, text=True)
+    env = {
+        **os.environ,
+        "HUIQI_DATA_DIR": str(settings.data_dir),
+        "HUIQI_DATABASE_URL": settings.database_url,
+        "PYTHONPATH": str(ROOT),
+    }
+    child = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("crash_child.py")), str(rows)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        text=True,
+    )
     try:
         ready, _, _ = select.select([child.stdout], [], [], WAIT_SECONDS)
         line = child.stdout.readline() if ready else ""  # type: ignore[union-attr]

@@ -18,20 +18,47 @@ from crm.fields import SPECS
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-HOSTILE_TEXT = st.sampled_from([
-    "<script>alert(1)</script>", "'; DROP TABLE enterprise; --", "{{ 7*7 }}", "${jndi:ldap://x}", "\x00",
-    "\u202e反向文字", "９９９９９９９９９９９９９９９９９９９９万元", "1e999999", "NaN", "-Infinity", "2019-02-30",
-    "2019年13月1日", "０．５亿", "是否", "𠀀𪚥" * 50, " " * 5000, "%s%s%n", "\r\n\t", "١٢٣",
-])
+HOSTILE_TEXT = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "'; DROP TABLE enterprise; --",
+        "{{ 7*7 }}",
+        "${jndi:ldap://x}",
+        "\x00",
+        "\u202e反向文字",
+        "９９９９９９９９９９９９９９９９９９９９万元",
+        "1e999999",
+        "NaN",
+        "-Infinity",
+        "2019-02-30",
+        "2019年13月1日",
+        "０．５亿",
+        "是否",
+        "𠀀𪚥" * 50,
+        " " * 5000,
+        "%s%s%n",
+        "\r\n\t",
+        "١٢٣",
+    ]
+)
 VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.decimals(allow_nan=True, allow_infinity=True), st.text(max_size=300), HOSTILE_TEXT, st.dates(),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=300),
+    HOSTILE_TEXT,
+    st.dates(),
     st.lists(st.one_of(st.text(max_size=20), HOSTILE_TEXT), max_size=5),
 )
 
 
-@pytest.mark.parametrize("parser", [parsing.parse_date, parsing.parse_money, parsing.parse_int,
-                                    parsing.parse_bool, parsing.parse_list], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "parser",
+    [parsing.parse_date, parsing.parse_money, parsing.parse_int, parsing.parse_bool, parsing.parse_list],
+    ids=lambda f: f.__name__,
+)
 @FUZZ
 @given(value=VALUES)
 def test_parsers_return_a_value_or_a_clean_value_error(parser: object, value: object) -> None:
@@ -42,9 +69,13 @@ def test_parsers_return_a_value_or_a_clean_value_error(parser: object, value: ob
 @pytest.mark.parametrize("entity", sorted(SPECS))
 @FUZZ
 @given(data=st.data())
-def test_every_form_accepts_or_names_the_bad_fields_in_both_languages(entity: str, data: st.DataObject) -> None:
+def test_every_form_accepts_or_names_the_bad_fields_in_both_languages(
+    entity: str, data: st.DataObject
+) -> None:
     names = [s.name for s in SPECS[entity]]
-    record = data.draw(st.dictionaries(st.sampled_from(names + ["unknown_extra"]), VALUES, max_size=len(names)))
+    record = data.draw(
+        st.dictionaries(st.sampled_from(names + ["unknown_extra"]), VALUES, max_size=len(names))
+    )
     try:
         clean = validation.clean(entity, record, partial=data.draw(st.booleans()))
     except validation.ValidationFailed as failed:
@@ -71,9 +102,25 @@ def test_the_rule_loader_turns_broken_files_into_rule_errors(data: st.DataObject
     lines = base.splitlines()
     mutation = data.draw(st.sampled_from(["drop", "replace", "insert", "truncate", "random"]))
     at = data.draw(st.integers(0, max(len(lines) - 1, 0)))
-    junk = data.draw(st.one_of(st.text(max_size=80), HOSTILE_TEXT, st.sampled_from(
-        ["  - {", "criteria: 5", "  at_least: abc", "id: [1, 2]", "&a [*a, *a]", "!!python/object:os.system x",
-         "\t- x", "cases: {}", "in_force: {from: 2099-13-45}"])))
+    junk = data.draw(
+        st.one_of(
+            st.text(max_size=80),
+            HOSTILE_TEXT,
+            st.sampled_from(
+                [
+                    "  - {",
+                    "criteria: 5",
+                    "  at_least: abc",
+                    "id: [1, 2]",
+                    "&a [*a, *a]",
+                    "!!python/object:os.system x",
+                    "\t- x",
+                    "cases: {}",
+                    "in_force: {from: 2099-13-45}",
+                ]
+            ),
+        )
+    )
     if mutation == "drop" and lines:
         lines.pop(at)
     elif mutation == "replace" and lines:
@@ -99,9 +146,14 @@ def _stem(text: str) -> str:
 
 
 @FUZZ
-@given(blob=st.one_of(st.binary(max_size=2000), st.text(max_size=500).map(lambda t: t.encode("utf-8")),
-                      st.text(max_size=300).map(lambda t: t.encode("gbk", errors="replace"))),
-       name=st.sampled_from(["data.csv", "data.xlsx", "data.xls", "data.txt"]))
+@given(
+    blob=st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+        st.text(max_size=300).map(lambda t: t.encode("gbk", errors="replace")),
+    ),
+    name=st.sampled_from(["data.csv", "data.xlsx", "data.xls", "data.txt"]),
+)
 def test_the_import_reader_reads_or_says_why_not(blob: bytes, name: str) -> None:
     from crm.services import intake
 

@@ -23,8 +23,14 @@ from crm.models import AuditEntry
 from crm.services.auth import PermissionDenied, Principal, acting_as
 
 WRITE = {
-    "enterprises": {"create_enterprise", "update_enterprise", "delete_record", "restore_record", "add_child",
-                    "update_child"},
+    "enterprises": {
+        "create_enterprise",
+        "update_enterprise",
+        "delete_record",
+        "restore_record",
+        "add_child",
+        "update_child",
+    },
     "intake": {"run_import", "merge_enterprises", "undo_merge", "save_mapping"},
     "deadlines": {"set_cycle_window", "update_cycle_window"},
     "matching": {"settle", "rematch_all"},
@@ -41,27 +47,104 @@ ADMIN = {
 }
 # reads, exports to bytes, and the few that need no role (login, mode, the desktop start-up backup)
 OPEN = {
-    "auth": {"login", "principal_for", "is_server_mode", "has_active_admin_with_password", "change_own_password"},
+    "auth": {
+        "login",
+        "principal_for",
+        "is_server_mode",
+        "has_active_admin_with_password",
+        "change_own_password",
+    },
     "backup": {"daily_backup_if_due"},
-    "dashboard": {"approvals", "by_division", "by_street", "dashboard", "export_xlsx", "funnel", "kpis", "matches",
-                  "packs_by_month"},
-    "deadlines": {"agenda", "closing_within", "current_cycle", "events", "ics", "list_cycle_windows",
-                  "policy_titles", "windows", "write_feed"},
-    "enterprises": {"current_actor", "facets", "get_aggregate", "get_enterprise", "history", "list_children",
-                    "list_enterprises", "officers"},
-    "intake": {"export_enterprises", "export_matches", "find_duplicates", "import_template", "mapping_choices",
-               "merges", "preview_import", "read_file", "rejected_rows_xlsx", "saved_mappings", "suggest_mapping",
-               "export_match_results",
-               "target_label"},
+    "dashboard": {
+        "approvals",
+        "by_division",
+        "by_street",
+        "dashboard",
+        "export_xlsx",
+        "funnel",
+        "kpis",
+        "matches",
+        "packs_by_month",
+    },
+    "deadlines": {
+        "agenda",
+        "closing_within",
+        "current_cycle",
+        "events",
+        "ics",
+        "list_cycle_windows",
+        "policy_titles",
+        "windows",
+        "write_feed",
+    },
+    "enterprises": {
+        "current_actor",
+        "facets",
+        "get_aggregate",
+        "get_enterprise",
+        "history",
+        "list_children",
+        "list_enterprises",
+        "officers",
+    },
+    "intake": {
+        "export_enterprises",
+        "export_matches",
+        "find_duplicates",
+        "import_template",
+        "mapping_choices",
+        "merges",
+        "preview_import",
+        "read_file",
+        "rejected_rows_xlsx",
+        "saved_mappings",
+        "suggest_mapping",
+        "export_match_results",
+        "target_label",
+    },
     "match_source": {"current", "use"},
-    "matching": {"condition_text", "match", "match_profile", "match_rows_select", "outcome_counts", "policies",
-                 "policy_outline", "recent_diffs", "rules_status", "settleable_conditions", "settlements",
-                 "stored_results", "what_if", "what_if_facts"},
-    "pack_input": {"data_used", "enterprise_block", "evaluate", "fingerprint", "next_window", "settlements",
-                   "verdict_input"},
-    "packs": {"first_page_png", "list_packs", "open_pack", "preview_pack", "select_enterprises",
-              "shutdown_workers"},  # stops this process's render workers: no data is touched
-    "pipeline": {"all_stages", "board", "for_enterprise", "get", "list_applications", "stage_counts", "stages"},
+    "matching": {
+        "condition_text",
+        "match",
+        "match_profile",
+        "match_rows_select",
+        "outcome_counts",
+        "policies",
+        "policy_outline",
+        "recent_diffs",
+        "rules_status",
+        "settleable_conditions",
+        "settlements",
+        "stored_results",
+        "what_if",
+        "what_if_facts",
+    },
+    "pack_input": {
+        "data_used",
+        "enterprise_block",
+        "evaluate",
+        "fingerprint",
+        "next_window",
+        "settlements",
+        "verdict_input",
+    },
+    "packs": {
+        "first_page_png",
+        "list_packs",
+        "open_pack",
+        "preview_pack",
+        "select_enterprises",
+        "shutdown_workers",
+    },  # stops this process's render workers: no data is touched
+    "pipeline": {
+        "all_stages",
+        "board",
+        "for_enterprise",
+        "get",
+        "list_applications",
+        "stage_counts",
+        "stages",
+    },
     "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
     "saved_filters": {"saved_filters"},
@@ -73,13 +156,18 @@ def public_functions() -> dict[str, dict[str, Callable[..., Any]]]:
     found: dict[str, dict[str, Callable[..., Any]]] = {}
     for info in pkgutil.iter_modules(crm.services.__path__):
         module = importlib.import_module(f"crm.services.{info.name}")
-        found[info.name] = {name: fn for name, fn in inspect.getmembers(module, inspect.isfunction)
-                            if fn.__module__ == module.__name__ and not name.startswith("_")}
+        found[info.name] = {
+            name: fn
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if fn.__module__ == module.__name__ and not name.startswith("_")
+        }
     return found
 
 
 def _cases(table: dict[str, set[str]]) -> list[Any]:
-    return [pytest.param(module, name, id=f"{module}.{name}") for module, names in table.items() for name in names]
+    return [
+        pytest.param(module, name, id=f"{module}.{name}") for module, names in table.items() for name in names
+    ]
 
 
 def _call_with_placeholders(fn: Callable[..., Any]) -> None:
@@ -110,7 +198,10 @@ def test_every_service_function_is_classified() -> None:
 def test_a_viewer_is_refused_by_every_write_service(module: str, name: str) -> None:
     fn = public_functions()[module][name]
     before = _audit_rows()
-    with acting_as(Principal("zhao", "viewer", "赵只读")), pytest.raises(PermissionDenied, match="不能修改数据"):
+    with (
+        acting_as(Principal("zhao", "viewer", "赵只读")),
+        pytest.raises(PermissionDenied, match="不能修改数据"),
+    ):
         _call_with_placeholders(fn)
     assert _audit_rows() == before
 

@@ -18,7 +18,9 @@ async def _sign_in(user: User, username: str, password: str = PASSWORD) -> None:
     user.find("login-submit").click()
 
 
-async def test_a_stranger_is_sent_to_login_and_a_wrong_password_is_refused(accounts: dict, user: User) -> None:
+async def test_a_stranger_is_sent_to_login_and_a_wrong_password_is_refused(
+    accounts: dict, user: User
+) -> None:
     await _sign_in(user, "li", "not the password")
     await user.should_see("用户名或密码错误")
     await user.should_not_see(marker="nav-enterprises")
@@ -55,6 +57,9 @@ async def test_a_script_in_an_enterprise_name_is_shown_as_text(user: User) -> No
     await user.should_see(marker="value-name")
     assert user.find("value-name").elements.pop().text == hostile  # type: ignore[attr-defined]
     assert user.find("page-title").elements.pop().text == hostile  # type: ignore[attr-defined]
-    raw_html = [el for el in user.client.layout.descendants()
-                if isinstance(el, ui.html | ui.markdown) and "<script>" in el.content]
+    raw_html = [
+        el
+        for el in user.client.layout.descendants()
+        if isinstance(el, ui.html | ui.markdown) and "<script>" in el.content
+    ]
     assert raw_html == []  # nowhere injected as markup

@@ -33,8 +33,9 @@ WAIT = 20  # seconds for any one step; the whole test stays well under a minute
 pytestmark = needs_chromium
 
 
-def test_the_second_save_reports_the_conflict_and_nothing_is_lost(any_db: str, served: tuple[str, int],
-                                                                   browser: Callable[[str], Any]) -> None:
+def test_the_second_save_reports_the_conflict_and_nothing_is_lost(
+    any_db: str, served: tuple[str, int], browser: Callable[[str], Any]
+) -> None:
     url, eid = served
     li, wang = browser("li"), browser("wang")
     for driver, username in ((li, "li"), (wang, "wang")):
@@ -47,15 +48,20 @@ def test_the_second_save_reports_the_conflict_and_nothing_is_lost(any_db: str, s
 
     _type(_field(wang, "注册地址"), "上海市杨浦区国权路 1 号")
     _click(wang, "保存")
-    banner = _wait(wang, lambda d: d.find_elements("xpath", "//*[contains(@class,'bg-red-1')]"
-                                                            "[contains(., '保存失败')]"))[0]
+    banner = _wait(
+        wang, lambda d: d.find_elements("xpath", "//*[contains(@class,'bg-red-1')][contains(., '保存失败')]")
+    )[0]
     assert "li" in banner.text and "当前版本 2" in banner.text and "您编辑的是版本 1" in banner.text
     assert "您的修改未写入" in banner.text
     assert _field(wang, "注册地址").get_attribute("value") == "上海市杨浦区国权路 1 号"  # what he typed stays
     assert _field(wang, "网站").get_attribute("value") == "https://old.example.cn"  # his form is untouched
 
     stored = enterprises.get_enterprise(eid)
-    assert (stored.version, stored.website, stored.address) == (2, "https://li.example.cn", "上海市杨浦区政通路 100 号")
+    assert (stored.version, stored.website, stored.address) == (
+        2,
+        "https://li.example.cn",
+        "上海市杨浦区政通路 100 号",
+    )
     assert _edits(eid) == [("li", "website", "https://li.example.cn")]
 
     _click(wang, "载入最新版本")
@@ -65,8 +71,15 @@ def test_the_second_save_reports_the_conflict_and_nothing_is_lost(any_db: str, s
     _wait(wang, lambda d: _buttons(d, "编辑"))
 
     stored = enterprises.get_enterprise(eid)
-    assert (stored.version, stored.website, stored.address) == (3, "https://li.example.cn", "上海市杨浦区国权路 1 号")
-    assert _edits(eid) == [("li", "website", "https://li.example.cn"), ("wang", "address", "上海市杨浦区国权路 1 号")]
+    assert (stored.version, stored.website, stored.address) == (
+        3,
+        "https://li.example.cn",
+        "上海市杨浦区国权路 1 号",
+    )
+    assert _edits(eid) == [
+        ("li", "website", "https://li.example.cn"),
+        ("wang", "address", "上海市杨浦区国权路 1 号"),
+    ]
 
 
 def _edits(eid: int) -> list[tuple[str, str | None, str | None]]:
@@ -75,14 +88,16 @@ def _edits(eid: int) -> list[tuple[str, str | None, str | None]]:
 
 # --- the server ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def served(any_db: str, huiqi_env: config.Settings) -> Iterator[tuple[str, int]]:
     """`huiqi serve` over the test's database with an admin, two officers and one enterprise."""
     config.override_settings(replace(config.get_settings(), mode="server", storage_secret=SECRET))
     eid = _seed()
     db.dispose_engines()
-    with running_huiqi("serve", data_dir=huiqi_env.data_dir, env={"HUIQI_STORAGE_SECRET": SECRET},
-                       ready_path="/login") as url:
+    with running_huiqi(
+        "serve", data_dir=huiqi_env.data_dir, env={"HUIQI_STORAGE_SECRET": SECRET}, ready_path="/login"
+    ) as url:
         yield url, eid
 
 
@@ -92,18 +107,31 @@ def _seed() -> int:
     from crm.store import create_officer
 
     with acting_as(ADMIN), session_scope() as session:  # the first admin, as `huiqi officer add` makes it
-        create_officer(session=session, actor="setup", password_hash=hash_password(PASSWORD),
-                       data={"username": "chief", "display_name": "王主任", "role": "admin"})
+        create_officer(
+            session=session,
+            actor="setup",
+            password_hash=hash_password(PASSWORD),
+            data={"username": "chief", "display_name": "王主任", "role": "admin"},
+        )
     with acting_as(ADMIN):
         auth_service.create_account({"username": "li", "display_name": "李专员", "role": "officer"}, PASSWORD)
-        auth_service.create_account({"username": "wang", "display_name": "王专员", "role": "officer"}, PASSWORD)
+        auth_service.create_account(
+            {"username": "wang", "display_name": "王专员", "role": "officer"}, PASSWORD
+        )
     with acting_as(Principal("chief", "admin", "王主任")):
-        return int(enterprises.create_enterprise({"name": "上海杨浦冰雪运动科技有限公司",
-                                                  "address": "上海市杨浦区政通路 100 号",
-                                                  "website": "https://old.example.cn"}).id)
+        return int(
+            enterprises.create_enterprise(
+                {
+                    "name": "上海杨浦冰雪运动科技有限公司",
+                    "address": "上海市杨浦区政通路 100 号",
+                    "website": "https://old.example.cn",
+                }
+            ).id
+        )
 
 
 # --- the browsers ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Callable[[str], Any]]:
@@ -133,14 +161,19 @@ def _sign_in_at(driver: Any, page: str, username: str) -> None:
 
 def _field(driver: Any, label: str) -> Any:
     """The input of the Quasar field labelled ``label``."""
-    xpath = (f"//label[contains(@class,'q-field')][.//div[contains(@class,'q-field__label')]"
-             f"[normalize-space()='{label}']]//*[self::input or self::textarea]")
+    xpath = (
+        f"//label[contains(@class,'q-field')][.//div[contains(@class,'q-field__label')]"
+        f"[normalize-space()='{label}']]//*[self::input or self::textarea]"
+    )
     return _wait(driver, lambda d: d.find_elements("xpath", xpath))[0]
 
 
 def _buttons(driver: Any, text: str) -> list[Any]:
-    return [b for b in driver.find_elements("xpath", f"//button[.//span[normalize-space()='{text}']]")
-            if b.is_displayed()]
+    return [
+        b
+        for b in driver.find_elements("xpath", f"//button[.//span[normalize-space()='{text}']]")
+        if b.is_displayed()
+    ]
 
 
 def _click(driver: Any, text: str) -> None:
@@ -162,4 +195,6 @@ def _wait(driver: Any, condition: Callable[[Any], Any]) -> Any:
         return WebDriverWait(driver, WAIT).until(condition)
     except TimeoutException:
         body = driver.find_element("tag name", "body").text
-        raise AssertionError(f"waited {WAIT} s in vain at {driver.current_url}; the page says:\n{body}") from None
+        raise AssertionError(
+            f"waited {WAIT} s in vain at {driver.current_url}; the page says:\n{body}"
+        ) from None

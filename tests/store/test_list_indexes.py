@@ -11,19 +11,29 @@ from crm.migrations import DIALECT_ONLY_INDEXES
 from crm.models import Enterprise
 
 
-@pytest.mark.parametrize(("query", "index"), [
-    (store.EnterpriseQuery(tags=("重点企业",)), "_trgm"),
-    (store.EnterpriseQuery(search="体育科技"), "_trgm"),
-    (store.EnterpriseQuery(search="健身"), "_bigrams"),  # too short for trigrams: most Chinese terms
-], ids=["tag", "search", "two-character search"])
-def test_postgres_plans_the_list_filters_on_indexes(any_db: str, query: store.EnterpriseQuery, index: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (store.EnterpriseQuery(tags=("重点企业",)), "_trgm"),
+        (store.EnterpriseQuery(search="体育科技"), "_trgm"),
+        (store.EnterpriseQuery(search="健身"), "_bigrams"),  # too short for trigrams: most Chinese terms
+    ],
+    ids=["tag", "search", "two-character search"],
+)
+def test_postgres_plans_the_list_filters_on_indexes(
+    any_db: str, query: store.EnterpriseQuery, index: str
+) -> None:
     if any_db != "postgresql":
         pytest.skip("trigram indexes exist on PostgreSQL only")
     engine = get_engine()
     with engine.connect() as conn:
-        names = set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise'")).scalars())
+        names = set(
+            conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise'")).scalars()
+        )
     assert names >= DIALECT_ONLY_INDEXES
-    live, *filters = store._filters(query, "postgresql")  # leave out "not deleted": its index would do on an empty table
+    live, *filters = store._filters(
+        query, "postgresql"
+    )  # leave out "not deleted": its index would do on an empty table
     assert "deleted_at" in str(live)
     stmt = store.select(store.func.count()).select_from(Enterprise).where(*filters)
     sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))

@@ -27,8 +27,13 @@ def make(name: str = "上海杨浦体育科技有限公司", **data: object) -> 
 def test_create_keeps_unknowns_as_null_and_money_exact() -> None:
     e = make(uscc=valid_uscc(), registered_capital="1,234.56万元")
     with session_scope() as s:
-        fy = store.create_child(session=s, model=FiscalYear, enterprise_id=e.id, actor="alice",
-                                data={"year": 2024, "sales_revenue": "12345678.91", "staff_total": "35"})
+        fy = store.create_child(
+            session=s,
+            model=FiscalYear,
+            enterprise_id=e.id,
+            actor="alice",
+            data={"year": 2024, "sales_revenue": "12345678.91", "staff_total": "35"},
+        )
     with session_scope() as s:
         loaded = store.load_aggregate(session=s, enterprise_id=e.id)
     assert loaded.enterprise.registered_capital == Decimal("12345600.00")
@@ -41,11 +46,13 @@ def test_create_keeps_unknowns_as_null_and_money_exact() -> None:
 def test_stale_edit_is_refused_and_overwrites_nothing() -> None:
     e = make()
     with session_scope() as s:
-        store.update_enterprise(session=s, enterprise_id=e.id, expected_version=1,
-                                data={"address": "国定路 1 号"}, actor="alice")
+        store.update_enterprise(
+            session=s, enterprise_id=e.id, expected_version=1, data={"address": "国定路 1 号"}, actor="alice"
+        )
     with pytest.raises(store.ConflictError) as err, session_scope() as s:
-        store.update_enterprise(session=s, enterprise_id=e.id, expected_version=1,
-                                data={"address": "政立路 2 号"}, actor="bob")
+        store.update_enterprise(
+            session=s, enterprise_id=e.id, expected_version=1, data={"address": "政立路 2 号"}, actor="bob"
+        )
     assert "alice" in err.value.message("zh") and "未写入" in err.value.message("zh")
     with session_scope() as s:
         now = store.get_record(session=s, model=Enterprise, record_id=e.id)
@@ -55,8 +62,13 @@ def test_stale_edit_is_refused_and_overwrites_nothing() -> None:
 def test_every_change_is_audited_with_old_and_new() -> None:
     e = make(street="五角场")
     with session_scope() as s:
-        store.update_enterprise(session=s, enterprise_id=e.id, expected_version=1,
-                                data={"street": "殷行", "registered_capital": "200万元"}, actor="bob")
+        store.update_enterprise(
+            session=s,
+            enterprise_id=e.id,
+            expected_version=1,
+            data={"street": "殷行", "registered_capital": "200万元"},
+            actor="bob",
+        )
     with session_scope() as s:
         trail = store.history(session=s, enterprise_id=e.id)
     changes = {(a.action, a.field): (a.old, a.new, a.actor) for a in trail}
@@ -112,8 +124,10 @@ def test_list_filters_sorts_and_pages() -> None:
     for i, street in enumerate(["五角场", "殷行", "五角场", "大桥"]):
         make(f"体育公司{i}", street=street, sports_division="03", tags=["重点"] if i % 2 else [])
     with session_scope() as s:
-        page = store.list_enterprises(session=s, query=store.EnterpriseQuery(
-            streets=("五角场",), sort="name", descending=True, page_size=1))
+        page = store.list_enterprises(
+            session=s,
+            query=store.EnterpriseQuery(streets=("五角场",), sort="name", descending=True, page_size=1),
+        )
         tagged = store.list_enterprises(session=s, query=store.EnterpriseQuery(tags=("重点",)))
         found = store.list_enterprises(session=s, query=store.EnterpriseQuery(search="公司3"))
     assert page.total == 2 and [e.name for e in page.rows] == ["体育公司2"]
@@ -135,13 +149,16 @@ def test_sqlite_gets_planner_statistics_at_start_up() -> None:
     assert stats > 0
 
 
-@pytest.mark.parametrize(("term", "found"), [
-    ("健身", ["上海悦动健身有限公司"]),            # two characters: the bigram path on PostgreSQL
-    ("悦动健身", ["上海悦动健身有限公司"]),
-    ("旧名", ["上海跃马体育有限公司"]),            # a former name
-    ("身", ["上海悦动健身有限公司"]),              # one character: plain LIKE everywhere
-    ("%", []),                                       # LIKE wildcards are literal
-])
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("健身", ["上海悦动健身有限公司"]),  # two characters: the bigram path on PostgreSQL
+        ("悦动健身", ["上海悦动健身有限公司"]),
+        ("旧名", ["上海跃马体育有限公司"]),  # a former name
+        ("身", ["上海悦动健身有限公司"]),  # one character: plain LIKE everywhere
+        ("%", []),  # LIKE wildcards are literal
+    ],
+)
 def test_quick_search_finds_names_and_former_names(term: str, found: list[str]) -> None:
     make("上海悦动健身有限公司")
     make("上海跃马体育有限公司", former_names=["上海旧名体育有限公司"])

@@ -20,14 +20,31 @@ def valid_uscc(body: str) -> str:
 
 
 SAMPLE = [
-    {"name": "上海杨浦跃动体育科技有限公司", "uscc": valid_uscc("91310110MA1G8K3L2"), "street": "五角场",
-     "sports_division": "07", "registration_date": "2018-04-12", "registered_capital": "500万元",
-     "tags": ["电竞", "重点企业"], "legal_form": "llc"},
-    {"name": "上海江湾赛事运营有限公司", "uscc": valid_uscc("91310110MA1H2B7Q5"), "street": "新江湾城",
-     "sports_division": "02", "registration_date": "2020-09-01", "registered_capital": "120.5万元",
-     "tags": ["赛事"]},
-    {"name": "上海长白健身管理有限公司", "street": "长白新村", "sports_division": "03",
-     "registration_date": "2016-01-20"},
+    {
+        "name": "上海杨浦跃动体育科技有限公司",
+        "uscc": valid_uscc("91310110MA1G8K3L2"),
+        "street": "五角场",
+        "sports_division": "07",
+        "registration_date": "2018-04-12",
+        "registered_capital": "500万元",
+        "tags": ["电竞", "重点企业"],
+        "legal_form": "llc",
+    },
+    {
+        "name": "上海江湾赛事运营有限公司",
+        "uscc": valid_uscc("91310110MA1H2B7Q5"),
+        "street": "新江湾城",
+        "sports_division": "02",
+        "registration_date": "2020-09-01",
+        "registered_capital": "120.5万元",
+        "tags": ["赛事"],
+    },
+    {
+        "name": "上海长白健身管理有限公司",
+        "street": "长白新村",
+        "sports_division": "03",
+        "registration_date": "2016-01-20",
+    },
 ]
 
 

@@ -45,19 +45,29 @@ def _small_demo() -> None:
         create_enterprise(dict(data))
     kinds = ["体育科技", "赛事运营", "健身管理", "体育文化传播", "运动器材", "电竞娱乐"]
     for i in range(30):
-        create_enterprise({
-            "name": f"上海{STREETS[i % 12]}{kinds[i % 6]}有限公司{'' if i < 12 else f'（{i}）'}",
-            "street": STREETS[i % 12], "sports_division": sorted(SPORTS_DIVISIONS)[i % 11],
-            "registration_date": f"{2012 + i % 12}-{1 + i % 12:02d}-{1 + i % 27:02d}",
-            "registered_capital": f"{50 + 37 * i}万元", "tags": [["重点企业"], ["电竞"], []][i % 3]})
+        create_enterprise(
+            {
+                "name": f"上海{STREETS[i % 12]}{kinds[i % 6]}有限公司{'' if i < 12 else f'（{i}）'}",
+                "street": STREETS[i % 12],
+                "sports_division": sorted(SPORTS_DIVISIONS)[i % 11],
+                "registration_date": f"{2012 + i % 12}-{1 + i % 12:02d}-{1 + i % 27:02d}",
+                "registered_capital": f"{50 + 37 * i}万元",
+                "tags": [["重点企业"], ["电竞"], []][i % 3],
+            }
+        )
 
 
 @pytest.fixture
 def server(huiqi_env: config.Settings) -> Iterator[str]:
     load_demo_data()
     db.dispose_engines()
-    with running_huiqi("app", "--no-browser", data_dir=huiqi_env.data_dir, env={"HUIQI_OFFICER": "张敏"},
-                       ready_path="/enterprises") as url:
+    with running_huiqi(
+        "app",
+        "--no-browser",
+        data_dir=huiqi_env.data_dir,
+        env={"HUIQI_OFFICER": "张敏"},
+        ready_path="/enterprises",
+    ) as url:
         yield url
 
 
@@ -82,9 +92,12 @@ def test_enterprise_list_in_chromium(server: str, browser) -> None:
     rows = browser.find_elements(By.CSS_SELECTOR, ".q-table tbody tr")
     assert len(rows) >= 10
     # the CJK face must really be loaded, or a machine without a CJK font would show boxes
-    wait.until(lambda d: d.execute_script(
-        "return document.fonts.status === 'loaded' && [...document.fonts]"
-        ".some(f => f.family.includes('Huiqi Sans SC') && f.status === 'loaded')"))
+    wait.until(
+        lambda d: d.execute_script(
+            "return document.fonts.status === 'loaded' && [...document.fonts]"
+            ".some(f => f.family.includes('Huiqi Sans SC') && f.status === 'loaded')"
+        )
+    )
     time.sleep(0.3)  # let the swapped-in font paint
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / "enterprises.png"

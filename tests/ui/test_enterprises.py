@@ -104,12 +104,16 @@ async def test_an_edit_appears_in_history(user: User, enterprises: list[Any]) ->
     rows = table_rows(user, "history-table")
     change = next(r for r in rows if r["action"] == "修改")
     assert (change["field"], change["old"], change["new"]) == (
-        "企业名称", "上海杨浦跃动体育科技有限公司", "上海杨浦跃动体育科技股份有限公司")
+        "企业名称",
+        "上海杨浦跃动体育科技有限公司",
+        "上海杨浦跃动体育科技股份有限公司",
+    )
     assert change["actor"] == "tester"
 
 
 async def test_a_stale_edit_shows_the_conflict_and_keeps_the_typed_values(
-        user: User, enterprises: list[Any]) -> None:
+    user: User, enterprises: list[Any]
+) -> None:
     record = enterprises[1]
     await user.open(f"/enterprises/{record.id}")
     user.find("edit-enterprise").click()
@@ -197,7 +201,9 @@ async def test_save_a_filter_clear_and_apply_it_again(user: User, enterprises: l
     assert list(saved.options) == ["五角场企业"]
     saved.set_value("五角场企业")
     assert [r["name"] for r in table_rows(user, "enterprise-table")] == ["上海杨浦跃动体育科技有限公司"]
-    assert user.find("filter-streets").elements.pop().value == ["五角场"]  # the widgets show the applied filter
+    assert user.find("filter-streets").elements.pop().value == [
+        "五角场"
+    ]  # the widgets show the applied filter
 
     user.find("delete-saved-filter").click()
     await user.should_see("已删除筛选「五角场企业」")

@@ -10,10 +10,17 @@ from crm.services.enterprises import create_enterprise
 
 
 def _enterprise() -> Any:
-    return create_enterprise({"name": "上海杨浦匹配测试有限公司", "registration_date": "2018-04-12",
-                              "registered_in_shanghai": True, "tax_in_shanghai": True,
-                              "independent_legal_person": True, "abnormal_operation_listed": False,
-                              "serious_dishonesty_listed": False})
+    return create_enterprise(
+        {
+            "name": "上海杨浦匹配测试有限公司",
+            "registration_date": "2018-04-12",
+            "registered_in_shanghai": True,
+            "tax_in_shanghai": True,
+            "independent_legal_person": True,
+            "abnormal_operation_listed": False,
+            "serious_dishonesty_listed": False,
+        }
+    )
 
 
 async def test_the_match_tab_shows_verdicts_and_settles_a_manual_condition(user: User) -> None:

@@ -11,8 +11,11 @@ from crm.services.enterprises import create_enterprise, get_enterprise
 
 def _officer(username: str, name: str) -> int:
     with session_scope() as s:
-        return int(store.create_officer(session=s, data={"username": username, "display_name": name,
-                                                           "role": "officer"}, actor="t").id)
+        return int(
+            store.create_officer(
+                session=s, data={"username": username, "display_name": name, "role": "officer"}, actor="t"
+            ).id
+        )
 
 
 async def test_the_profile_form_assigns_an_owner_officer(user: User) -> None:

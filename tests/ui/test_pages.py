@@ -21,4 +21,3 @@ async def test_every_navigation_entry_opens(user: User, item: NavItem) -> None:
     await user.should_see(marker=f"nav-{item.key}")
     if not built(item):
         await user.should_see("即将上线")
-

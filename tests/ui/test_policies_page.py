@@ -17,9 +17,16 @@ async def test_the_list_shows_every_policy(user: User) -> None:
 
 
 async def test_a_policy_shows_its_criteria_parameters_and_matching_enterprises(user: User) -> None:
-    ent = create_enterprise({"name": "上海杨浦政策页测试有限公司", "registered_in_shanghai": True,
-                             "tax_in_shanghai": True, "independent_legal_person": True,
-                             "abnormal_operation_listed": False, "serious_dishonesty_listed": False})
+    ent = create_enterprise(
+        {
+            "name": "上海杨浦政策页测试有限公司",
+            "registered_in_shanghai": True,
+            "tax_in_shanghai": True,
+            "independent_legal_person": True,
+            "abnormal_operation_listed": False,
+            "serious_dishonesty_listed": False,
+        }
+    )
     matching.match(ent.id)
     await user.open("/policies/demo_unit_municipal")
     await user.should_see("上年销售收入 ≥ 2,000.00 万元（参数 revenue_min）")

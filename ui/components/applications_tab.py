@@ -9,13 +9,17 @@ from crm.services import pipeline
 from ui.format import money_wan, show_date
 from ui.i18n_ui import lang, tr
 
-register({
-    "ui.enterprise_apps.none": ("还没有申报。可在“政策匹配”中对符合的政策点“建申报”。",
-                                "No applications yet. Use 'Create application' on a policy in the match tab."),
-    "ui.enterprise_apps.board": ("打开申报看板", "Open the applications board"),
-    "ui.enterprise_apps.since": ("{stage}（{day} 起）", "{stage} (since {day})"),
-    "ui.enterprise_apps.amount": ("获批 {amount} 万元", "Secured {amount} (10k CNY)"),
-})
+register(
+    {
+        "ui.enterprise_apps.none": (
+            "还没有申报。可在“政策匹配”中对符合的政策点“建申报”。",
+            "No applications yet. Use 'Create application' on a policy in the match tab.",
+        ),
+        "ui.enterprise_apps.board": ("打开申报看板", "Open the applications board"),
+        "ui.enterprise_apps.since": ("{stage}（{day} 起）", "{stage} (since {day})"),
+        "ui.enterprise_apps.amount": ("获批 {amount} 万元", "Secured {amount} (10k CNY)"),
+    }
+)
 
 
 def applications_tab(enterprise_id: int) -> None:
@@ -34,8 +38,14 @@ def applications_tab(enterprise_id: int) -> None:
                     if card.owner:
                         ui.item_label(card.owner).props("caption")
                 with ui.item_section().props("side"):
-                    ui.label(tr("ui.enterprise_apps.since", stage=labels.get(card.stage, card.stage),
-                                day=show_date(card.stage_since))).mark(f"enterprise-app-stage-{card.id}")
+                    ui.label(
+                        tr(
+                            "ui.enterprise_apps.since",
+                            stage=labels.get(card.stage, card.stage),
+                            day=show_date(card.stage_since),
+                        )
+                    ).mark(f"enterprise-app-stage-{card.id}")
                     if card.amount is not None:
-                        ui.label(tr("ui.enterprise_apps.amount", amount=money_wan(card.amount))) \
-                            .classes("text-caption")
+                        ui.label(tr("ui.enterprise_apps.amount", amount=money_wan(card.amount))).classes(
+                            "text-caption"
+                        )

@@ -46,8 +46,9 @@ class ChildTab:
 
     def build(self) -> None:
         with ui.row().classes("w-full items-center"):
-            ui.button(tr("common.add"), icon="add", on_click=lambda: self.open_dialog(None)) \
-                .props("unelevated dense").mark(f"add-{self.entity}")
+            ui.button(tr("common.add"), icon="add", on_click=lambda: self.open_dialog(None)).props(
+                "unelevated dense"
+            ).mark(f"add-{self.entity}")
         self.view()
 
     @ui.refreshable_method
@@ -55,19 +56,26 @@ class ChildTab:
         if self.last_deleted is not None:
             with ui.row().classes("items-center bg-amber-1 q-pa-xs rounded-borders"):
                 ui.label(tr("common.deleted"))
-                ui.button(tr("ui.detail.undo"), on_click=self.undo).props("flat dense color=primary") \
-                    .mark(f"undo-{self.entity}")
+                ui.button(tr("ui.detail.undo"), on_click=self.undo).props("flat dense color=primary").mark(
+                    f"undo-{self.entity}"
+                )
         self.records = list_children(self.entity, self.enterprise_id)
         if not self.records:
             ui.label(tr("ui.detail.empty")).classes("text-grey-7")
             return
         specs = [s for s in SPECS[self.entity] if s.kind != "longtext"][:MAX_COLUMNS]
-        columns = [{"name": s.name, "field": s.name, "label": field_label(s, lang()), "align": "left"}
-                   for s in specs]
-        rows = [{"id": r.id, **{s.name: show(s, getattr(r, s.name), lang()) for s in specs}}
-                for r in self.records]
-        table = ui.table(columns=columns, rows=rows, row_key="id", pagination=0) \
-            .props("dense flat bordered").classes("w-full cursor-pointer").mark(f"{self.entity}-table")
+        columns = [
+            {"name": s.name, "field": s.name, "label": field_label(s, lang()), "align": "left"} for s in specs
+        ]
+        rows = [
+            {"id": r.id, **{s.name: show(s, getattr(r, s.name), lang()) for s in specs}} for r in self.records
+        ]
+        table = (
+            ui.table(columns=columns, rows=rows, row_key="id", pagination=0)
+            .props("dense flat bordered")
+            .classes("w-full cursor-pointer")
+            .mark(f"{self.entity}-table")
+        )
         table.on("rowClick", self._row_clicked)
 
     def _row_clicked(self, e: events.GenericEventArguments) -> None:
@@ -86,12 +94,13 @@ class ChildTab:
                     form.inputs[name].value = value.isoformat() if isinstance(value, date) else value
             with ui.row().classes("w-full justify-end"):
                 if record is not None:
-                    ui.button(tr("common.delete"), icon="delete",
-                              on_click=lambda: self.delete(record, dialog)) \
-                        .props("flat color=negative").mark("child-delete")
+                    ui.button(
+                        tr("common.delete"), icon="delete", on_click=lambda: self.delete(record, dialog)
+                    ).props("flat color=negative").mark("child-delete")
                 ui.button(tr("common.cancel"), on_click=dialog.close).props("flat").mark("child-cancel")
-                ui.button(tr("common.save"), on_click=lambda: self.save(form, record, dialog)) \
-                    .props("unelevated").mark("child-save")
+                ui.button(tr("common.save"), on_click=lambda: self.save(form, record, dialog)).props(
+                    "unelevated"
+                ).mark("child-save")
         dialog.on("hide", dialog.delete)
         dialog.open()
 
@@ -112,8 +121,9 @@ class ChildTab:
         self._changed()
 
     async def delete(self, record: Any, dialog: ui.dialog) -> None:
-        if not await confirm(tr("ui.detail.delete_ask", name=tr(f"ui.entity.{self.entity}")),
-                             ok=tr("common.delete")):
+        if not await confirm(
+            tr("ui.detail.delete_ask", name=tr(f"ui.entity.{self.entity}")), ok=tr("common.delete")
+        ):
             return
         try:
             delete_record(self.entity, record.id, record.version)

@@ -12,10 +12,12 @@ async def confirm(question: str, *, ok: str | None = None) -> bool:
     with ui.dialog() as dialog, ui.card():
         ui.label(question).mark("confirm-question")
         with ui.row().classes("w-full justify-end"):
-            ui.button(tr("common.cancel"), on_click=lambda: dialog.submit(False)).props("flat") \
-                .mark("confirm-no")
-            ui.button(ok or tr("common.confirm"), on_click=lambda: dialog.submit(True)) \
-                .props("unelevated color=negative").mark("confirm-yes")
+            ui.button(tr("common.cancel"), on_click=lambda: dialog.submit(False)).props("flat").mark(
+                "confirm-no"
+            )
+            ui.button(ok or tr("common.confirm"), on_click=lambda: dialog.submit(True)).props(
+                "unelevated color=negative"
+            ).mark("confirm-yes")
     answer = await dialog
     dialog.delete()
     return bool(answer)

@@ -18,19 +18,25 @@ from ui.components.record_form import RecordForm, record_form
 from ui.format import show_date
 from ui.i18n_ui import lang, tr
 
-register({
-    "ui.windows.title": ("本批次申报窗口（以当年通知为准）", "This cycle's windows (as announced)"),
-    "ui.windows.year": ("年度", "Year"),
-    "ui.windows.none": ("{year} 年还没有录入实际窗口，日历按政策文件的常规窗口显示",
-                        "No announced windows for {year}; the calendar uses the rule files' usual windows"),
-    "ui.windows.row": ("{policy} {batch}：{opens} 至 {closes}（材料提前 {lead} 个工作日）",
-                       "{policy} {batch}: {opens} to {closes} (materials {lead} working days ahead)"),
-    "ui.windows.edit": ("修改", "Edit"),
-    "ui.windows.new": ("新录入", "New"),
-    "ui.windows.save": ("保存窗口", "Save window"),
-    "ui.windows.editing": ("正在修改 #{id}", "Editing #{id}"),
-    "ui.windows.saved": ("已保存申报窗口", "Window saved"),
-})
+register(
+    {
+        "ui.windows.title": ("本批次申报窗口（以当年通知为准）", "This cycle's windows (as announced)"),
+        "ui.windows.year": ("年度", "Year"),
+        "ui.windows.none": (
+            "{year} 年还没有录入实际窗口，日历按政策文件的常规窗口显示",
+            "No announced windows for {year}; the calendar uses the rule files' usual windows",
+        ),
+        "ui.windows.row": (
+            "{policy} {batch}：{opens} 至 {closes}（材料提前 {lead} 个工作日）",
+            "{policy} {batch}: {opens} to {closes} (materials {lead} working days ahead)",
+        ),
+        "ui.windows.edit": ("修改", "Edit"),
+        "ui.windows.new": ("新录入", "New"),
+        "ui.windows.save": ("保存窗口", "Save window"),
+        "ui.windows.editing": ("正在修改 #{id}", "Editing #{id}"),
+        "ui.windows.saved": ("已保存申报窗口", "Window saved"),
+    }
+)
 
 FORM_FIELDS = ("year", "batch", "opens", "closes", "lead_days", "note")
 
@@ -46,10 +52,21 @@ class CycleWindows:
     year_input: Any = None
 
     def build(self) -> None:
-        with ui.expansion(tr("ui.windows.title"), icon="edit_calendar").classes("w-full").mark("cycle-windows"):
-            self.year_input = ui.number(tr("ui.windows.year"), value=self.year, precision=0, step=1,
-                                        on_change=lambda e: self._set_year(e.value)) \
-                .props("dense").classes("w-32").mark("window-year")
+        with (
+            ui.expansion(tr("ui.windows.title"), icon="edit_calendar").classes("w-full").mark("cycle-windows")
+        ):
+            self.year_input = (
+                ui.number(
+                    tr("ui.windows.year"),
+                    value=self.year,
+                    precision=0,
+                    step=1,
+                    on_change=lambda e: self._set_year(e.value),
+                )
+                .props("dense")
+                .classes("w-32")
+                .mark("window-year")
+            )
             self.listing()
             self.editor()
 
@@ -67,10 +84,19 @@ class CycleWindows:
         with ui.list().props("dense separator").classes("w-full").mark("window-list"):
             for w in found:
                 with ui.item().mark(f"window-row-{w.id}"), ui.row().classes("items-center gap-2"):
-                    ui.label(tr("ui.windows.row", policy=titles.get(w.policy_id, w.policy_id), batch=w.batch,
-                                opens=show_date(w.opens), closes=show_date(w.closes), lead=w.lead_days))
-                    ui.button(tr("ui.windows.edit"), icon="edit", on_click=lambda _, w=w: self.edit(w)) \
-                        .props("flat dense no-caps size=sm").mark(f"window-edit-{w.id}")
+                    ui.label(
+                        tr(
+                            "ui.windows.row",
+                            policy=titles.get(w.policy_id, w.policy_id),
+                            batch=w.batch,
+                            opens=show_date(w.opens),
+                            closes=show_date(w.closes),
+                            lead=w.lead_days,
+                        )
+                    )
+                    ui.button(tr("ui.windows.edit"), icon="edit", on_click=lambda _, w=w: self.edit(w)).props(
+                        "flat dense no-caps size=sm"
+                    ).mark(f"window-edit-{w.id}")
 
     @ui.refreshable_method
     def editor(self) -> None:
@@ -78,9 +104,15 @@ class CycleWindows:
         if self.editing is not None and self.editing.policy_id not in titles:
             titles[self.editing.policy_id] = self.editing.policy_id  # a policy no longer in the rule set
         if self.editing is not None:
-            ui.label(tr("ui.windows.editing", id=self.editing.id)).classes("text-caption").mark("window-editing")
-        policy = ui.select(titles, label=self._label("policy_id"), with_input=True) \
-            .props("dense outlined").classes("w-96").mark("field-policy_id")
+            ui.label(tr("ui.windows.editing", id=self.editing.id)).classes("text-caption").mark(
+                "window-editing"
+            )
+        policy = (
+            ui.select(titles, label=self._label("policy_id"), with_input=True)
+            .props("dense outlined")
+            .classes("w-96")
+            .mark("field-policy_id")
+        )
         self.form = record_form("cyclewindow", None, only=FORM_FIELDS)
         self.form.inputs = {"policy_id": policy, **self.form.inputs}
         if self.editing is not None:
@@ -88,7 +120,9 @@ class CycleWindows:
         else:
             self.form.inputs["year"].value = str(self.year)
         with ui.row().classes("gap-2"):
-            ui.button(tr("ui.windows.save"), icon="save", on_click=self.save).props("unelevated").mark("window-save")
+            ui.button(tr("ui.windows.save"), icon="save", on_click=self.save).props("unelevated").mark(
+                "window-save"
+            )
             ui.button(tr("ui.windows.new"), on_click=lambda: self.edit(None)).props("flat").mark("window-new")
 
     def _label(self, name: str) -> str:

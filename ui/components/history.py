@@ -16,11 +16,14 @@ from ui.i18n_ui import lang, tr
 def history_table(enterprise_id: int) -> None:
     """Newest first; values shown as on the forms (万元, labels of codes)."""
     lang_ = lang()
-    columns = [{"name": n, "field": n, "label": tr(f"ui.history.{n}"), "align": "left"}
-               for n in ("at", "actor", "action", "record", "field", "old", "new")]
+    columns = [
+        {"name": n, "field": n, "label": tr(f"ui.history.{n}"), "align": "left"}
+        for n in ("at", "actor", "action", "record", "field", "old", "new")
+    ]
     rows = [_row(entry, lang_) for entry in history(enterprise_id)]
-    ui.table(columns=columns, rows=rows, row_key="id", pagination=50) \
-        .props("dense flat bordered wrap-cells").classes("w-full").mark("history-table")
+    ui.table(columns=columns, rows=rows, row_key="id", pagination=50).props(
+        "dense flat bordered wrap-cells"
+    ).classes("w-full").mark("history-table")
 
 
 def _row(entry: Any, lang_: str) -> dict[str, Any]:

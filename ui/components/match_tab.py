@@ -14,31 +14,44 @@ from crm.services import matching, pipeline
 from ui.i18n_ui import lang, tr
 
 # --- rule-engine UI strings (match tab and policies page) ---------------------------------------------
-register({
-    "match.title": ("政策匹配（{on}，规则集 {hash}）", "Policy match ({on}, rules {hash})"),
-    "match.refresh": ("重新匹配", "Re-match"),
-    "match.to_collect": ("需补充的资料", "To collect"),
-    "match.pending": ("待人工核定", "Waiting for an officer"),
-    "match.settle_met": ("核定满足", "Settle: met"),
-    "match.settle_not_met": ("核定不满足", "Settle: not met"),
-    "match.settle_note": ("核定说明", "Note"),
-    "match.settled": ("已记录核定", "Settlement recorded"),
-    "match.held": ("有效期至 {until}，建议 {reapply} 起准备重新申报", "Valid until {until}; prepare re-application from {reapply}"),
-    "match.whatif": ("假设分析（不保存）", "What-if (not saved)"),
-    "match.whatif_fact": ("事实", "Fact"),
-    "match.whatif_value": ("假设值（比例请写 0.05 或 5%）", "Value (ratios as 0.05 or 5%)"),
-    "match.whatif_apply": ("试算", "Apply"),
-    "match.whatif_clear": ("清除假设", "Clear"),
-    "match.whatif_active": ("当前假设：{items}", "Assuming: {items}"),
-    "match.whatif_bad": ("无法识别的值：{value}", "Cannot read the value: {value}"),
-    "match.create_app": ("建申报", "Create application"),
-    "match.app_created": ("已建申报 #{id}（批次 {cycle}），见“申报”页", "Application #{id} created (cycle {cycle}); see Applications"),
-})
+register(
+    {
+        "match.title": ("政策匹配（{on}，规则集 {hash}）", "Policy match ({on}, rules {hash})"),
+        "match.refresh": ("重新匹配", "Re-match"),
+        "match.to_collect": ("需补充的资料", "To collect"),
+        "match.pending": ("待人工核定", "Waiting for an officer"),
+        "match.settle_met": ("核定满足", "Settle: met"),
+        "match.settle_not_met": ("核定不满足", "Settle: not met"),
+        "match.settle_note": ("核定说明", "Note"),
+        "match.settled": ("已记录核定", "Settlement recorded"),
+        "match.held": (
+            "有效期至 {until}，建议 {reapply} 起准备重新申报",
+            "Valid until {until}; prepare re-application from {reapply}",
+        ),
+        "match.whatif": ("假设分析（不保存）", "What-if (not saved)"),
+        "match.whatif_fact": ("事实", "Fact"),
+        "match.whatif_value": ("假设值（比例请写 0.05 或 5%）", "Value (ratios as 0.05 or 5%)"),
+        "match.whatif_apply": ("试算", "Apply"),
+        "match.whatif_clear": ("清除假设", "Clear"),
+        "match.whatif_active": ("当前假设：{items}", "Assuming: {items}"),
+        "match.whatif_bad": ("无法识别的值：{value}", "Cannot read the value: {value}"),
+        "match.create_app": ("建申报", "Create application"),
+        "match.app_created": (
+            "已建申报 #{id}（批次 {cycle}），见“申报”页",
+            "Application #{id} created (cycle {cycle}); see Applications",
+        ),
+    }
+)
 # verdicts an officer can turn into an application in one click (crm.services.pipeline.create_from_match)
 APPLICABLE = ("eligible", "likely", "near_miss")
 
-OUTCOME_COLORS = {"eligible": "positive", "likely": "primary", "near_miss": "warning", "held": "teal",
-                  "ineligible": "grey"}
+OUTCOME_COLORS = {
+    "eligible": "positive",
+    "likely": "primary",
+    "near_miss": "warning",
+    "held": "teal",
+    "ineligible": "grey",
+}
 MARKS = {"met": ("✓", "text-positive"), "not_met": ("✗", "text-negative"), "unknown": ("?", "text-warning")}
 
 
@@ -67,8 +80,9 @@ class MatchTab:
         with ui.row().classes("w-full items-center"):
             ui.label(tr("match.title", on=doc["on"], hash=doc["rules_hash"])).classes("text-subtitle1")
             ui.space()
-            ui.button(tr("match.refresh"), icon="refresh", on_click=self.body.refresh).props("flat dense") \
-                .mark("match-refresh")
+            ui.button(tr("match.refresh"), icon="refresh", on_click=self.body.refresh).props(
+                "flat dense"
+            ).mark("match-refresh")
         if self.overrides:
             items = "、".join(f"{k}={v}" for k, v in self.overrides.items())
             ui.label(tr("match.whatif_active", items=items)).classes("text-warning").mark("whatif-active")
@@ -77,15 +91,22 @@ class MatchTab:
 
     def policy_card(self, p: dict[str, Any]) -> None:
         title = f"{p['rank']}. {p['title']} —— {p['outcome_zh']}"
-        with ui.expansion(title, value=p["outcome"] in ("eligible", "likely", "near_miss")) \
-                .classes("w-full").props(f"dense header-class=text-{OUTCOME_COLORS[p['outcome']]}") \
-                .mark(f"policy-{p['policy']}"):
+        with (
+            ui.expansion(title, value=p["outcome"] in ("eligible", "likely", "near_miss"))
+            .classes("w-full")
+            .props(f"dense header-class=text-{OUTCOME_COLORS[p['outcome']]}")
+            .mark(f"policy-{p['policy']}")
+        ):
             if p["outcome"] in APPLICABLE:
-                ui.button(tr("match.create_app"), icon="post_add",
-                          on_click=lambda _, pid=p["policy"], o=p["outcome"]: self.create_application(pid, o)) \
-                    .props("flat dense no-caps").mark(f"create-app-{p['policy']}")
+                ui.button(
+                    tr("match.create_app"),
+                    icon="post_add",
+                    on_click=lambda _, pid=p["policy"], o=p["outcome"]: self.create_application(pid, o),
+                ).props("flat dense no-caps").mark(f"create-app-{p['policy']}")
             if p["held_until"]:
-                ui.label(tr("match.held", until=p["held_until"], reapply=p["reapply_from"])).classes("text-teal")
+                ui.label(tr("match.held", until=p["held_until"], reapply=p["reapply_from"])).classes(
+                    "text-teal"
+                )
             self.tree(p["trace"], p["policy"])
             if p["to_collect_zh"]:
                 ui.label(tr("match.to_collect")).classes("text-subtitle2 q-mt-sm")
@@ -96,7 +117,9 @@ class MatchTab:
         mark, color = MARKS[node["status"]]
         with ui.row().classes("items-center gap-2 no-wrap").style(f"margin-left: {depth * 1.2}rem"):
             ui.label(mark).classes(f"{color} text-bold")
-            ui.label(node["label"]).classes("text-body2" if node.get("relevant", True) else "text-body2 text-grey")
+            ui.label(node["label"]).classes(
+                "text-body2" if node.get("relevant", True) else "text-body2 text-grey"
+            )
             detail = matching.condition_text(node)
             if detail:
                 ui.label(detail).classes("text-caption text-grey-8").mark(f"cond-{policy_id}-{node['id']}")
@@ -107,15 +130,23 @@ class MatchTab:
 
     def settle_controls(self, policy_id: str, condition_id: str) -> None:
         key = f"{policy_id}.{condition_id}"
-        ui.input(tr("match.settle_note"), on_change=lambda e: self.notes.__setitem__(key, e.value or "")) \
-            .props("dense").classes("w-48").mark(f"note-{policy_id}-{condition_id}")
+        ui.input(
+            tr("match.settle_note"), on_change=lambda e: self.notes.__setitem__(key, e.value or "")
+        ).props("dense").classes("w-48").mark(f"note-{policy_id}-{condition_id}")
         for met, label in ((True, "match.settle_met"), (False, "match.settle_not_met")):
-            ui.button(tr(label), on_click=lambda _, m=met: self.settle(policy_id, condition_id, m)) \
-                .props("flat dense no-caps").mark(f"settle-{'met' if met else 'not'}-{policy_id}-{condition_id}")
+            ui.button(tr(label), on_click=lambda _, m=met: self.settle(policy_id, condition_id, m)).props(
+                "flat dense no-caps"
+            ).mark(f"settle-{'met' if met else 'not'}-{policy_id}-{condition_id}")
 
     def settle(self, policy_id: str, condition_id: str, met: bool) -> None:
-        matching.settle(enterprise_id=self.enterprise_id, policy_id=policy_id, condition_id=condition_id, met=met,
-                        officer=get_settings().officer, note=self.notes.get(f"{policy_id}.{condition_id}", ""))
+        matching.settle(
+            enterprise_id=self.enterprise_id,
+            policy_id=policy_id,
+            condition_id=condition_id,
+            met=met,
+            officer=get_settings().officer,
+            note=self.notes.get(f"{policy_id}.{condition_id}", ""),
+        )
         ui.notify(tr("match.settled"), type="positive")
         self.body.refresh()
 
@@ -131,13 +162,19 @@ class MatchTab:
     def what_if_panel(self) -> None:
         facts = {name: f"{zh}（{name}）" for name, zh, _ in matching.what_if_facts()}
         kinds = {name: kind for name, _, kind in matching.what_if_facts()}
-        with ui.expansion(tr("match.whatif"), icon="science").classes("w-full").mark("whatif"), \
-                ui.row().classes("items-end gap-2"):
-            fact = ui.select(facts, label=tr("match.whatif_fact"), with_input=True).classes("w-72") \
+        with (
+            ui.expansion(tr("match.whatif"), icon="science").classes("w-full").mark("whatif"),
+            ui.row().classes("items-end gap-2"),
+        ):
+            fact = (
+                ui.select(facts, label=tr("match.whatif_fact"), with_input=True)
+                .classes("w-72")
                 .mark("whatif-fact")
+            )
             value = ui.input(tr("match.whatif_value")).classes("w-48").mark("whatif-value")
-            ui.button(tr("match.whatif_apply"), on_click=lambda: self.apply(fact.value, value.value, kinds)) \
-                .props("unelevated dense").mark("whatif-apply")
+            ui.button(
+                tr("match.whatif_apply"), on_click=lambda: self.apply(fact.value, value.value, kinds)
+            ).props("unelevated dense").mark("whatif-apply")
             ui.button(tr("match.whatif_clear"), on_click=self.clear).props("flat dense").mark("whatif-clear")
 
     def apply(self, fact: str | None, text: str | None, kinds: dict[str, str]) -> None:

@@ -14,22 +14,26 @@ from crm.services.auth import current_principal
 from ui.format import show_date
 from ui.i18n_ui import tr
 
-register({
-    "packs.generate": ("生成服务包", "Generate pack"),
-    "packs.generating": ("正在生成服务包……", "Generating the pack…"),
-    "packs.generated": ("已生成服务包（{pages} 页）", "Pack generated ({pages} pages)"),
-    "packs.failed": ("生成失败：{reason}", "Failed: {reason}"),
-    "packs.preview": ("预览首页", "Preview page 1"),
-    "packs.preview_failed": ("无法预览：{reason}", "Cannot preview: {reason}"),
-    "packs.download": ("下载", "Download"),
-    "packs.past": ("历史服务包", "Past packs"),
-    "packs.none": ("还没有为该企业生成过服务包", "No pack has been made for this enterprise yet"),
-    "packs.row": ("{at} · {officer} · 基准日 {as_of} · {pages} 页 · {size} KB",
-                  "{at} · {officer} · as of {as_of} · {pages} pages · {size} KB"),
-    "packs.current": ("最新", "Up to date"),
-    "packs.out_of_date": ("已过期：{reasons}", "Out of date: {reasons}"),
-    "packs.open_failed": ("无法打开：{reason}", "Cannot open: {reason}"),
-})
+register(
+    {
+        "packs.generate": ("生成服务包", "Generate pack"),
+        "packs.generating": ("正在生成服务包……", "Generating the pack…"),
+        "packs.generated": ("已生成服务包（{pages} 页）", "Pack generated ({pages} pages)"),
+        "packs.failed": ("生成失败：{reason}", "Failed: {reason}"),
+        "packs.preview": ("预览首页", "Preview page 1"),
+        "packs.preview_failed": ("无法预览：{reason}", "Cannot preview: {reason}"),
+        "packs.download": ("下载", "Download"),
+        "packs.past": ("历史服务包", "Past packs"),
+        "packs.none": ("还没有为该企业生成过服务包", "No pack has been made for this enterprise yet"),
+        "packs.row": (
+            "{at} · {officer} · 基准日 {as_of} · {pages} 页 · {size} KB",
+            "{at} · {officer} · as of {as_of} · {pages} pages · {size} KB",
+        ),
+        "packs.current": ("最新", "Up to date"),
+        "packs.out_of_date": ("已过期：{reasons}", "Out of date: {reasons}"),
+        "packs.open_failed": ("无法打开：{reason}", "Cannot open: {reason}"),
+    }
+)
 
 
 def packs_tab(enterprise_id: int) -> None:
@@ -60,8 +64,9 @@ class PacksTab:
 
     def build(self) -> None:
         with ui.row().classes("items-center gap-2"):
-            ui.button(tr("packs.generate"), icon="picture_as_pdf", on_click=self.on_generate) \
-                .bind_enabled_from(self, "busy", backward=lambda b: not b).mark("pack-generate")
+            ui.button(
+                tr("packs.generate"), icon="picture_as_pdf", on_click=self.on_generate
+            ).bind_enabled_from(self, "busy", backward=lambda b: not b).mark("pack-generate")
             ui.spinner(size="sm").bind_visibility_from(self, "busy")
             ui.label(tr("packs.generating")).bind_visibility_from(self, "busy").classes("text-grey-8")
         with ui.row().classes("w-full items-start no-wrap gap-4"):
@@ -72,7 +77,9 @@ class PacksTab:
     async def on_generate(self) -> None:
         self.busy = True
         try:
-            record_id, pages, png = await run.io_bound(generate, self.enterprise_id, current_principal().username)
+            record_id, pages, png = await run.io_bound(
+                generate, self.enterprise_id, current_principal().username
+            )
         except Exception as exc:  # noqa: BLE001 - shown to the officer; the page keeps working
             ui.notify(tr("packs.failed", reason=str(exc)), type="negative", multi_line=True)
             return
@@ -95,18 +102,28 @@ class PacksTab:
     def history_row(self, view: packs.PackView) -> None:
         r = view.record
         with ui.row().classes("items-center gap-2 no-wrap").mark(f"pack-row-{r.id}"):
-            ui.label(tr("packs.row", at=show_date(r.created_at), officer=r.officer_name or r.officer,
-                        as_of=r.as_of.isoformat(), pages=r.pages, size=round(r.size / 1024)))
+            ui.label(
+                tr(
+                    "packs.row",
+                    at=show_date(r.created_at),
+                    officer=r.officer_name or r.officer,
+                    as_of=r.as_of.isoformat(),
+                    pages=r.pages,
+                    size=round(r.size / 1024),
+                )
+            )
             if view.out_of_date:
-                ui.badge(tr("packs.out_of_date", reasons="、".join(view.reasons)), color="warning") \
-                    .mark(f"pack-stale-{r.id}")
+                ui.badge(tr("packs.out_of_date", reasons="、".join(view.reasons)), color="warning").mark(
+                    f"pack-stale-{r.id}"
+                )
             else:
                 ui.badge(tr("packs.current"), color="positive").mark(f"pack-current-{r.id}")
-            ui.button(tr("packs.preview"), icon="visibility", on_click=lambda _, i=r.id: self.on_preview(i)) \
-                .props("flat dense no-caps").mark(f"pack-preview-{r.id}")
-            ui.button(tr("packs.download"), icon="download",
-                      on_click=lambda _, v=view: self.on_download(v)).props("flat dense no-caps") \
-                .mark(f"pack-download-{r.id}")
+            ui.button(
+                tr("packs.preview"), icon="visibility", on_click=lambda _, i=r.id: self.on_preview(i)
+            ).props("flat dense no-caps").mark(f"pack-preview-{r.id}")
+            ui.button(
+                tr("packs.download"), icon="download", on_click=lambda _, v=view: self.on_download(v)
+            ).props("flat dense no-caps").mark(f"pack-download-{r.id}")
 
     async def on_preview(self, record_id: int) -> None:
         try:

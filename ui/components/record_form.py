@@ -47,8 +47,9 @@ class RecordForm:
             widget.value = value
 
 
-def record_form(entity: str, record: Any | None = None, *, columns: int = 3,
-                only: tuple[str, ...] | None = None) -> RecordForm:
+def record_form(
+    entity: str, record: Any | None = None, *, columns: int = 3, only: tuple[str, ...] | None = None
+) -> RecordForm:
     """Lay out the form for ``entity`` (all fields, or ``only`` these) and fill it from ``record``."""
     form = RecordForm(entity)
     specs = [s for s in SPECS[entity] if only is None or s.name in only]
@@ -66,12 +67,16 @@ def _widget(spec: FieldSpec, lang_: str) -> Any:
         options = {code: (v[0] if lang_ == "zh" else v[1]) for code, v in spec.choices.items()}
         return ui.select(options, label=label, clearable=True).props("dense outlined options-dense")
     if spec.kind == "officer":
-        return ui.select({o.id: o.display_name for o in officers()}, label=label, clearable=True) \
-            .props("dense outlined options-dense")
+        return ui.select({o.id: o.display_name for o in officers()}, label=label, clearable=True).props(
+            "dense outlined options-dense"
+        )
     if spec.kind == "bool":
         options = {YES: tr("common.yes"), NO: tr("common.no")}
-        return ui.select(options, label=label, clearable=True).props("dense outlined") \
+        return (
+            ui.select(options, label=label, clearable=True)
+            .props("dense outlined")
             .tooltip(tr("common.unknown"))
+        )
     if spec.kind in ("tags", "names"):
         return ui.input_chips(label=label).props("dense outlined")
     if spec.kind == "longtext":
@@ -95,7 +100,11 @@ def _date_input(label: str) -> ui.input:
 
 def _value_in(spec: FieldSpec, value: Any) -> Any:
     if value is None:
-        return [] if spec.kind in ("tags", "names") else ("" if spec.kind not in ("choice", "bool", "officer") else None)
+        return (
+            []
+            if spec.kind in ("tags", "names")
+            else ("" if spec.kind not in ("choice", "bool", "officer") else None)
+        )
     if spec.kind == "money":
         return money_wan_exact(value)
     if spec.kind == "date":

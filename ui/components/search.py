@@ -48,9 +48,12 @@ def global_search() -> ui.input:
     """The search input with its result list; returns the input."""
     box = SearchBox()
     with ui.column().classes("relative gap-0"):
-        search = ui.input(placeholder=tr("frame.search_placeholder")) \
-            .props("dense standout dark clearable debounce=250 input-class=text-white") \
-            .classes("w-80").mark("global-search")
+        search = (
+            ui.input(placeholder=tr("frame.search_placeholder"))
+            .props("dense standout dark clearable debounce=250 input-class=text-white")
+            .classes("w-80")
+            .mark("global-search")
+        )
         results = ui.column().classes("absolute top-full w-96 z-top")
 
     @ui.refreshable

@@ -11,25 +11,29 @@ from crm.i18n import register
 from crm.services import pipeline
 from ui.i18n_ui import lang, tr
 
-register({
-    "ui.stages.tab": ("申报阶段", "Pipeline stages"),
-    "ui.stages.hint": ("看板按此顺序显示阶段；代码建后不改（申报记录引用它）。停用前请先把该阶段的申报移走。",
-                       "The board shows the stages in this order; a code never changes (applications refer to it). "
-                       "Move applications out of a stage before deactivating it."),
-    "ui.stages.code": ("代码", "Code"),
-    "ui.stages.label": ("名称", "Name"),
-    "ui.stages.label_en": ("英文名称", "English name"),
-    "ui.stages.outcome": ("结果类型", "Outcome"),
-    "ui.stages.active": ("启用", "Active"),
-    "ui.stages.up": ("上移", "Move up"),
-    "ui.stages.down": ("下移", "Move down"),
-    "ui.stages.add": ("添加阶段", "Add a stage"),
-    "ui.stages.save": ("保存阶段", "Save stages"),
-    "ui.stages.saved": ("已保存申报阶段", "Stages saved"),
-    "ui.stages.outcome.open": ("进行中", "Open"),
-    "ui.stages.outcome.won": ("成功", "Won"),
-    "ui.stages.outcome.lost": ("未成", "Lost"),
-})
+register(
+    {
+        "ui.stages.tab": ("申报阶段", "Pipeline stages"),
+        "ui.stages.hint": (
+            "看板按此顺序显示阶段；代码建后不改（申报记录引用它）。停用前请先把该阶段的申报移走。",
+            "The board shows the stages in this order; a code never changes (applications refer to it). "
+            "Move applications out of a stage before deactivating it.",
+        ),
+        "ui.stages.code": ("代码", "Code"),
+        "ui.stages.label": ("名称", "Name"),
+        "ui.stages.label_en": ("英文名称", "English name"),
+        "ui.stages.outcome": ("结果类型", "Outcome"),
+        "ui.stages.active": ("启用", "Active"),
+        "ui.stages.up": ("上移", "Move up"),
+        "ui.stages.down": ("下移", "Move down"),
+        "ui.stages.add": ("添加阶段", "Add a stage"),
+        "ui.stages.save": ("保存阶段", "Save stages"),
+        "ui.stages.saved": ("已保存申报阶段", "Stages saved"),
+        "ui.stages.outcome.open": ("进行中", "Open"),
+        "ui.stages.outcome.won": ("成功", "Won"),
+        "ui.stages.outcome.lost": ("未成", "Lost"),
+    }
+)
 
 OUTCOMES = ("open", "won", "lost")
 
@@ -46,7 +50,9 @@ class StagesPanel:
         self.table()
         with ui.row().classes("gap-2"):
             ui.button(tr("ui.stages.add"), icon="add", on_click=self.add).props("flat").mark("stage-add")
-            ui.button(tr("ui.stages.save"), icon="save", on_click=self.save).props("unelevated").mark("stages-save")
+            ui.button(tr("ui.stages.save"), icon="save", on_click=self.save).props("unelevated").mark(
+                "stages-save"
+            )
 
     @ui.refreshable_method
     def table(self) -> None:
@@ -55,20 +61,44 @@ class StagesPanel:
         with ui.column().classes("w-full gap-1").mark("stages"):
             for i, row in enumerate(self.rows):
                 with ui.row().classes("items-start gap-2 no-wrap").mark(f"stage-row-{i}"):
-                    self._field(i, "code", ui.input(tr("ui.stages.code"), value=row.code).classes("w-36")
-                                .props("dense outlined" + (" readonly" if row.id else "")))
-                    self._field(i, "label_zh", ui.input(tr("ui.stages.label"), value=row.label).classes("w-36")
-                                .props("dense outlined"), attr="label")
-                    self._field(i, "label_en", ui.input(tr("ui.stages.label_en"), value=row.label_en)
-                                .classes("w-40").props("dense outlined"))
-                    self._field(i, "outcome", ui.select(outcomes, label=tr("ui.stages.outcome"), value=row.outcome)
-                                .classes("w-28").props("dense outlined"))
+                    self._field(
+                        i,
+                        "code",
+                        ui.input(tr("ui.stages.code"), value=row.code)
+                        .classes("w-36")
+                        .props("dense outlined" + (" readonly" if row.id else "")),
+                    )
+                    self._field(
+                        i,
+                        "label_zh",
+                        ui.input(tr("ui.stages.label"), value=row.label)
+                        .classes("w-36")
+                        .props("dense outlined"),
+                        attr="label",
+                    )
+                    self._field(
+                        i,
+                        "label_en",
+                        ui.input(tr("ui.stages.label_en"), value=row.label_en)
+                        .classes("w-40")
+                        .props("dense outlined"),
+                    )
+                    self._field(
+                        i,
+                        "outcome",
+                        ui.select(outcomes, label=tr("ui.stages.outcome"), value=row.outcome)
+                        .classes("w-28")
+                        .props("dense outlined"),
+                    )
                     self._field(i, "active", ui.switch(tr("ui.stages.active"), value=row.active))
-                    ui.button(icon="arrow_upward", on_click=lambda _, i=i: self.swap(i, i - 1)) \
-                        .props("flat dense").tooltip(tr("ui.stages.up")).mark(f"stage-up-{i}").set_enabled(i > 0)
-                    ui.button(icon="arrow_downward", on_click=lambda _, i=i: self.swap(i, i + 1)) \
-                        .props("flat dense").tooltip(tr("ui.stages.down")).mark(f"stage-down-{i}") \
-                        .set_enabled(i < len(self.rows) - 1)
+                    ui.button(icon="arrow_upward", on_click=lambda _, i=i: self.swap(i, i - 1)).props(
+                        "flat dense"
+                    ).tooltip(tr("ui.stages.up")).mark(f"stage-up-{i}").set_enabled(i > 0)
+                    ui.button(icon="arrow_downward", on_click=lambda _, i=i: self.swap(i, i + 1)).props(
+                        "flat dense"
+                    ).tooltip(tr("ui.stages.down")).mark(f"stage-down-{i}").set_enabled(
+                        i < len(self.rows) - 1
+                    )
 
     def _field(self, i: int, name: str, widget: Any, *, attr: str | None = None) -> None:
         """Keep the row's value in step with its widget; remember the widget for the row's errors."""
@@ -106,6 +136,8 @@ class StagesPanel:
         for key, widget in self.widgets.items():
             if hasattr(widget, "error"):
                 widget.error = errors.get(key)
-        unshown = [k for k in errors if k not in self.widgets or k.endswith(".active")]  # a switch has no error
+        unshown = [
+            k for k in errors if k not in self.widgets or k.endswith(".active")
+        ]  # a switch has no error
         for key in unshown:
             ui.notify(errors[key], type="warning", multi_line=True)

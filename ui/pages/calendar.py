@@ -14,22 +14,28 @@ from ui.components.cycle_windows import CycleWindows
 from ui.i18n_ui import tr
 from ui.theme import frame
 
-register({
-    "ui.cal.title": ("日历", "Calendar"),
-    "ui.cal.month": ("月视图", "Month"),
-    "ui.cal.agenda": ("日程", "Agenda"),
-    "ui.cal.office": ("全办", "Whole office"),
-    "ui.cal.officer": ("专员", "Officer"),
-    "ui.cal.prev": ("上个月", "Previous month"),
-    "ui.cal.next": ("下个月", "Next month"),
-    "ui.cal.ics": ("下载日历（ICS）", "Download calendar (ICS)"),
-    "ui.cal.empty": ("这段时间没有申报窗口、截止或待办", "No windows, deadlines or tasks in this period"),
-    "ui.cal.month_label": ("{year} 年 {month} 月", "{year}-{month:02d}"),
-})
+register(
+    {
+        "ui.cal.title": ("日历", "Calendar"),
+        "ui.cal.month": ("月视图", "Month"),
+        "ui.cal.agenda": ("日程", "Agenda"),
+        "ui.cal.office": ("全办", "Whole office"),
+        "ui.cal.officer": ("专员", "Officer"),
+        "ui.cal.prev": ("上个月", "Previous month"),
+        "ui.cal.next": ("下个月", "Next month"),
+        "ui.cal.ics": ("下载日历（ICS）", "Download calendar (ICS)"),
+        "ui.cal.empty": ("这段时间没有申报窗口、截止或待办", "No windows, deadlines or tasks in this period"),
+        "ui.cal.month_label": ("{year} 年 {month} 月", "{year}-{month:02d}"),
+    }
+)
 
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
-COLORS = {"window_opens": "positive", "window_closes": "negative", "internal_deadline": "warning",
-          "task": "primary"}
+COLORS = {
+    "window_opens": "positive",
+    "window_closes": "negative",
+    "internal_deadline": "warning",
+    "task": "primary",
+}
 
 
 def create() -> None:
@@ -50,12 +56,20 @@ class CalendarView:
 
     def build(self) -> None:
         with ui.row().classes("items-center gap-4"):
-            ui.select({None: tr("ui.cal.office"), **{o.id: o.display_name for o in officers()}}, value=None,
-                      label=tr("ui.cal.officer"), on_change=lambda e: self._set(officer_id=e.value)) \
-                .classes("w-40").mark("calendar-officer")
-            ui.toggle({"agenda": tr("ui.cal.agenda"), "month": tr("ui.cal.month")}, value=self.view,
-                      on_change=lambda e: self._set(view=e.value)).mark("calendar-view")
-            ui.button(tr("ui.cal.ics"), icon="event", on_click=self.download).props("flat").mark("ics-download")
+            ui.select(
+                {None: tr("ui.cal.office"), **{o.id: o.display_name for o in officers()}},
+                value=None,
+                label=tr("ui.cal.officer"),
+                on_change=lambda e: self._set(officer_id=e.value),
+            ).classes("w-40").mark("calendar-officer")
+            ui.toggle(
+                {"agenda": tr("ui.cal.agenda"), "month": tr("ui.cal.month")},
+                value=self.view,
+                on_change=lambda e: self._set(view=e.value),
+            ).mark("calendar-view")
+            ui.button(tr("ui.cal.ics"), icon="event", on_click=self.download).props("flat").mark(
+                "ics-download"
+            )
         self.body()
 
     def _set(self, **changes: object) -> None:
@@ -96,12 +110,15 @@ class CalendarView:
         for item in deadlines.agenda(first, last, officer_id=self.officer_id):
             by_day.setdefault(item.day, []).append(item)
         with ui.row().classes("items-center gap-2"):
-            ui.button(icon="chevron_left", on_click=lambda: self._shift(-1)).props("flat dense") \
-                .tooltip(tr("ui.cal.prev")).mark("month-prev")
-            ui.label(tr("ui.cal.month_label", year=first.year, month=first.month)).classes("text-h6") \
-                .mark("month-label")
-            ui.button(icon="chevron_right", on_click=lambda: self._shift(1)).props("flat dense") \
-                .tooltip(tr("ui.cal.next")).mark("month-next")
+            ui.button(icon="chevron_left", on_click=lambda: self._shift(-1)).props("flat dense").tooltip(
+                tr("ui.cal.prev")
+            ).mark("month-prev")
+            ui.label(tr("ui.cal.month_label", year=first.year, month=first.month)).classes("text-h6").mark(
+                "month-label"
+            )
+            ui.button(icon="chevron_right", on_click=lambda: self._shift(1)).props("flat dense").tooltip(
+                tr("ui.cal.next")
+            ).mark("month-next")
         with ui.grid(columns=7).classes("w-full gap-1"):
             for name in WEEKDAYS:
                 ui.label(name).classes("text-center text-caption text-grey-7")

@@ -12,18 +12,20 @@ from crm.services.enterprises import current_actor, officers
 from ui.i18n_ui import tr
 from ui.theme import frame
 
-register({
-    "ui.dash.title": ("工作台", "Dashboard"),
-    "ui.dash.office": ("全办", "Whole office"),
-    "ui.dash.officer": ("专员", "Officer"),
-    "ui.dash.radar": ("本周要办", "This week"),
-    "ui.dash.none": ("暂无", "Nothing"),
-    "ui.dash.more": ("共 {n} 项，显示前 {shown} 项", "{n} in total, first {shown} shown"),
-    "ui.dash.open_app": ("建申报", "Open application"),
-    "ui.dash.opened": ("已建申报 #{id}", "Application #{id} opened"),
-    "ui.dash.export": ("导出图表数据（Excel）", "Export chart data (Excel)"),
-    "ui.dash.figures": ("统计", "Figures"),
-})
+register(
+    {
+        "ui.dash.title": ("工作台", "Dashboard"),
+        "ui.dash.office": ("全办", "Whole office"),
+        "ui.dash.officer": ("专员", "Officer"),
+        "ui.dash.radar": ("本周要办", "This week"),
+        "ui.dash.none": ("暂无", "Nothing"),
+        "ui.dash.more": ("共 {n} 项，显示前 {shown} 项", "{n} in total, first {shown} shown"),
+        "ui.dash.open_app": ("建申报", "Open application"),
+        "ui.dash.opened": ("已建申报 #{id}", "Application #{id} opened"),
+        "ui.dash.export": ("导出图表数据（Excel）", "Export chart data (Excel)"),
+        "ui.dash.figures": ("统计", "Figures"),
+    }
+)
 
 
 def create() -> None:
@@ -38,13 +40,18 @@ class Workbench:
         self.team = officers()
         me = current_actor()
         # an officer opens on their own call list; an admin without enterprises of their own on the office's
-        self.officer_id: int | None = next((o.id for o in self.team if o.username == me and o.role == "officer"),
-                                           None)
+        self.officer_id: int | None = next(
+            (o.id for o in self.team if o.username == me and o.role == "officer"), None
+        )
 
     def build(self) -> None:
         choices = {None: tr("ui.dash.office"), **{o.id: o.display_name for o in self.team}}
-        ui.select(choices, value=self.officer_id, label=tr("ui.dash.officer"),
-                  on_change=lambda e: self._officer(e.value)).classes("w-48").mark("radar-officer")
+        ui.select(
+            choices,
+            value=self.officer_id,
+            label=tr("ui.dash.officer"),
+            on_change=lambda e: self._officer(e.value),
+        ).classes("w-48").mark("radar-officer")
         self.radar()
         self.figures()
 
@@ -72,15 +79,19 @@ class Workbench:
                         ui.label(f"{item.what}｜{item.detail}").classes("text-caption")
                     ui.badge(item.days_left, color="negative" if "过期" in item.days_left else "primary")
                     if section.key == "untold" and item.policy_id:
-                        ui.button(tr("ui.dash.open_app"), on_click=lambda i=item: self.open_application(i)) \
-                            .props("flat dense size=sm").mark(f"open-app-{item.enterprise_id}-{item.policy_id}")
+                        ui.button(
+                            tr("ui.dash.open_app"), on_click=lambda i=item: self.open_application(i)
+                        ).props("flat dense size=sm").mark(f"open-app-{item.enterprise_id}-{item.policy_id}")
             if section.total > len(section.items):
-                ui.label(tr("ui.dash.more", n=section.shown_total, shown=len(section.items))).classes("text-caption")
+                ui.label(tr("ui.dash.more", n=section.shown_total, shown=len(section.items))).classes(
+                    "text-caption"
+                )
 
     def open_application(self, item: radar.Item) -> None:
         try:
-            app = pipeline.create_from_match(item.enterprise_id, item.policy_id or "", cycle=item.cycle,
-                                             outcome=item.outcome)
+            app = pipeline.create_from_match(
+                item.enterprise_id, item.policy_id or "", cycle=item.cycle, outcome=item.outcome
+            )
         except pipeline.DuplicateApplication as exc:
             ui.notify(exc.message(), type="warning")
             return
@@ -94,10 +105,13 @@ class Workbench:
                 with ui.card().classes("q-pa-sm w-48").mark(f"kpi-{kpi.key}"):
                     ui.label(kpi.label).classes("text-caption text-grey-7")
                     ui.label(kpi.value).classes("text-h5 text-primary")
-        ui.button(tr("ui.dash.export"), icon="download",
-                  on_click=lambda: ui.download.content(dashboard.export_xlsx(dashboard.dashboard()),
-                                                       f"huiqi-dashboard-{date.today()}.xlsx")) \
-            .props("flat").mark("export-xlsx")
+        ui.button(
+            tr("ui.dash.export"),
+            icon="download",
+            on_click=lambda: ui.download.content(
+                dashboard.export_xlsx(dashboard.dashboard()), f"huiqi-dashboard-{date.today()}.xlsx"
+            ),
+        ).props("flat").mark("export-xlsx")
         with ui.grid(columns=2).classes("w-full gap-3"):
             for chart in board.charts:
                 with ui.card().classes("q-pa-sm"):
@@ -108,13 +122,30 @@ def echart_options(chart: dashboard.Chart) -> dict:
     """ECharts options of one chart (bars horizontal so long Chinese labels stay readable)."""
     stacked = chart.kind == "stacked"
     if chart.kind == "funnel":
-        return {"title": {"text": chart.title, "textStyle": {"fontSize": 14}}, "tooltip": {},
-                "series": [{"type": "funnel", "sort": "none", "label": {"formatter": "{b}：{c}"},
-                            "data": [{"name": c, "value": v} for c, v in
-                                     zip(chart.categories, chart.series[0][1], strict=True)]}]}
-    return {"title": {"text": chart.title, "textStyle": {"fontSize": 14}}, "tooltip": {"trigger": "axis"},
-            "legend": {"top": 24} if len(chart.series) > 1 else {"show": False},
-            "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
-            "xAxis": {"type": "value"}, "yAxis": {"type": "category", "data": chart.categories, "inverse": True},
-            "series": [{"name": name, "type": "bar", "data": values, **({"stack": "all"} if stacked else {})}
-                       for name, values in chart.series]}
+        return {
+            "title": {"text": chart.title, "textStyle": {"fontSize": 14}},
+            "tooltip": {},
+            "series": [
+                {
+                    "type": "funnel",
+                    "sort": "none",
+                    "label": {"formatter": "{b}：{c}"},
+                    "data": [
+                        {"name": c, "value": v}
+                        for c, v in zip(chart.categories, chart.series[0][1], strict=True)
+                    ],
+                }
+            ],
+        }
+    return {
+        "title": {"text": chart.title, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 24} if len(chart.series) > 1 else {"show": False},
+        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "data": chart.categories, "inverse": True},
+        "series": [
+            {"name": name, "type": "bar", "data": values, **({"stack": "all"} if stacked else {})}
+            for name, values in chart.series
+        ],
+    }

@@ -13,26 +13,39 @@ from ui.format import show
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
 
-register({
-    "ui.dup.title": ("疑似重复企业", "Suspected duplicates"),
-    "ui.dup.scan": ("重新扫描", "Scan again"),
-    "ui.dup.none": ("没有发现疑似重复的企业", "No suspected duplicates"),
-    "ui.dup.count": ("共 {n} 对疑似重复", "{n} suspected pairs"),
-    "ui.dup.reason_uscc": ("信用代码相同", "Same credit code"),
-    "ui.dup.reason_name": ("名称相似度 {score}", "Name similarity {score}"),
-    "ui.dup.keep": ("保留此家，合并另一家", "Keep this one, merge the other"),
-    "ui.dup.confirm": ("确定把“{loser}”合并到“{winner}”？其财务、知识产权、联系人、走访、待办与匹配记录将全部转入，"
-                       "原企业名称记为曾用名。可撤销。",
-                       "Merge '{loser}' into '{winner}'? All its records move over and its name becomes a former "
-                       "name. This can be undone."),
-    "ui.dup.merged": ("已合并", "Merged"),
-    "ui.dup.undo": ("撤销合并", "Undo merge"),
-    "ui.dup.undone": ("已撤销合并", "Merge undone"),
-    "ui.dup.records": ("关联记录", "Related records"),
-})
+register(
+    {
+        "ui.dup.title": ("疑似重复企业", "Suspected duplicates"),
+        "ui.dup.scan": ("重新扫描", "Scan again"),
+        "ui.dup.none": ("没有发现疑似重复的企业", "No suspected duplicates"),
+        "ui.dup.count": ("共 {n} 对疑似重复", "{n} suspected pairs"),
+        "ui.dup.reason_uscc": ("信用代码相同", "Same credit code"),
+        "ui.dup.reason_name": ("名称相似度 {score}", "Name similarity {score}"),
+        "ui.dup.keep": ("保留此家，合并另一家", "Keep this one, merge the other"),
+        "ui.dup.confirm": (
+            "确定把“{loser}”合并到“{winner}”？其财务、知识产权、联系人、走访、待办与匹配记录将全部转入，"
+            "原企业名称记为曾用名。可撤销。",
+            "Merge '{loser}' into '{winner}'? All its records move over and its name becomes a former "
+            "name. This can be undone.",
+        ),
+        "ui.dup.merged": ("已合并", "Merged"),
+        "ui.dup.undo": ("撤销合并", "Undo merge"),
+        "ui.dup.undone": ("已撤销合并", "Merge undone"),
+        "ui.dup.records": ("关联记录", "Related records"),
+    }
+)
 
-SHOWN = ("name", "uscc", "former_names", "registration_date", "registered_capital", "street", "sports_division",
-         "address", "legal_form")
+SHOWN = (
+    "name",
+    "uscc",
+    "former_names",
+    "registration_date",
+    "registered_capital",
+    "street",
+    "sports_division",
+    "address",
+    "legal_form",
+)
 CHILDREN = ("fiscalyear", "ipasset", "credential", "contact", "interaction", "task")
 
 
@@ -83,16 +96,20 @@ class DuplicatesPage:
             self.pair_card(pair)
 
     def pair_card(self, pair: intake.DuplicatePair) -> None:
-        reason = tr("ui.dup.reason_uscc") if pair.reason == "uscc" else tr("ui.dup.reason_name",
-                                                                           score=f"{pair.score:.0f}")
+        reason = (
+            tr("ui.dup.reason_uscc")
+            if pair.reason == "uscc"
+            else tr("ui.dup.reason_name", score=f"{pair.score:.0f}")
+        )
         with ui.card().classes("w-full").mark(f"dup-{pair.a_id}-{pair.b_id}"):
             ui.label(reason).classes("text-caption text-grey-7")
             with ui.row().classes("w-full no-wrap gap-6"):
                 for mine, other in ((pair.a_id, pair.b_id), (pair.b_id, pair.a_id)):
                     with ui.column().classes("flex-1"):
                         self.side(mine)
-                        ui.button(tr("ui.dup.keep"), on_click=lambda w=mine, lo=other: self.confirm(w, lo)) \
-                            .props("outline dense").mark(f"keep-{mine}")
+                        ui.button(
+                            tr("ui.dup.keep"), on_click=lambda w=mine, lo=other: self.confirm(w, lo)
+                        ).props("outline dense").mark(f"keep-{mine}")
 
     def side(self, enterprise_id: int) -> None:
         e = enterprises.get_enterprise(enterprise_id)
@@ -102,7 +119,9 @@ class DuplicatesPage:
                 ui.label(specs[name].label(lang())).classes("text-grey-7")
                 ui.label(show(specs[name], getattr(e, name), lang()) or "—")
             ui.label(tr("ui.dup.records")).classes("text-grey-7")
-            counts = [f"{tr('ui.entity.' + c)} {len(enterprises.list_children(c, enterprise_id))}" for c in CHILDREN]
+            counts = [
+                f"{tr('ui.entity.' + c)} {len(enterprises.list_children(c, enterprise_id))}" for c in CHILDREN
+            ]
             ui.label("，".join(counts))
 
     def confirm(self, winner_id: int, loser_id: int) -> None:
@@ -111,8 +130,9 @@ class DuplicatesPage:
             ui.label(tr("ui.dup.confirm", loser=loser.name, winner=winner.name))
             with ui.row():
                 ui.button(tr("common.cancel"), on_click=dialog.close).props("flat")
-                ui.button(tr("common.confirm"), on_click=lambda: self.merge(dialog, winner_id, loser_id)) \
-                    .mark("dup-confirm")
+                ui.button(
+                    tr("common.confirm"), on_click=lambda: self.merge(dialog, winner_id, loser_id)
+                ).mark("dup-confirm")
         dialog.open()
 
     async def merge(self, dialog: ui.dialog, winner_id: int, loser_id: int) -> None:

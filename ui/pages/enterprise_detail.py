@@ -30,9 +30,11 @@ from ui.theme import frame
 
 CHILD_TABS = ("fiscalyear", "ipasset", "credential", "complianceevent", "contact", "interaction", "task")
 # Tabs other features fill in: (tab name, module, function taking the enterprise id)
-PLUGGED_TABS = (("match", "ui.components.match_tab", "match_tab"),
-                ("packs", "ui.components.packs_tab", "packs_tab"),
-                ("applications", "ui.components.applications_tab", "applications_tab"))
+PLUGGED_TABS = (
+    ("match", "ui.components.match_tab", "match_tab"),
+    ("packs", "ui.components.packs_tab", "packs_tab"),
+    ("applications", "ui.components.applications_tab", "applications_tab"),
+)
 
 
 def create() -> None:
@@ -97,25 +99,31 @@ class EnterpriseDetail:
         r = self.record
         with ui.row().classes("w-full items-center gap-4 text-grey-8"):
             ui.label(r.uscc or "").mark("summary-uscc")
-            ui.label(tr("ui.detail.version", version=r.version, at=show_date(r.updated_at))) \
-                .classes("text-caption").mark("summary-version")
+            ui.label(tr("ui.detail.version", version=r.version, at=show_date(r.updated_at))).classes(
+                "text-caption"
+            ).mark("summary-version")
             ui.space()
-            ui.button(tr("common.delete"), icon="delete", on_click=self.delete) \
-                .props("flat color=negative").mark("delete-enterprise")
+            ui.button(tr("common.delete"), icon="delete", on_click=self.delete).props(
+                "flat color=negative"
+            ).mark("delete-enterprise")
 
     @ui.refreshable_method
     def profile(self) -> None:
         if self.editing:
             ProfileEditor(self).build()
             return
-        ui.button(tr("common.edit"), icon="edit", on_click=self.start_edit).props("unelevated dense") \
-            .mark("edit-enterprise")
+        ui.button(tr("common.edit"), icon="edit", on_click=self.start_edit).props("unelevated dense").mark(
+            "edit-enterprise"
+        )
         with ui.grid(columns="max-content 1fr max-content 1fr").classes("w-full gap-x-6 gap-y-1"):
             names = {o.id: o.display_name for o in officers()}
             for spec in SPECS["enterprise"]:
                 value = getattr(self.record, spec.name)
-                text = names.get(value, f"#{value}") if spec.kind == "officer" and value else \
-                    show(spec, value, lang())
+                text = (
+                    names.get(value, f"#{value}")
+                    if spec.kind == "officer" and value
+                    else show(spec, value, lang())
+                )
                 ui.label(field_label(spec, lang())).classes("text-grey-7")
                 ui.label(text or "—").mark(f"value-{spec.name}")
 
@@ -149,8 +157,9 @@ class EnterpriseDetail:
     def _deleted_banner(self) -> None:
         with ui.card().classes("bg-amber-1"), ui.row().classes("items-center gap-4"):
             ui.label(tr("ui.detail.deleted", name=self.record.name)).mark("deleted-banner")
-            ui.button(tr("ui.detail.undo"), icon="undo", on_click=self.undo_delete) \
-                .props("unelevated").mark("undo-delete")
+            ui.button(tr("ui.detail.undo"), icon="undo", on_click=self.undo_delete).props("unelevated").mark(
+                "undo-delete"
+            )
             ui.link(tr("nav.enterprises"), "/enterprises")
 
 
@@ -168,8 +177,11 @@ class ProfileEditor:
         self.version = self.page.record.version
         self.conflict = ui.label().classes("text-negative bg-red-1 q-pa-sm rounded-borders").mark("conflict")
         self.conflict.visible = False
-        self.reload_button = ui.button(tr("ui.detail.reload"), icon="refresh", on_click=self.reload) \
-            .props("flat dense").mark("reload-latest")
+        self.reload_button = (
+            ui.button(tr("ui.detail.reload"), icon="refresh", on_click=self.reload)
+            .props("flat dense")
+            .mark("reload-latest")
+        )
         self.reload_button.visible = False
         self.form = record_form("enterprise", self.page.record)
         with ui.row().classes("gap-2"):

@@ -27,14 +27,16 @@ PAGE_SIZES = [25, 50, 100]
 STORAGE_KEY = "enterprise_list"  # the officer's last filters, kept per user
 FILTER_FIELDS = ("search", "streets", "divisions", "tags")  # what a saved filter holds
 
-register({
-    "ui.list.saved": ("已存筛选", "Saved filters"),
-    "ui.list.saved.save": ("保存筛选", "Save filter"),
-    "ui.list.saved.name": ("筛选名称", "Filter name"),
-    "ui.list.saved.saved": ("已保存筛选「{name}」", "Saved filter '{name}'"),
-    "ui.list.saved.delete": ("删除所选筛选", "Delete the selected filter"),
-    "ui.list.saved.deleted": ("已删除筛选「{name}」", "Deleted filter '{name}'"),
-})
+register(
+    {
+        "ui.list.saved": ("已存筛选", "Saved filters"),
+        "ui.list.saved.save": ("保存筛选", "Save filter"),
+        "ui.list.saved.name": ("筛选名称", "Filter name"),
+        "ui.list.saved.saved": ("已保存筛选「{name}」", "Saved filter '{name}'"),
+        "ui.list.saved.delete": ("删除所选筛选", "Delete the selected filter"),
+        "ui.list.saved.deleted": ("已删除筛选「{name}」", "Deleted filter '{name}'"),
+    }
+)
 
 
 def create() -> None:
@@ -63,9 +65,16 @@ class ListState:
     page_size: int = PAGE_SIZES[0]
 
     def query(self) -> EnterpriseQuery:
-        return EnterpriseQuery(search=self.search or None, streets=tuple(self.streets),
-                               divisions=tuple(self.divisions), tags=tuple(self.tags), sort=self.sort,
-                               descending=self.descending, page=self.page, page_size=self.page_size)
+        return EnterpriseQuery(
+            search=self.search or None,
+            streets=tuple(self.streets),
+            divisions=tuple(self.divisions),
+            tags=tuple(self.tags),
+            sort=self.sort,
+            descending=self.descending,
+            page=self.page,
+            page_size=self.page_size,
+        )
 
     def save(self) -> None:
         app.storage.user[STORAGE_KEY] = asdict(self)
@@ -103,8 +112,12 @@ class EnterpriseList:
     def build(self) -> None:
         self._filters()
         self.total = ui.label().classes("text-caption text-grey-7").mark("list-total")
-        self.table = ui.table(columns=_columns(), rows=[], row_key="id", pagination=self._pagination(0)) \
-            .props("dense flat bordered binary-state-sort").classes("w-full").mark("enterprise-table")
+        self.table = (
+            ui.table(columns=_columns(), rows=[], row_key="id", pagination=self._pagination(0))
+            .props("dense flat bordered binary-state-sort")
+            .classes("w-full")
+            .mark("enterprise-table")
+        )
         self.table.props["rows-per-page-options"] = PAGE_SIZES
         self.table.on("request", self._on_request)
         self.table.on("rowClick", lambda e: ui.navigate.to(f"/enterprises/{e.args[1]['id']}"))
@@ -119,8 +132,13 @@ class EnterpriseList:
 
     def _pagination(self, total: int) -> dict[str, Any]:
         s = self.state
-        return {"sortBy": s.sort, "descending": s.descending, "page": s.page, "rowsPerPage": s.page_size,
-                "rowsNumber": total}
+        return {
+            "sortBy": s.sort,
+            "descending": s.descending,
+            "page": s.page,
+            "rowsPerPage": s.page_size,
+            "rowsNumber": total,
+        }
 
     def _on_request(self, e: events.GenericEventArguments) -> None:
         p = e.args["pagination"]
@@ -133,24 +151,35 @@ class EnterpriseList:
     def _filters(self) -> None:
         s, lang_ = self.state, lang()
         with ui.row().classes("w-full items-center gap-2"):
-            self.inputs["search"] = ui.input(placeholder=tr("ui.list.search"), value=s.search) \
-                .props("dense outlined clearable debounce=300").classes("w-72").mark("list-search") \
+            self.inputs["search"] = (
+                ui.input(placeholder=tr("ui.list.search"), value=s.search)
+                .props("dense outlined clearable debounce=300")
+                .classes("w-72")
+                .mark("list-search")
                 .on_value_change(lambda e: self._set("search", e.value or ""))
+            )
             streets = {k: v[0] if lang_ == "zh" else v[1] for k, v in STREET_CHOICES.items()}
             divisions = {k: f"{k} {label(SPORTS_DIVISIONS, k, lang_)}" for k in SPORTS_DIVISIONS}
-            for name, options, key in (("streets", streets, "ui.list.streets"),
-                                       ("divisions", divisions, "ui.list.divisions"),
-                                       ("tags", facets().tags, "ui.list.tags")):
-                self.inputs[name] = ui.select(options, label=tr(key), multiple=True, value=getattr(s, name),
-                                              clearable=True) \
-                    .props("dense outlined use-chips options-dense").classes("min-w-40") \
-                    .mark(f"filter-{name}").on_value_change(lambda e, n=name: self._set(n, e.value or []))
-            ui.button(tr("ui.list.clear"), icon="filter_alt_off", on_click=self._clear) \
-                .props("flat dense").mark("clear-filters")
+            for name, options, key in (
+                ("streets", streets, "ui.list.streets"),
+                ("divisions", divisions, "ui.list.divisions"),
+                ("tags", facets().tags, "ui.list.tags"),
+            ):
+                self.inputs[name] = (
+                    ui.select(options, label=tr(key), multiple=True, value=getattr(s, name), clearable=True)
+                    .props("dense outlined use-chips options-dense")
+                    .classes("min-w-40")
+                    .mark(f"filter-{name}")
+                    .on_value_change(lambda e, n=name: self._set(n, e.value or []))
+                )
+            ui.button(tr("ui.list.clear"), icon="filter_alt_off", on_click=self._clear).props(
+                "flat dense"
+            ).mark("clear-filters")
             self._saved_filters()
             ui.space()
-            ui.button(tr("ui.list.new"), icon="add", on_click=lambda: ui.navigate.to("/enterprises/new")) \
-                .props("unelevated").mark("new-enterprise")
+            ui.button(
+                tr("ui.list.new"), icon="add", on_click=lambda: ui.navigate.to("/enterprises/new")
+            ).props("unelevated").mark("new-enterprise")
 
     def _set(self, name: str, value: Any) -> None:
         setattr(self.state, name, value)
@@ -162,21 +191,32 @@ class EnterpriseList:
     # --- named saved filters (per officer, in the database: crm.services.saved_filters) ---
 
     def _saved_filters(self) -> None:
-        self.saved = ui.select({}, label=tr("ui.list.saved"), clearable=True) \
-            .props("dense outlined options-dense").classes("min-w-40").mark("saved-filters") \
+        self.saved = (
+            ui.select({}, label=tr("ui.list.saved"), clearable=True)
+            .props("dense outlined options-dense")
+            .classes("min-w-40")
+            .mark("saved-filters")
             .on_value_change(lambda e: self._apply(e.value))
+        )
         self._refresh_saved()
-        ui.button(icon="delete_outline", on_click=self._delete).props("flat dense round") \
-            .tooltip(tr("ui.list.saved.delete")).mark("delete-saved-filter")
+        ui.button(icon="delete_outline", on_click=self._delete).props("flat dense round").tooltip(
+            tr("ui.list.saved.delete")
+        ).mark("delete-saved-filter")
         with ui.dialog() as dialog, ui.card().classes("min-w-80"):
-            name = ui.input(tr("ui.list.saved.name")).props("dense outlined autofocus").classes("w-full") \
+            name = (
+                ui.input(tr("ui.list.saved.name"))
+                .props("dense outlined autofocus")
+                .classes("w-full")
                 .mark("saved-filter-name")
+            )
             with ui.row().classes("w-full justify-end gap-2"):
                 ui.button(tr("common.cancel"), on_click=dialog.close).props("flat")
-                ui.button(tr("common.save"), on_click=lambda: self._save(name, dialog)).props("unelevated") \
-                    .mark("saved-filter-confirm")
-        ui.button(tr("ui.list.saved.save"), icon="bookmark_add", on_click=dialog.open).props("flat dense") \
-            .mark("save-filter")
+                ui.button(tr("common.save"), on_click=lambda: self._save(name, dialog)).props(
+                    "unelevated"
+                ).mark("saved-filter-confirm")
+        ui.button(tr("ui.list.saved.save"), icon="bookmark_add", on_click=dialog.open).props(
+            "flat dense"
+        ).mark("save-filter")
 
     def _refresh_saved(self) -> None:
         self.saved.set_options({f.name: f.name for f in saved_filters()})
@@ -242,10 +282,13 @@ def _columns() -> list[dict[str, Any]]:
 def _row(e: Any) -> dict[str, Any]:
     lang_ = lang()
     return {
-        "id": e.id, "name": e.name, "uscc": e.uscc or "",
+        "id": e.id,
+        "name": e.name,
+        "uscc": e.uscc or "",
         "street": e.street or "",
         "sports_division": f"{e.sports_division} {label(SPORTS_DIVISIONS, e.sports_division, lang_)}"
-        if e.sports_division else "",
+        if e.sports_division
+        else "",
         "registration_date": show_date(e.registration_date),
         "registered_capital": money_wan(e.registered_capital),
         "tags": "、".join(e.tags or []),
@@ -270,5 +313,6 @@ def new_enterprise_form() -> None:
 
     with ui.row().classes("gap-2"):
         ui.button(tr("common.save"), icon="save", on_click=save).props("unelevated").mark("save")
-        ui.button(tr("common.cancel"), on_click=lambda: ui.navigate.to("/enterprises")) \
-            .props("flat").mark("cancel")
+        ui.button(tr("common.cancel"), on_click=lambda: ui.navigate.to("/enterprises")).props("flat").mark(
+            "cancel"
+        )

@@ -15,38 +15,46 @@ from crm.services.auth import Principal, acting_as, current_principal
 from ui.i18n_ui import tr
 from ui.theme import frame
 
-register({
-    "ui.intake.title": ("导入导出", "Import / export"),
-    "ui.intake.template": ("下载导入模板", "Download import template"),
-    "ui.intake.export": ("导出企业名单", "Export enterprise list"),
-    "ui.intake.duplicates": ("疑似重复企业", "Suspected duplicates"),
-    "ui.intake.export_matches": ("导出政策匹配结果", "Export match results"),
-    "ui.intake.upload": ("上传 Excel（.xlsx）或 CSV 文件", "Upload an Excel (.xlsx) or CSV file"),
-    "ui.intake.file": ("文件：{name}，表头在第 {row} 行，共 {n} 行数据", "File: {name}, header on row {row}, {n} rows"),
-    "ui.intake.mapping": ("列映射", "Column mapping"),
-    "ui.intake.column": ("文件中的列", "Column in the file"),
-    "ui.intake.target": ("导入为", "Import as"),
-    "ui.intake.saved": ("套用已保存的映射", "Apply a saved mapping"),
-    "ui.intake.save_as": ("映射名称", "Mapping name"),
-    "ui.intake.save": ("保存映射", "Save mapping"),
-    "ui.intake.saved_ok": ("映射已保存：{name}", "Mapping saved: {name}"),
-    "ui.intake.preview": ("校验预览", "Check and preview"),
-    "ui.intake.mode": ("导入方式", "Mode"),
-    "ui.intake.mode_all": ("整体导入（有任何错误则全部不导入）", "All or nothing"),
-    "ui.intake.mode_valid": ("仅导入有效行，下载被拒绝的行", "Import valid rows, download the rejected ones"),
-    "ui.intake.run": ("开始导入", "Import"),
-    "ui.intake.running": ("正在导入…", "Importing…"),
-    "ui.intake.rejected": ("下载未导入的行（含错误原因）", "Download rejected rows (with reasons)"),
-    "ui.intake.errors": ("错误明细", "Problems"),
-    "ui.intake.row": ("行号", "Row"),
-    "ui.intake.field": ("列", "Column"),
-    "ui.intake.message": ("问题", "Problem"),
-    "ui.intake.suspects": ("疑似重复：请选择处理方式", "Suspected duplicates: choose what to do"),
-    "ui.intake.create": ("新建", "Create"),
-    "ui.intake.skip": ("跳过", "Skip"),
-    "ui.intake.merge_into": ("合并到 {name}（#{id}）", "Merge into {name} (#{id})"),
-    "ui.intake.unreadable": ("无法读取文件：{reason}", "Cannot read the file: {reason}"),
-})
+register(
+    {
+        "ui.intake.title": ("导入导出", "Import / export"),
+        "ui.intake.template": ("下载导入模板", "Download import template"),
+        "ui.intake.export": ("导出企业名单", "Export enterprise list"),
+        "ui.intake.duplicates": ("疑似重复企业", "Suspected duplicates"),
+        "ui.intake.export_matches": ("导出政策匹配结果", "Export match results"),
+        "ui.intake.upload": ("上传 Excel（.xlsx）或 CSV 文件", "Upload an Excel (.xlsx) or CSV file"),
+        "ui.intake.file": (
+            "文件：{name}，表头在第 {row} 行，共 {n} 行数据",
+            "File: {name}, header on row {row}, {n} rows",
+        ),
+        "ui.intake.mapping": ("列映射", "Column mapping"),
+        "ui.intake.column": ("文件中的列", "Column in the file"),
+        "ui.intake.target": ("导入为", "Import as"),
+        "ui.intake.saved": ("套用已保存的映射", "Apply a saved mapping"),
+        "ui.intake.save_as": ("映射名称", "Mapping name"),
+        "ui.intake.save": ("保存映射", "Save mapping"),
+        "ui.intake.saved_ok": ("映射已保存：{name}", "Mapping saved: {name}"),
+        "ui.intake.preview": ("校验预览", "Check and preview"),
+        "ui.intake.mode": ("导入方式", "Mode"),
+        "ui.intake.mode_all": ("整体导入（有任何错误则全部不导入）", "All or nothing"),
+        "ui.intake.mode_valid": (
+            "仅导入有效行，下载被拒绝的行",
+            "Import valid rows, download the rejected ones",
+        ),
+        "ui.intake.run": ("开始导入", "Import"),
+        "ui.intake.running": ("正在导入…", "Importing…"),
+        "ui.intake.rejected": ("下载未导入的行（含错误原因）", "Download rejected rows (with reasons)"),
+        "ui.intake.errors": ("错误明细", "Problems"),
+        "ui.intake.row": ("行号", "Row"),
+        "ui.intake.field": ("列", "Column"),
+        "ui.intake.message": ("问题", "Problem"),
+        "ui.intake.suspects": ("疑似重复：请选择处理方式", "Suspected duplicates: choose what to do"),
+        "ui.intake.create": ("新建", "Create"),
+        "ui.intake.skip": ("跳过", "Skip"),
+        "ui.intake.merge_into": ("合并到 {name}（#{id}）", "Merge into {name} (#{id})"),
+        "ui.intake.unreadable": ("无法读取文件：{reason}", "Cannot read the file: {reason}"),
+    }
+)
 
 
 @dataclass
@@ -100,17 +108,29 @@ class IntakePage:
 
     def build(self) -> None:
         with ui.row().classes("gap-2"):
-            ui.button(tr("ui.intake.template"), icon="description",
-                      on_click=lambda: ui.download(intake.import_template(), "企业导入模板.xlsx")).mark("intake-template")
-            ui.button(tr("ui.intake.export"), icon="download",
-                      on_click=lambda: ui.download(intake.export_enterprises(), "企业名单.xlsx")).mark("intake-export")
-            ui.button(tr("ui.intake.export_matches"), icon="fact_check",
-                      on_click=lambda: ui.download(intake.export_match_results(), "政策匹配结果.xlsx")) \
-                .props("outline").mark("intake-export-matches")
-            ui.button(tr("ui.intake.duplicates"), icon="content_copy",
-                      on_click=lambda: ui.navigate.to("/intake/duplicates")).props("flat").mark("intake-duplicates")
-        ui.upload(label=tr("ui.intake.upload"), auto_upload=True, on_upload=self.on_upload) \
-            .props('accept=".xlsx,.xlsm,.xls,.csv"').classes("w-full max-w-xl").mark("intake-upload")
+            ui.button(
+                tr("ui.intake.template"),
+                icon="description",
+                on_click=lambda: ui.download(intake.import_template(), "企业导入模板.xlsx"),
+            ).mark("intake-template")
+            ui.button(
+                tr("ui.intake.export"),
+                icon="download",
+                on_click=lambda: ui.download(intake.export_enterprises(), "企业名单.xlsx"),
+            ).mark("intake-export")
+            ui.button(
+                tr("ui.intake.export_matches"),
+                icon="fact_check",
+                on_click=lambda: ui.download(intake.export_match_results(), "政策匹配结果.xlsx"),
+            ).props("outline").mark("intake-export-matches")
+            ui.button(
+                tr("ui.intake.duplicates"),
+                icon="content_copy",
+                on_click=lambda: ui.navigate.to("/intake/duplicates"),
+            ).props("flat").mark("intake-duplicates")
+        ui.upload(label=tr("ui.intake.upload"), auto_upload=True, on_upload=self.on_upload).props(
+            'accept=".xlsx,.xlsm,.xls,.csv"'
+        ).classes("w-full max-w-xl").mark("intake-upload")
         self.body()
 
     async def on_upload(self, e: events.UploadEventArguments) -> None:
@@ -139,18 +159,23 @@ class IntakePage:
             saved = intake.saved_mappings()
             with ui.row().classes("items-end gap-2"):
                 if saved:
-                    ui.select(list(saved), label=tr("ui.intake.saved"), on_change=self.on_apply_saved) \
-                        .classes("w-48").mark("intake-saved")
+                    ui.select(
+                        list(saved), label=tr("ui.intake.saved"), on_change=self.on_apply_saved
+                    ).classes("w-48").mark("intake-saved")
                 name = ui.input(tr("ui.intake.save_as")).classes("w-48").mark("intake-mapping-name")
-                ui.button(tr("ui.intake.save"), on_click=lambda: self.on_save(name.value)).props("flat") \
-                    .mark("intake-save-mapping")
+                ui.button(tr("ui.intake.save"), on_click=lambda: self.on_save(name.value)).props("flat").mark(
+                    "intake-save-mapping"
+                )
             options = s.options()
             with ui.grid(columns=2).classes("gap-x-6 gap-y-1 items-center"):
                 for header in s.table.headers:
                     ui.label(header)
-                    ui.select(options, value=s.columns.get(header, ""), with_input=True,
-                              on_change=lambda e, h=header: s.columns.__setitem__(h, e.value or "")) \
-                        .props("dense").classes("w-64").mark(f"map-{header}")
+                    ui.select(
+                        options,
+                        value=s.columns.get(header, ""),
+                        with_input=True,
+                        on_change=lambda e, h=header: s.columns.__setitem__(h, e.value or ""),
+                    ).props("dense").classes("w-64").mark(f"map-{header}")
 
     def on_apply_saved(self, e: events.ValueChangeEventArguments) -> None:
         assert self.state.table is not None
@@ -175,23 +200,38 @@ class IntakePage:
         if s.preview.errors:
             ui.label(tr("ui.intake.errors")).classes("text-subtitle1")
             rows = [{"row": e.row, "column": e.column, "message": e.message} for e in s.preview.errors[:500]]
-            ui.table(columns=[{"name": "row", "label": tr("ui.intake.row"), "field": "row"},
-                              {"name": "column", "label": tr("ui.intake.field"), "field": "column"},
-                              {"name": "message", "label": tr("ui.intake.message"), "field": "message",
-                               "align": "left"}],
-                     rows=rows, pagination=20).props("dense flat").classes("w-full").mark("intake-errors")
+            ui.table(
+                columns=[
+                    {"name": "row", "label": tr("ui.intake.row"), "field": "row"},
+                    {"name": "column", "label": tr("ui.intake.field"), "field": "column"},
+                    {
+                        "name": "message",
+                        "label": tr("ui.intake.message"),
+                        "field": "message",
+                        "align": "left",
+                    },
+                ],
+                rows=rows,
+                pagination=20,
+            ).props("dense flat").classes("w-full").mark("intake-errors")
         self.suspects()
-        ui.radio({"all-or-nothing": tr("ui.intake.mode_all"), "valid-only": tr("ui.intake.mode_valid")},
-                 value=s.mode, on_change=lambda e: setattr(s, "mode", e.value)).mark("intake-mode")
+        ui.radio(
+            {"all-or-nothing": tr("ui.intake.mode_all"), "valid-only": tr("ui.intake.mode_valid")},
+            value=s.mode,
+            on_change=lambda e: setattr(s, "mode", e.value),
+        ).mark("intake-mode")
         ui.linear_progress(show_value=False).bind_value_from(s, "progress").bind_visibility_from(s, "busy")
-        ui.button(tr("ui.intake.run"), icon="upload", on_click=self.on_run).mark("intake-run") \
-            .bind_enabled_from(s, "busy", backward=lambda b: not b)
+        ui.button(tr("ui.intake.run"), icon="upload", on_click=self.on_run).mark(
+            "intake-run"
+        ).bind_enabled_from(s, "busy", backward=lambda b: not b)
         if s.result is not None:
-            ui.label(s.result.summary()).classes("text-positive" if s.result.written else "text-negative") \
-                .mark("intake-result")
+            ui.label(s.result.summary()).classes(
+                "text-positive" if s.result.written else "text-negative"
+            ).mark("intake-result")
             if s.result.rejected:
-                ui.button(tr("ui.intake.rejected"), icon="download", on_click=self.download_rejected) \
-                    .props("outline").mark("intake-rejected")
+                ui.button(tr("ui.intake.rejected"), icon="download", on_click=self.download_rejected).props(
+                    "outline"
+                ).mark("intake-rejected")
 
     def suspects(self) -> None:
         s = self.state
@@ -205,9 +245,11 @@ class IntakePage:
             options |= {f"update:{i}": tr("ui.intake.merge_into", name=n, id=i) for i, n, _ in r.suspects}
             with ui.row().classes("items-center gap-4"):
                 ui.label(f"第 {r.row} 行：{r.name}")
-                ui.select(options, value=s.decisions.get(r.row, r.action),
-                          on_change=lambda e, row=r.row: s.decisions.__setitem__(row, e.value)) \
-                    .props("dense").classes("w-96").mark(f"suspect-{r.row}")
+                ui.select(
+                    options,
+                    value=s.decisions.get(r.row, r.action),
+                    on_change=lambda e, row=r.row: s.decisions.__setitem__(row, e.value),
+                ).props("dense").classes("w-96").mark(f"suspect-{r.row}")
 
     async def on_run(self) -> None:
         s = self.state
@@ -220,8 +262,15 @@ class IntakePage:
         try:
             # the worker thread has no client: it acts as the officer who clicked
             s.preview, s.result = await run.io_bound(
-                _acting, current_principal(), intake.run_import, s.table, dict(s.columns), mode=s.mode,
-                decisions=dict(s.decisions), progress=progress)
+                _acting,
+                current_principal(),
+                intake.run_import,
+                s.table,
+                dict(s.columns),
+                mode=s.mode,
+                decisions=dict(s.decisions),
+                progress=progress,
+            )
         finally:
             s.busy = False
         self.body.refresh()

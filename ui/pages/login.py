@@ -9,13 +9,18 @@ from crm.services import auth as accounts
 from ui.auth import sign_in
 from ui.i18n_ui import lang, tr
 
-register({
-    "srv.login.title": ("惠企 · 登录", "Huiqi · Sign in"),
-    "srv.login.username": ("用户名", "Username"),
-    "srv.login.password": ("密码", "Password"),
-    "srv.login.submit": ("登录", "Sign in"),
-    "srv.login.hint": ("忘记密码请联系管理员重置。", "Forgot your password? Ask an administrator to reset it."),
-})
+register(
+    {
+        "srv.login.title": ("惠企 · 登录", "Huiqi · Sign in"),
+        "srv.login.username": ("用户名", "Username"),
+        "srv.login.password": ("密码", "Password"),
+        "srv.login.submit": ("登录", "Sign in"),
+        "srv.login.hint": (
+            "忘记密码请联系管理员重置。",
+            "Forgot your password? Ask an administrator to reset it.",
+        ),
+    }
+)
 
 
 def create() -> None:
@@ -28,10 +33,14 @@ def create() -> None:
         ui.page_title(tr("srv.login.title"))
         with ui.card().classes("absolute-center w-80 gap-2"):
             ui.label(tr("srv.login.title")).classes("text-h6")
-            username = ui.input(tr("srv.login.username")).props("autofocus").classes("w-full") \
-                .mark("login-username")
-            password = ui.input(tr("srv.login.password"), password=True, password_toggle_button=True) \
-                .classes("w-full").mark("login-password")
+            username = (
+                ui.input(tr("srv.login.username")).props("autofocus").classes("w-full").mark("login-username")
+            )
+            password = (
+                ui.input(tr("srv.login.password"), password=True, password_toggle_button=True)
+                .classes("w-full")
+                .mark("login-password")
+            )
             error = ui.label("").classes("text-negative text-caption").mark("login-error")
 
             async def attempt() -> None:
@@ -46,6 +55,7 @@ def create() -> None:
                 ui.navigate.to(target)
 
             password.on("keydown.enter", attempt)
-            ui.button(tr("srv.login.submit"), on_click=attempt).props("unelevated").classes("w-full") \
-                .mark("login-submit")
+            ui.button(tr("srv.login.submit"), on_click=attempt).props("unelevated").classes("w-full").mark(
+                "login-submit"
+            )
             ui.label(tr("srv.login.hint")).classes("text-caption text-grey-7")

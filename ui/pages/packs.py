@@ -20,33 +20,40 @@ from crm.services.auth import current_principal
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
 
-register({
-    "packs.page.title": ("服务包", "Service packs"),
-    "packs.page.intro": ("为筛选出的企业批量生成惠企政策服务包（双核并行，可离开本页继续工作）。",
-                         "Make packs for a filtered set of enterprises (both cores; you may leave this page)."),
-    "packs.page.streets": ("街道", "Streets"),
-    "packs.page.divisions": ("体育产业类别", "Divisions"),
-    "packs.page.policy": ("政策（可选）", "Policy (optional)"),
-    "packs.page.outcomes": ("匹配结果", "Outcomes"),
-    "packs.page.find": ("筛选企业", "Find enterprises"),
-    "packs.page.finding": ("正在筛选……", "Finding…"),
-    "packs.page.found": ("共 {count} 家企业", "{count} enterprises"),
-    "packs.page.start": ("生成 {count} 份服务包", "Make {count} packs"),
-    "packs.page.progress": ("已完成 {done}/{total}：{name}", "Done {done}/{total}: {name}"),
-    "packs.page.started": ("批量生成已开始，可离开本页", "Batch started; you may leave this page"),
-    "packs.page.finished": ("已完成：成功 {made} 份，失败 {failed} 份", "Finished: {made} made, {failed} failed"),
-    "packs.page.crashed": ("批量生成中断：{reason}", "The batch stopped: {reason}"),
-    "packs.page.failures": ("未能生成：", "Not made:"),
-    "packs.page.failure": ("{name}（#{id}）：{reason}", "{name} (#{id}): {reason}"),
-    "packs.page.zip": ("下载压缩包", "Download zip"),
-    "packs.page.folder": ("文件夹：{folder}", "Folder: {folder}"),
-    "packs.page.running": ("已有批量任务在运行", "A batch is already running"),
-    "packs.outcome.eligible": ("符合条件", "Eligible"),
-    "packs.outcome.likely": ("基本符合", "Likely"),
-    "packs.outcome.near_miss": ("差距较小", "Near miss"),
-    "packs.outcome.held": ("已获认定", "Held"),
-    "packs.outcome.ineligible": ("暂不符合", "Ineligible"),
-})
+register(
+    {
+        "packs.page.title": ("服务包", "Service packs"),
+        "packs.page.intro": (
+            "为筛选出的企业批量生成惠企政策服务包（双核并行，可离开本页继续工作）。",
+            "Make packs for a filtered set of enterprises (both cores; you may leave this page).",
+        ),
+        "packs.page.streets": ("街道", "Streets"),
+        "packs.page.divisions": ("体育产业类别", "Divisions"),
+        "packs.page.policy": ("政策（可选）", "Policy (optional)"),
+        "packs.page.outcomes": ("匹配结果", "Outcomes"),
+        "packs.page.find": ("筛选企业", "Find enterprises"),
+        "packs.page.finding": ("正在筛选……", "Finding…"),
+        "packs.page.found": ("共 {count} 家企业", "{count} enterprises"),
+        "packs.page.start": ("生成 {count} 份服务包", "Make {count} packs"),
+        "packs.page.progress": ("已完成 {done}/{total}：{name}", "Done {done}/{total}: {name}"),
+        "packs.page.started": ("批量生成已开始，可离开本页", "Batch started; you may leave this page"),
+        "packs.page.finished": (
+            "已完成：成功 {made} 份，失败 {failed} 份",
+            "Finished: {made} made, {failed} failed",
+        ),
+        "packs.page.crashed": ("批量生成中断：{reason}", "The batch stopped: {reason}"),
+        "packs.page.failures": ("未能生成：", "Not made:"),
+        "packs.page.failure": ("{name}（#{id}）：{reason}", "{name} (#{id}): {reason}"),
+        "packs.page.zip": ("下载压缩包", "Download zip"),
+        "packs.page.folder": ("文件夹：{folder}", "Folder: {folder}"),
+        "packs.page.running": ("已有批量任务在运行", "A batch is already running"),
+        "packs.outcome.eligible": ("符合条件", "Eligible"),
+        "packs.outcome.likely": ("基本符合", "Likely"),
+        "packs.outcome.near_miss": ("差距较小", "Near miss"),
+        "packs.outcome.held": ("已获认定", "Held"),
+        "packs.outcome.ineligible": ("暂不符合", "Ineligible"),
+    }
+)
 
 OUTCOMES = ("eligible", "likely", "near_miss", "held", "ineligible")
 BATCH_WORKERS = 2  # processes rendering packs (the machine's two cores)
@@ -85,17 +92,22 @@ def start_batch(officer: str, enterprise_ids: list[int]) -> BatchJob:
 
 async def _run_batch(job: BatchJob, officer: str, ids: list[int], out_dir: Path) -> None:
     try:
-        job.result = await run.io_bound(packs.make_packs, ids, out_dir, officer=officer, workers=BATCH_WORKERS,
-                                        progress=job.progress)
+        job.result = await run.io_bound(
+            packs.make_packs, ids, out_dir, officer=officer, workers=BATCH_WORKERS, progress=job.progress
+        )
     except Exception as exc:  # noqa: BLE001 - shown on the page; the server keeps running
         job.error = f"{type(exc).__name__}: {exc}"
     finally:
         job.running = False
 
 
-def find_enterprises(streets: list[str], divisions: list[str], policy: str | None, outcomes: list[str]) -> list[int]:
+def find_enterprises(
+    streets: list[str], divisions: list[str], policy: str | None, outcomes: list[str]
+) -> list[int]:
     """Ids of the enterprises a batch would cover (run off the event loop: with a policy it evaluates each)."""
-    return packs.select_enterprises(streets=streets, divisions=divisions, policy=policy or None, outcomes=outcomes)
+    return packs.select_enterprises(
+        streets=streets, divisions=divisions, policy=policy or None, outcomes=outcomes
+    )
 
 
 def create() -> None:
@@ -129,21 +141,30 @@ class BatchPage:
         policies = {p.id: p.title for p in matching.policies()}
         outcomes = {o: tr(f"packs.outcome.{o}") for o in OUTCOMES}
         with ui.row().classes("items-end gap-2"):
-            for name, options, key in (("streets", list(STREETS), "packs.page.streets"),
-                                       ("divisions", divisions, "packs.page.divisions"),
-                                       ("outcomes", outcomes, "packs.page.outcomes")):
-                ui.select(options, label=tr(key), multiple=True, value=getattr(self, name), clearable=True) \
-                    .bind_value(self, name).props("dense use-chips").classes("w-56").mark(f"batch-{name}")
-            ui.select(policies, label=tr("packs.page.policy"), value=self.policy, clearable=True) \
-                .bind_value(self, "policy").props("dense").classes("w-64").mark("batch-policy")
+            for name, options, key in (
+                ("streets", list(STREETS), "packs.page.streets"),
+                ("divisions", divisions, "packs.page.divisions"),
+                ("outcomes", outcomes, "packs.page.outcomes"),
+            ):
+                ui.select(
+                    options, label=tr(key), multiple=True, value=getattr(self, name), clearable=True
+                ).bind_value(self, name).props("dense use-chips").classes("w-56").mark(f"batch-{name}")
+            ui.select(policies, label=tr("packs.page.policy"), value=self.policy, clearable=True).bind_value(
+                self, "policy"
+            ).props("dense").classes("w-64").mark("batch-policy")
             ui.button(tr("packs.page.find"), icon="filter_alt", on_click=self.on_find).mark("batch-find")
 
     async def on_find(self) -> None:
         self.finding = True
         self.selection.refresh()
         try:
-            self.found = await run.io_bound(find_enterprises, list(self.streets or []), list(self.divisions or []),
-                                            self.policy, list(self.outcomes or []))
+            self.found = await run.io_bound(
+                find_enterprises,
+                list(self.streets or []),
+                list(self.divisions or []),
+                self.policy,
+                list(self.outcomes or []),
+            )
         finally:
             self.finding = False
         self.selection.refresh()
@@ -158,9 +179,11 @@ class BatchPage:
         with ui.row().classes("items-center gap-2"):
             ui.label(tr("packs.page.found", count=len(self.found))).mark("batch-found")
             job = JOBS.get(self.officer)
-            ui.button(tr("packs.page.start", count=len(self.found)), icon="picture_as_pdf", on_click=self.on_start) \
-                .props("color=primary").mark("batch-start") \
-                .set_enabled(bool(self.found) and not (job and job.running))
+            ui.button(
+                tr("packs.page.start", count=len(self.found)), icon="picture_as_pdf", on_click=self.on_start
+            ).props("color=primary").mark("batch-start").set_enabled(
+                bool(self.found) and not (job and job.running)
+            )
 
     def on_start(self) -> None:
         job = JOBS.get(self.officer)
@@ -190,27 +213,38 @@ class BatchPage:
             return
         with ui.card().classes("w-full").mark("batch-job"):
             ui.linear_progress(show_value=False).bind_value_from(job, "fraction").mark("batch-progress")
-            ui.label().bind_text_from(job, "done", backward=lambda _: tr(
-                "packs.page.progress", done=job.done, total=job.total, name=job.current)).mark("batch-status")
+            ui.label().bind_text_from(
+                job,
+                "done",
+                backward=lambda _: tr(
+                    "packs.page.progress", done=job.done, total=job.total, name=job.current
+                ),
+            ).mark("batch-status")
             if not job.running:
                 self.outcome(job)
 
     def outcome(self, job: BatchJob) -> None:
         if job.error:
-            ui.label(tr("packs.page.crashed", reason=job.error)).classes("text-negative").mark("batch-crashed")
+            ui.label(tr("packs.page.crashed", reason=job.error)).classes("text-negative").mark(
+                "batch-crashed"
+            )
             return
         result = job.result
         assert result is not None
-        ui.label(tr("packs.page.finished", made=len(result.made), failed=len(result.failed))) \
-            .classes("text-positive text-bold").mark("batch-finished")
+        ui.label(tr("packs.page.finished", made=len(result.made), failed=len(result.failed))).classes(
+            "text-positive text-bold"
+        ).mark("batch-finished")
         if result.failed:
             ui.label(tr("packs.page.failures")).classes("text-negative")
             for enterprise_id, name, reason in result.failed:
-                ui.label(tr("packs.page.failure", name=name, id=enterprise_id, reason=reason)) \
-                    .classes("text-body2").mark(f"batch-failed-{enterprise_id}")
+                ui.label(tr("packs.page.failure", name=name, id=enterprise_id, reason=reason)).classes(
+                    "text-body2"
+                ).mark(f"batch-failed-{enterprise_id}")
         ui.label(tr("packs.page.folder", folder=str(result.folder))).classes("text-caption text-grey-8")
         if result.zip_path is not None:
             zip_path = result.zip_path
-            ui.button(tr("packs.page.zip"), icon="archive",
-                      on_click=lambda: ui.download.file(zip_path, f"惠企政策服务包-{zip_path.name}")) \
-                .mark("batch-zip")
+            ui.button(
+                tr("packs.page.zip"),
+                icon="archive",
+                on_click=lambda: ui.download.file(zip_path, f"惠企政策服务包-{zip_path.name}"),
+            ).mark("batch-zip")

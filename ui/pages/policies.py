@@ -13,27 +13,40 @@ from ui.i18n_ui import tr
 from ui.theme import frame
 
 # --- rule-engine UI strings (policies page) ------------------------------------------------------------
-register({
-    "policies.rules_hash": ("规则集 {hash}，共 {count} 项政策", "Rule set {hash}, {count} policies"),
-    "policies.rules_error": ("规则文件有误（仍使用上一版规则）：{path}:{line} {reason}",
-                             "Rule file error (last good rules stay in force): {path}:{line} {reason}"),
-    "policies.col.title": ("政策", "Policy"),
-    "policies.col.level": ("层级", "Level"),
-    "policies.col.confidence": ("可信度", "Confidence"),
-    "policies.col.window": ("申报窗口", "Window"),
-    "policies.col.matches": ("符合 / 可能 / 差一点", "Eligible / likely / near miss"),
-    "policies.basis": ("政策依据", "Basis"),
-    "policies.criteria": ("申报条件", "Criteria"),
-    "policies.params": ("可调参数（专员可修改）", "Parameters (officers may change)"),
-    "policies.todo": ("待核实：{todo}", "To verify: {todo}"),
-    "policies.enterprises": ("企业（按上次匹配结果）", "Enterprises (last match)"),
-    "policies.rematch": ("重新匹配全部企业", "Re-match all enterprises"),
-    "policies.rematched": ("已重新匹配 {count} 家企业，{diffs} 项变化", "Re-matched {count} enterprises, {diffs} changes"),
-})
+register(
+    {
+        "policies.rules_hash": ("规则集 {hash}，共 {count} 项政策", "Rule set {hash}, {count} policies"),
+        "policies.rules_error": (
+            "规则文件有误（仍使用上一版规则）：{path}:{line} {reason}",
+            "Rule file error (last good rules stay in force): {path}:{line} {reason}",
+        ),
+        "policies.col.title": ("政策", "Policy"),
+        "policies.col.level": ("层级", "Level"),
+        "policies.col.confidence": ("可信度", "Confidence"),
+        "policies.col.window": ("申报窗口", "Window"),
+        "policies.col.matches": ("符合 / 可能 / 差一点", "Eligible / likely / near miss"),
+        "policies.basis": ("政策依据", "Basis"),
+        "policies.criteria": ("申报条件", "Criteria"),
+        "policies.params": ("可调参数（专员可修改）", "Parameters (officers may change)"),
+        "policies.todo": ("待核实：{todo}", "To verify: {todo}"),
+        "policies.enterprises": ("企业（按上次匹配结果）", "Enterprises (last match)"),
+        "policies.rematch": ("重新匹配全部企业", "Re-match all enterprises"),
+        "policies.rematched": (
+            "已重新匹配 {count} 家企业，{diffs} 项变化",
+            "Re-matched {count} enterprises, {diffs} changes",
+        ),
+    }
+)
 
 LEVEL_ZH = {"national": "国家级", "municipal": "市级", "district": "区级"}
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低（含占位参数）"}
-OUTCOME_ZH = {"eligible": "符合", "likely": "可能符合", "near_miss": "差一点", "held": "已持有", "ineligible": "不符合"}
+OUTCOME_ZH = {
+    "eligible": "符合",
+    "likely": "可能符合",
+    "near_miss": "差一点",
+    "held": "已持有",
+    "ineligible": "不符合",
+}
 
 
 def create() -> None:
@@ -56,10 +69,16 @@ def policy_list() -> None:
     for err in status["errors"]:
         ui.label(tr("policies.rules_error", **err)).classes("text-negative").mark("rules-error")
     rows = [_row(p) for p in matching.policies()]
-    columns = [{"name": k, "label": tr(f"policies.col.{k}"), "field": k, "align": "left", "sortable": True}
-               for k in ("title", "level", "confidence", "window", "matches")]
-    table = ui.table(columns=columns, rows=rows, row_key="id").props("dense flat").classes("w-full") \
+    columns = [
+        {"name": k, "label": tr(f"policies.col.{k}"), "field": k, "align": "left", "sortable": True}
+        for k in ("title", "level", "confidence", "window", "matches")
+    ]
+    table = (
+        ui.table(columns=columns, rows=rows, row_key="id")
+        .props("dense flat")
+        .classes("w-full")
         .mark("policy-table")
+    )
     table.on("rowClick", lambda e: ui.navigate.to(f"/policies/{e.args[1]['id']}"))
     ui.button(tr("policies.rematch"), icon="sync", on_click=_rematch).props("unelevated").mark("rematch-all")
 
@@ -67,9 +86,14 @@ def policy_list() -> None:
 def _row(policy: Any) -> dict[str, Any]:
     counts = {k: len(v) for k, v in matching.outcome_counts(policy.id).items()}
     windows = "；".join(f"{w['opens']}～{w['closes']}" for w in policy.meta.get("windows") or [])
-    return {"id": policy.id, "title": policy.title, "level": LEVEL_ZH[policy.level],
-            "confidence": CONFIDENCE_ZH[policy.confidence], "window": windows,
-            "matches": f"{counts['eligible']} / {counts['likely']} / {counts['near_miss']}"}
+    return {
+        "id": policy.id,
+        "title": policy.title,
+        "level": LEVEL_ZH[policy.level],
+        "confidence": CONFIDENCE_ZH[policy.confidence],
+        "window": windows,
+        "matches": f"{counts['eligible']} / {counts['likely']} / {counts['near_miss']}",
+    }
 
 
 async def _rematch() -> None:
@@ -94,16 +118,19 @@ def policy_detail(o: dict[str, Any]) -> None:
     if o["params"]:
         ui.label(tr("policies.params")).classes("text-subtitle1")
         for name, p in o["params"].items():
-            ui.label(f"{p['label']}（{name}）= {p['value']} {p.get('unit') or ''}；{p['as_of']}；{p['source']}；"
-                     f"{CONFIDENCE_ZH[p['confidence']]}").mark(f"param-{name}")
+            ui.label(
+                f"{p['label']}（{name}）= {p['value']} {p.get('unit') or ''}；{p['as_of']}；{p['source']}；"
+                f"{CONFIDENCE_ZH[p['confidence']]}"
+            ).mark(f"param-{name}")
     _enterprises(o["id"])
 
 
 def _tree(node: dict[str, Any], depth: int) -> None:
     with ui.row().classes("gap-2 items-baseline").style(f"margin-left: {depth * 1.2}rem"):
         ui.label(node["label"]).classes("text-body2")
-        ui.label(node["text"] + (f"（{node['clause']}）" if node.get("clause") else "")) \
-            .classes("text-caption text-grey-8").mark(f"criterion-{node['id']}")
+        ui.label(node["text"] + (f"（{node['clause']}）" if node.get("clause") else "")).classes(
+            "text-caption text-grey-8"
+        ).mark(f"criterion-{node['id']}")
     for child in node.get("children", []):
         _tree(child, depth + 1)
 
@@ -113,6 +140,10 @@ def _enterprises(policy_id: str) -> None:
     for outcome, members in matching.outcome_counts(policy_id).items():
         if not members:
             continue
-        with ui.expansion(f"{OUTCOME_ZH[outcome]}（{len(members)}）").classes("w-full").mark(f"members-{outcome}"):
+        with (
+            ui.expansion(f"{OUTCOME_ZH[outcome]}（{len(members)}）")
+            .classes("w-full")
+            .mark(f"members-{outcome}")
+        ):
             for eid, name in members:
                 ui.link(name, f"/enterprises/{eid}")

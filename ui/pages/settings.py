@@ -20,32 +20,52 @@ from ui.auth import forget_cached
 from ui.components.stages_panel import StagesPanel
 from ui.i18n_ui import lang, tr
 
-register({
-    "srv.set.accounts": ("账号与角色", "Accounts and roles"),
-    "srv.set.audit": ("审计记录", "Audit trail"),
-    "srv.set.backups": ("备份", "Backups"),
-    "srv.set.password": ("我的密码", "My password"),
-    "srv.set.only_password": ("您可以在这里修改自己的密码；账号、审计和备份由管理员管理。",
-                              "You can change your own password here; accounts, audit and backups are for admins."),
-    "srv.acc.username": ("登录名", "Username"), "srv.acc.name": ("姓名", "Name"), "srv.acc.role": ("角色", "Role"),
-    "srv.acc.state": ("状态", "State"), "srv.acc.active": ("启用", "Active"), "srv.acc.inactive": ("停用", "Inactive"),
-    "srv.acc.locked": ("已锁定", "Locked"), "srv.acc.add": ("新增账号", "Add account"),
-    "srv.acc.password": ("初始密码（至少 8 位）", "Initial password (8+ characters)"),
-    "srv.acc.edit": ("编辑账号：{name}", "Edit account: {name}"),
-    "srv.acc.reset": ("重置密码", "Reset password"), "srv.acc.new_password": ("新密码", "New password"),
-    "srv.acc.unlock": ("解锁", "Unlock"), "srv.acc.done": ("已保存", "Saved"),
-    "srv.aud.actor": ("操作人", "User"), "srv.aud.entity": ("对象类型", "Record type"),
-    "srv.aud.record": ("记录编号（不选类型时为企业编号）", "Record id (an enterprise id when no type)"),
-    "srv.aud.since": ("起始日期", "From"), "srv.aud.until": ("截止日期", "To"),
-    "srv.aud.search": ("查询", "Search"), "srv.aud.export": ("导出 Excel", "Export to Excel"),
-    "srv.aud.total": ("共 {n} 条", "{n} entries"), "srv.aud.prev": ("上一页", "Previous"),
-    "srv.aud.next": ("下一页", "Next"),
-    "srv.bak.now": ("立即备份", "Back up now"), "srv.bak.done": ("已备份：{path}", "Backed up: {path}"),
-    "srv.bak.restore_hint": ("恢复备份请在服务器上运行：huiqi restore <备份文件>（当前数据会先另存一份）。",
-                             "To restore, run on the server: huiqi restore <file> (current data is saved first)."),
-    "srv.pw.old": ("原密码", "Current password"), "srv.pw.new": ("新密码（至少 8 位）", "New password (8+)"),
-    "srv.pw.change": ("修改密码", "Change password"), "srv.pw.done": ("密码已修改", "Password changed"),
-})
+register(
+    {
+        "srv.set.accounts": ("账号与角色", "Accounts and roles"),
+        "srv.set.audit": ("审计记录", "Audit trail"),
+        "srv.set.backups": ("备份", "Backups"),
+        "srv.set.password": ("我的密码", "My password"),
+        "srv.set.only_password": (
+            "您可以在这里修改自己的密码；账号、审计和备份由管理员管理。",
+            "You can change your own password here; accounts, audit and backups are for admins.",
+        ),
+        "srv.acc.username": ("登录名", "Username"),
+        "srv.acc.name": ("姓名", "Name"),
+        "srv.acc.role": ("角色", "Role"),
+        "srv.acc.state": ("状态", "State"),
+        "srv.acc.active": ("启用", "Active"),
+        "srv.acc.inactive": ("停用", "Inactive"),
+        "srv.acc.locked": ("已锁定", "Locked"),
+        "srv.acc.add": ("新增账号", "Add account"),
+        "srv.acc.password": ("初始密码（至少 8 位）", "Initial password (8+ characters)"),
+        "srv.acc.edit": ("编辑账号：{name}", "Edit account: {name}"),
+        "srv.acc.reset": ("重置密码", "Reset password"),
+        "srv.acc.new_password": ("新密码", "New password"),
+        "srv.acc.unlock": ("解锁", "Unlock"),
+        "srv.acc.done": ("已保存", "Saved"),
+        "srv.aud.actor": ("操作人", "User"),
+        "srv.aud.entity": ("对象类型", "Record type"),
+        "srv.aud.record": ("记录编号（不选类型时为企业编号）", "Record id (an enterprise id when no type)"),
+        "srv.aud.since": ("起始日期", "From"),
+        "srv.aud.until": ("截止日期", "To"),
+        "srv.aud.search": ("查询", "Search"),
+        "srv.aud.export": ("导出 Excel", "Export to Excel"),
+        "srv.aud.total": ("共 {n} 条", "{n} entries"),
+        "srv.aud.prev": ("上一页", "Previous"),
+        "srv.aud.next": ("下一页", "Next"),
+        "srv.bak.now": ("立即备份", "Back up now"),
+        "srv.bak.done": ("已备份：{path}", "Backed up: {path}"),
+        "srv.bak.restore_hint": (
+            "恢复备份请在服务器上运行：huiqi restore <备份文件>（当前数据会先另存一份）。",
+            "To restore, run on the server: huiqi restore <file> (current data is saved first).",
+        ),
+        "srv.pw.old": ("原密码", "Current password"),
+        "srv.pw.new": ("新密码（至少 8 位）", "New password (8+)"),
+        "srv.pw.change": ("修改密码", "Change password"),
+        "srv.pw.done": ("密码已修改", "Password changed"),
+    }
+)
 
 
 def content() -> None:
@@ -88,12 +108,26 @@ def _roles() -> dict[str, str]:
 
 class AccountsPanel:
     def build(self) -> None:
-        self.table = ui.table(columns=[
-            {"name": "username", "label": tr("srv.acc.username"), "field": "username", "sortable": True},
-            {"name": "name", "label": tr("srv.acc.name"), "field": "name"},
-            {"name": "role", "label": tr("srv.acc.role"), "field": "role"},
-            {"name": "state", "label": tr("srv.acc.state"), "field": "state"},
-        ], rows=[], row_key="id").props("dense flat bordered").classes("w-full").mark("accounts-table")
+        self.table = (
+            ui.table(
+                columns=[
+                    {
+                        "name": "username",
+                        "label": tr("srv.acc.username"),
+                        "field": "username",
+                        "sortable": True,
+                    },
+                    {"name": "name", "label": tr("srv.acc.name"), "field": "name"},
+                    {"name": "role", "label": tr("srv.acc.role"), "field": "role"},
+                    {"name": "state", "label": tr("srv.acc.state"), "field": "state"},
+                ],
+                rows=[],
+                row_key="id",
+            )
+            .props("dense flat bordered")
+            .classes("w-full")
+            .mark("accounts-table")
+        )
         self.table.on("rowClick", lambda e: self.edit(e.args[1]["id"]))
         self.refresh()
         with ui.row().classes("items-end gap-2"):
@@ -106,15 +140,25 @@ class AccountsPanel:
     def refresh(self) -> None:
         roles = _roles()
         self.rows = {a.id: a for a in accounts.list_accounts()}
-        self.table.rows = [{"id": a.id, "username": a.username, "name": a.display_name, "role": roles[a.role],
-                            "state": (tr("srv.acc.active") if a.active else tr("srv.acc.inactive"))
-                            + (" · " + tr("srv.acc.locked") if a.locked else "")} for a in self.rows.values()]
+        self.table.rows = [
+            {
+                "id": a.id,
+                "username": a.username,
+                "name": a.display_name,
+                "role": roles[a.role],
+                "state": (tr("srv.acc.active") if a.active else tr("srv.acc.inactive"))
+                + (" · " + tr("srv.acc.locked") if a.locked else ""),
+            }
+            for a in self.rows.values()
+        ]
         self.table.update()
 
     def add(self) -> None:
         try:
-            accounts.create_account({"username": self.username.value, "display_name": self.name.value,
-                                     "role": self.role.value}, self.password.value or "")
+            accounts.create_account(
+                {"username": self.username.value, "display_name": self.name.value, "role": self.role.value},
+                self.password.value or "",
+            )
         except (accounts.AuthError, accounts.ValidationFailed) as exc:
             _notify_error(exc)
             return
@@ -127,14 +171,21 @@ class AccountsPanel:
         with ui.dialog() as dialog, ui.card().classes("w-96"):
             ui.label(tr("srv.acc.edit", name=a.display_name)).classes("text-h6")
             name = ui.input(tr("srv.acc.name"), value=a.display_name).classes("w-full")
-            role = ui.select(_roles(), value=a.role, label=tr("srv.acc.role")).classes("w-full").mark("edit-role")
+            role = (
+                ui.select(_roles(), value=a.role, label=tr("srv.acc.role"))
+                .classes("w-full")
+                .mark("edit-role")
+            )
             active = ui.switch(tr("srv.acc.active"), value=a.active).mark("edit-active")
             new_pw = ui.input(tr("srv.acc.new_password"), password=True).classes("w-full")
 
             def save() -> None:
                 try:
-                    accounts.update_account(a.id, a.version, {"display_name": name.value, "role": role.value,
-                                                              "active": active.value})
+                    accounts.update_account(
+                        a.id,
+                        a.version,
+                        {"display_name": name.value, "role": role.value, "active": active.value},
+                    )
                     if new_pw.value:
                         accounts.reset_password(a.id, new_pw.value)
                 except (accounts.AuthError, accounts.ValidationFailed, accounts.ConflictError) as exc:
@@ -167,20 +218,45 @@ class AuditPanel:
 
     def build(self) -> None:
         with ui.row().classes("items-end gap-2"):
-            self.actor = ui.select([""] + audit.audit_actors(), value="", label=tr("srv.aud.actor"),
-                                   with_input=True).classes("w-40").mark("audit-actor")
-            self.entity = ui.select(["", "enterprise", "fiscalyear", "ipasset", "credential", "complianceevent",
-                                     "contact", "interaction", "task", "officer"], value="",
-                                    label=tr("srv.aud.entity")).classes("w-40")
+            self.actor = (
+                ui.select([""] + audit.audit_actors(), value="", label=tr("srv.aud.actor"), with_input=True)
+                .classes("w-40")
+                .mark("audit-actor")
+            )
+            self.entity = ui.select(
+                [
+                    "",
+                    "enterprise",
+                    "fiscalyear",
+                    "ipasset",
+                    "credential",
+                    "complianceevent",
+                    "contact",
+                    "interaction",
+                    "task",
+                    "officer",
+                ],
+                value="",
+                label=tr("srv.aud.entity"),
+            ).classes("w-40")
             self.record = ui.number(tr("srv.aud.record"), format="%d").classes("w-56").mark("audit-record")
             self.since = ui.input(tr("srv.aud.since"), placeholder="2026-01-01").classes("w-32")
             self.until = ui.input(tr("srv.aud.until"), placeholder="2026-12-31").classes("w-32")
             ui.button(tr("srv.aud.search"), on_click=self.search).props("unelevated").mark("audit-search")
             ui.button(tr("srv.aud.export"), on_click=self.export).props("flat").mark("audit-export")
         self.total = ui.label("").classes("text-caption").mark("audit-total")
-        self.table = ui.table(columns=[{"name": h, "label": h, "field": str(i), "align": "left"}
-                                       for i, h in enumerate(audit.HEADERS)], rows=[]) \
-            .props("dense flat bordered wrap-cells").classes("w-full").mark("audit-table")
+        self.table = (
+            ui.table(
+                columns=[
+                    {"name": h, "label": h, "field": str(i), "align": "left"}
+                    for i, h in enumerate(audit.HEADERS)
+                ],
+                rows=[],
+            )
+            .props("dense flat bordered wrap-cells")
+            .classes("w-full")
+            .mark("audit-table")
+        )
         with ui.row():
             ui.button(tr("srv.aud.prev"), on_click=lambda: self.page(-1)).props("flat dense")
             ui.button(tr("srv.aud.next"), on_click=lambda: self.page(+1)).props("flat dense")
@@ -191,12 +267,19 @@ class AuditPanel:
             since = date.fromisoformat(self.since.value) if self.since.value else None
             until = date.fromisoformat(self.until.value) if self.until.value else None
         except ValueError:
-            ui.notify(tr("validation.date", field=tr("srv.aud.since"), value=self.since.value or self.until.value),
-                      type="warning")
+            ui.notify(
+                tr("validation.date", field=tr("srv.aud.since"), value=self.since.value or self.until.value),
+                type="warning",
+            )
             return None
         record = int(self.record.value) if self.record.value is not None else None
-        return audit.AuditQuery(actor=self.actor.value or None, entity=self.entity.value or None,
-                                record_id=record, since=since, until=until)
+        return audit.AuditQuery(
+            actor=self.actor.value or None,
+            entity=self.entity.value or None,
+            record_id=record,
+            since=since,
+            until=until,
+        )
 
     def search(self) -> None:
         query = self._read()
@@ -226,10 +309,17 @@ class AuditPanel:
 def _backups_panel() -> None:
     @ui.refreshable
     def listing() -> None:
-        rows = [{"file": str(b.path.name), "size": f"{b.size / 1024:.0f} KB", "at": f"{b.modified:%Y-%m-%d %H:%M}"}
-                for b in backups.list_backups()]
-        ui.table(columns=[{"name": k, "label": k, "field": k} for k in ("file", "size", "at")], rows=rows) \
-            .props("dense flat bordered").classes("w-full")
+        rows = [
+            {
+                "file": str(b.path.name),
+                "size": f"{b.size / 1024:.0f} KB",
+                "at": f"{b.modified:%Y-%m-%d %H:%M}",
+            }
+            for b in backups.list_backups()
+        ]
+        ui.table(
+            columns=[{"name": k, "label": k, "field": k} for k in ("file", "size", "at")], rows=rows
+        ).props("dense flat bordered").classes("w-full")
 
     def now() -> None:
         try:
