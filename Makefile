@@ -15,7 +15,8 @@ test: $(STAMP)  ## the whole test suite (SQLite; PostgreSQL too when HUIQI_TEST_
 	bash .ci/system-deps test
 	$(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP)  ## formatting, lint (unused noqa included) and types; CI runs it before the tests
+	$(BIN)/ruff format --check crm ui tests bench
 	$(BIN)/ruff check crm ui tests bench
 	$(BIN)/mypy
 

@@ -151,7 +151,8 @@ def bench_import(names: list[str], rows: int, rng: random.Random) -> None:
         _seed(names)
         data = _import_file(names, rows, rng)
         from crm.db import session_scope
-        from crm.intake.importer import commit_import, plan_import
+        from crm.intake.commit import commit_import
+        from crm.intake.importer import plan_import
         from crm.services import intake
 
         t0 = time.perf_counter()

@@ -121,9 +121,7 @@ def timed(fn: Callable[[], object], repeat: int = 5) -> float:
 
 def populate(engine: sa.Engine, n: int) -> None:
     """Bulk-load the synthetic office; matches go to the rule engine's own table (read through its adapter)."""
-    from crm.models import Credential, Enterprise, Officer, Task
-    from crm.models_applications import Application, CycleWindow
-    from crm.models_rules import MatchResult
+    from crm.models import Application, Credential, CycleWindow, Enterprise, MatchResult, Officer, Task
 
     rnd = random.Random(20261128)
     now = datetime.now(UTC)

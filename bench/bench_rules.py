@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crm.facts import CATALOGUE, derive  # noqa: E402
-from crm.facts_profile import aggregate, load_profile  # noqa: E402
+from crm.facts.profile import aggregate, load_profile  # noqa: E402
 from crm.rules import evaluate_all, evaluate_batch, load_dir, verdict_dict  # noqa: E402
 from crm.rules.model import MET, NOT_MET, OUTCOMES, UNKNOWN  # noqa: E402
 

@@ -22,7 +22,8 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from crm import domain
 from crm.demo import words as w
-from crm.demo.generate import AS_OF, USCC_ALPHABET, YEARS
+from crm.demo.generate import AS_OF, USCC_ALPHABET
+from crm.demo.records import YEARS
 from crm.models import AuditEntry, Contact, Credential, Enterprise, FiscalYear, IPAsset, utcnow
 
 CHUNK = 5_000

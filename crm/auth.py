@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from crm.config import get_settings
+from crm.errors import HuiqiError
 from crm.i18n import register, t
 from crm.models import AuditEntry, Officer, utcnow
 
@@ -76,17 +77,10 @@ class Principal:
 SYSTEM = Principal("system", "admin", "系统")
 
 
-class AuthError(Exception):
-    """Base of the access errors; ``message(lang)`` is for people."""
+class AuthError(HuiqiError):
+    """Base of the access errors: nothing was done."""
 
     key = "auth.denied"
-
-    def __init__(self, **params: Any):
-        self.params = params
-        super().__init__(self.message("zh"))
-
-    def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
 
 
 class PermissionDenied(AuthError):

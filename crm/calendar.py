@@ -21,12 +21,14 @@ from typing import Any
 import chinese_calendar
 from chinese_calendar.constants import holidays as _HOLIDAYS
 
+from crm.errors import HuiqiError
+
 COVERED_YEARS: range = range(min(d.year for d in _HOLIDAYS), max(d.year for d in _HOLIDAYS) + 1)
 FIXED_STATUTORY: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 DEFAULT_LEAD_DAYS = 5  # 材料提前 5 个工作日交区里
 
 
-class HolidayDataMissing(LookupError):
+class HolidayDataMissing(HuiqiError):
     """The holiday schedule of this year is not in chinese-calendar (strict mode)."""
 
     def __init__(self, day: date):
@@ -63,6 +65,10 @@ class DaysLeft:
     working: int
     calendar: int
     estimated: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.calendar < 0
 
     def label(self) -> str:
         """Chinese text for people, e.g. ``剩 3 个工作日（5 天）``."""

@@ -22,6 +22,8 @@ from typing import Any
 
 import platformdirs
 
+from crm.errors import HuiqiError
+
 APP_NAME = "huiqi"
 
 
@@ -100,7 +102,7 @@ def _server_settings(env: dict[str, str]) -> dict[str, Any]:
     """Server mode, accounts and backups (issue 7)."""
     mode = (env.get("HUIQI_MODE") or "desktop").strip().lower()
     if mode not in ("desktop", "server"):
-        raise ValueError(f"HUIQI_MODE must be desktop or server, not {mode!r}")
+        raise HuiqiError(f"HUIQI_MODE must be desktop or server, not {mode!r}")
     return {
         "mode": mode,
         "storage_secret": env.get("HUIQI_STORAGE_SECRET") or None,

@@ -118,6 +118,18 @@ CREDENTIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
     "key_institution": ("人才引进重点机构", "Talent key institution"),
     "other": ("其他", "Other"),
 }
+# Validity in years when a credential row carries no expiry date (POLICIES.md: HNTE, 专精特新 3 years;
+# tech-SME entry 1 year; demonstration titles: assumed 3 years, GAP in the sources).
+VALIDITY_YEARS: Final[dict[str, int]] = {
+    "hnte": 3,
+    "tech_sme": 1,
+    "innovative_sme": 3,
+    "zjtx_sme": 3,
+    "demo_unit_national": 3,
+    "demo_project_national": 3,
+    "demo_unit_municipal": 3,
+    "demo_project_municipal": 3,
+}
 CREDENTIAL_LEVELS: Final[dict[str, tuple[str, str]]] = {
     "national": ("国家级", "National"),
     "municipal": ("市级", "Municipal"),
@@ -156,6 +168,64 @@ OFFICER_ROLES: Final[dict[str, tuple[str, str]]] = {
     "officer": ("专员", "Officer"),
     "viewer": ("只读", "Viewer"),
 }
+
+
+# how a pipeline stage ends: still moving, approved/paid, or not approved/withdrawn
+STAGE_OUTCOMES: Final[dict[str, tuple[str, str]]] = {
+    "open": ("进行中", "Open"),
+    "won": ("成功", "Won"),
+    "lost": ("未成", "Lost"),
+}
+
+
+# --- verdicts: the one vocabulary every screen, chart, export and pack uses ---------------------------
+
+# outcome code -> (zh, en), best first
+OUTCOMES: Final[dict[str, tuple[str, str]]] = {
+    "eligible": ("符合", "Eligible"),
+    "likely": ("基本符合，待核实", "Likely, to be confirmed"),
+    "near_miss": ("差距较小", "Near miss"),
+    "held": ("已持有", "Already held"),
+    "ineligible": ("不符合", "Not eligible"),
+}
+# Quasar colour names (screens) and hex colours (charts, PDFs) of each outcome
+OUTCOME_COLOURS: Final[dict[str, str]] = {
+    "eligible": "positive",
+    "likely": "primary",
+    "near_miss": "warning",
+    "held": "teal",
+    "ineligible": "grey",
+}
+OUTCOME_HEX: Final[dict[str, str]] = {
+    "eligible": "#21ba45",
+    "likely": "#1976d2",
+    "near_miss": "#f2c037",
+    "held": "#26a69a",
+    "ineligible": "#9e9e9e",
+}
+# verdicts worth telling the enterprise about: recommended in packs, one click to an application
+ACTIONABLE_OUTCOMES: Final = ("eligible", "likely", "near_miss")
+
+# comparison symbols of a condition's threshold, as printed beside it ("≥ 60 分")
+OP_SYMBOLS: Final[dict[str, str]] = {
+    "ge": "≥",
+    "gt": ">",
+    "le": "≤",
+    "lt": "<",
+    "between": "介于",
+    "eq": "=",
+    "ne": "≠",
+    "in": "属于",
+    "not_in": "不属于",
+    "is": "为",
+    "date_ge": "不早于",
+    "date_le": "不晚于",
+}
+
+
+def outcome_label(code: str, lang: str = "zh") -> str:
+    """The label of a verdict outcome in ``lang``."""
+    return label(OUTCOMES, code, lang)
 
 
 def label(vocabulary: dict[str, tuple], code: str | None, lang: str = "zh") -> str:

@@ -44,7 +44,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.saved": ("已保存", "Saved"),
     "common.deleted": ("已删除", "Deleted"),
     "common.restored": ("已恢复", "Restored"),
-    "common.coming_soon": ("此页面即将上线：{what}", "Coming soon: {what}"),
     # --- errors from the store
     "error.conflict": (
         "保存失败：该记录已被 {actor} 于 {at} 修改（当前版本 {actual}，您编辑的是版本 {expected}）。"

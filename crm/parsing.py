@@ -142,6 +142,6 @@ def parse_list(value: object) -> list[str]:
         items = re.split(r"[,;，；、\n]+", normalize_text(value))
     seen: dict[str, None] = {}
     for item in items:
-        if item:
-            seen.setdefault(item, None)
+        if item.strip():  # "五角场 ; 重点" -> two names, without the spaces around them
+            seen.setdefault(item.strip(), None)
     return list(seen)

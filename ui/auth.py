@@ -8,18 +8,16 @@ learns who is acting from ``principal()`` (registered as crm's principal provide
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import app
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
 from crm.services import auth as accounts
 from crm.services.auth import Principal
-from ui.i18n_ui import lang
 
 OPEN_ROUTES = ("/login", "/_nicegui", "/fonts/", "/favicon")
 
@@ -29,14 +27,6 @@ def install() -> None:
     accounts.set_principal_provider(principal)
     if not any(m.cls is AuthMiddleware for m in app.user_middleware):
         app.add_middleware(AuthMiddleware)
-        app.on_exception(_explain_refusal)
-
-
-def _explain_refusal(exc: Exception) -> None:
-    """A refused action (a page that did not catch PermissionDenied) still tells the officer why."""
-    if isinstance(exc, accounts.AuthError):
-        with contextlib.suppress(Exception):  # no client context: the log entry is all we can do
-            ui.notify(exc.message(lang()), type="negative", multi_line=True)
 
 
 class AuthMiddleware(BaseHTTPMiddleware):

@@ -6,8 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from crm.fields import FieldSpec
+from crm.domain import OUTCOME_COLOURS, outcome_label
 from crm.i18n import t
+from crm.records.fields import FieldSpec
+from crm.services.deadlines import DaysLeft
+from ui.i18n_ui import lang, tr
 
 WAN = Decimal(10_000)
 
@@ -51,6 +54,28 @@ def show(spec: FieldSpec, value: Any, lang: str) -> str:
     if spec.kind in ("tags", "names"):
         return "、".join(value)
     return str(value)
+
+
+def days_left(left: DaysLeft | None) -> str:
+    """How long until a deadline, in the current language ('' when there is none)."""
+    if left is None:
+        return ""
+    if left.overdue:
+        return tr("ui.left.overdue", days=-left.calendar)
+    if left.calendar == 0:
+        return tr("ui.left.today")
+    text = tr("ui.left.days", working=left.working, days=left.calendar)
+    return text + (tr("ui.left.estimated") if left.estimated else "")
+
+
+def outcome(code: str) -> str:
+    """A verdict outcome's label in the current language."""
+    return outcome_label(code, lang())
+
+
+def outcome_colour(code: str) -> str:
+    """The Quasar colour of a verdict outcome (the same on every screen)."""
+    return OUTCOME_COLOURS.get(code, "grey")
 
 
 def field_label(spec: FieldSpec, lang: str) -> str:

@@ -15,38 +15,12 @@ register(
     {
         # --- frame
         "ui.frame.menu": ("菜单", "Menu"),
+        # --- time left until a deadline
+        "ui.left.overdue": ("已过期 {days} 天", "{days} days overdue"),
+        "ui.left.today": ("今天截止", "Due today"),
+        "ui.left.days": ("剩 {working} 个工作日（{days} 天）", "{working} working days left ({days} days)"),
+        "ui.left.estimated": ("（估算）", " (estimated)"),
         "ui.frame.no_results": ("没有匹配的企业", "No matching enterprise"),
-        # --- placeholders of pages still to come
-        "ui.soon.title": ("即将上线", "Coming soon"),
-        "ui.soon.dashboard": (
-            "今日待办、临近截止的申报窗口、最近走访和新符合条件的企业。",
-            "Today's tasks, closing application windows, recent visits and newly eligible firms.",
-        ),
-        "ui.soon.policies": (
-            "政策条款库：每项政策的条件、依据条款、申报窗口和示例案例。",
-            "The policy library: criteria, source clauses, windows and example cases of each policy.",
-        ),
-        "ui.soon.calendar": (
-            "申报日历：各政策的受理窗口、截止日期（按工作日计算）和提醒。",
-            "Application calendar: windows, deadlines in working days, and reminders.",
-        ),
-        "ui.soon.applications": (
-            "申报跟踪：哪些企业已告知、已申报、待补材料。",
-            "Application tracking: who was told, who applied, what is missing.",
-        ),
-        "ui.soon.intake": (
-            "Excel/CSV 导入导出：列映射、校验报告、查重合并。",
-            "Excel/CSV import and export: column mapping, validation report, de-duplication.",
-        ),
-        "ui.soon.packs": (
-            "服务包：为企业生成政策匹配 PDF，并记录发送历史。",
-            "Service packs: a PDF of matched policies for each enterprise, with a sending log.",
-        ),
-        "ui.soon.settings": (
-            "设置：专员账号、数据目录、备份与恢复。",
-            "Settings: officer accounts, data directory, backup and restore.",
-        ),
-        "ui.soon.tab": ("此功能即将上线", "This feature is coming soon"),
         # --- enterprise list
         "ui.list.title": ("企业", "Enterprises"),
         "ui.list.new": ("新增企业", "New enterprise"),

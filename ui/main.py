@@ -5,58 +5,55 @@
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from pathlib import Path
-from types import ModuleType
 
 from nicegui import ui
 
 from crm.config import get_settings
 from ui.auth import install as install_auth
+from ui.errors import install as install_error_handler
 from ui.i18n_ui import tr
-from ui.pages.placeholders import coming_soon
-from ui.theme import NAV, NavItem, add_fonts, frame
+from ui.pages import (
+    applications,
+    calendar,
+    dashboard,
+    duplicates,
+    enterprise_detail,
+    enterprises,
+    intake,
+    login,
+    packs,
+    policies,
+    settings,
+)
+from ui.theme import add_fonts
 
-# Pages that are not navigation entries, registered before the others ("/enterprises/new"
-# must come before "/enterprises/{enterprise_id}").
-EXTRA_PAGES = ("enterprise_detail", "login")
 STATIC_DIR = Path(__file__).parent / "static"
+# every page module registers its own routes; "/enterprises/new" (enterprises) comes before
+# "/enterprises/{enterprise_id}" (enterprise_detail)
+PAGES = (
+    dashboard,
+    enterprises,
+    enterprise_detail,
+    policies,
+    calendar,
+    applications,
+    intake,
+    duplicates,
+    packs,
+    settings,
+    login,
+)
 
 
 def setup() -> None:
-    """Fonts, static files and every page; each page module is optional (a helper drops it in)."""
+    """Fonts, static files, the login guard and every page."""
     add_fonts()
-    install_auth()  # server mode: login page guard and who-is-acting for the services (issue 7)
-    for item in NAV:
-        _register(item)
-    for name in EXTRA_PAGES:
-        module = _page_module(name)
-        if module is not None:
-            module.create()
-
-
-def _register(item: NavItem) -> None:
-    module = _page_module(item.key)
-    if module is not None and hasattr(module, "create"):
-        module.create()
-        return
-    body = module.content if module is not None and hasattr(module, "content") else None
-
-    @ui.page(item.route)
-    def page() -> None:
-        with frame(tr(f"nav.{item.key}")):
-            body() if body is not None else coming_soon(item.key)
-
-
-def _page_module(name: str) -> ModuleType | None:
-    full = f"ui.pages.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name != full:
-            raise
-        return None
+    install_auth()  # server mode: login page guard and who-is-acting for the services
+    install_error_handler()
+    for page in PAGES:
+        page.create()
 
 
 def storage_secret() -> str:

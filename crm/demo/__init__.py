@@ -1,6 +1,6 @@
 """The demo data set: Yangpu sports enterprises for trying Huiqi out, the same every time for a seed.
 
-Every record is cleaned by ``crm.validation`` like a form or an import would be, written in bulk
+Every record is cleaned by ``crm.records.validation`` like a form or an import would be, written in bulk
 (one INSERT per table, not one per record) and audited as created by the actor ``demo`` with the
 same audit rows ``crm.store`` writes for a single create.
 """
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import MetaData, text
 from sqlmodel import Session, SQLModel, col, select
 
-from crm import store, validation
+from crm import store
 from crm.db import session_scope
 from crm.demo.generate import AS_OF, DemoEnterprise, DemoSet, generate
 from crm.models import (
@@ -28,6 +28,7 @@ from crm.models import (
     Officer,
     Task,
 )
+from crm.records import validation
 from crm.store import ENTITY_OF
 
 __all__ = ["ACTOR", "AS_OF", "generate", "has_enterprises", "load_demo"]

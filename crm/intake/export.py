@@ -1,5 +1,5 @@
 """Write .xlsx files officers open in Excel/WPS: the enterprise list, match results, the import
-template and the rejected rows of an import. Headers are the Chinese labels of crm.fields."""
+template and the rejected rows of an import. Headers are the Chinese labels of crm.records.fields."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from crm.fields import ENTERPRISE_FIELDS, FieldSpec
 from crm.intake.mapping import Target
+from crm.records.fields import ENTERPRISE_FIELDS, FieldSpec
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -8,19 +8,17 @@ audited) inside the caller's session; the caller's ``session_scope`` makes it al
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from crm import parsing, store
 from crm.intake.dedupe import cross_scan, normalize_name
 from crm.intake.mapping import Target
 from crm.intake.readers import Table
 from crm.intake.search import fold
-from crm.models import Contact, Enterprise, FiscalYear
-from crm.validation import ValidationFailed, clean
+from crm.records.validation import ValidationFailed, clean
 
 Mode = Literal["all-or-nothing", "valid-only"]
 Action = str  # "create" | "skip" | "update:<enterprise id>"
@@ -141,11 +139,11 @@ def plan_import(table: Table, mapping: dict[str, str], *, session: Session) -> P
         _parse_row(plan, table.headers, targets)
     _match_existing(preview, session)
     _check_within_file(preview, table.headers, targets)
-    _check_one_row_per_target(preview)
+    check_one_row_per_target(preview)
     return preview
 
 
-def _check_one_row_per_target(preview: Preview) -> None:
+def check_one_row_per_target(preview: Preview) -> None:
     """Two rows of one file must not update the same existing enterprise (which one would be right?)."""
     first: dict[str, int] = {}
     for plan in preview.rows:
@@ -156,7 +154,7 @@ def _check_one_row_per_target(preview: Preview) -> None:
                 plan.row,
                 "企业名称",
                 "企业名称",
-                f"与第 {first[plan.action]} 行对应同一家已有企业（#{_target(plan)}），请合并为一行",
+                f"与第 {first[plan.action]} 行对应同一家已有企业（#{target_of(plan)}），请合并为一行",
             )
             if issue not in plan.errors:
                 plan.errors.append(issue)
@@ -256,9 +254,7 @@ def _clean_part(
 
 
 def _match_existing(preview: Preview, session: Session) -> None:
-    rows = session.exec(
-        select(Enterprise.id, Enterprise.name, Enterprise.uscc).where(col(Enterprise.deleted_at).is_(None))
-    ).all()
+    rows = store.enterprise_keys(session=session)
     by_uscc = {u: i or 0 for i, _, u in rows if u}
     by_name = {fold(n): i or 0 for i, n, _ in rows}
     names = {i or 0: n for i, n, _ in rows}
@@ -307,181 +303,6 @@ def _check_within_file(preview: Preview, headers: list[str], targets: dict[int, 
             first[key] = plan.row
 
 
-# --- writing --------------------------------------------------------------------------------------
-
-
-def commit_import(
-    preview: Preview,
-    *,
-    session: Session,
-    actor: str,
-    mode: Mode = "all-or-nothing",
-    decisions: dict[int, Action] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    """Write the plan through the store. all-or-nothing: any bad row means nothing is written."""
-    for plan in preview.rows:
-        if decisions and plan.row in decisions:
-            plan.action = decisions[plan.row]
-    _check_one_row_per_target(preview)
-    bad = [p for p in preview.rows if not p.ok]
-    if bad and mode == "all-or-nothing":
-        return ImportResult(False, [], [], 0, bad)
-    result = ImportResult(True, [], [], 0, bad)
-    good = [p for p in preview.rows if p.ok and p.action != "skip"]
-    result.skipped = sum(1 for p in preview.rows if p.ok and p.action == "skip")
-    updates = [p for p in good if p.action.startswith("update:")]
-    creates = [p for p in good if p.action == "create"]
-    known = _Existing.load(session, [_target(p) for p in updates])
-    done, total = 0, len(good)
-    for plan in updates:
-        _update_row(plan, session, actor, result, known, isolated=mode == "valid-only")
-        done += 1
-        if progress and done % 200 == 0:
-            progress(done, total)
-    _insert_audited(session, FiscalYear, known.new_years, actor)
-    _insert_audited(session, Contact, known.new_contacts, actor)
-    for k in range(0, len(creates), CHUNK):
-        result.created += _bulk_create(session, creates[k : k + CHUNK], actor)
-        done += len(creates[k : k + CHUNK])
-        if progress:
-            progress(done, total)
-    if progress and total == 0:
-        progress(0, 0)
-    return result
-
-
-CHUNK = 1000
-
-
-def _bulk_create(session: Session, plans: list[RowPlan], actor: str) -> list[int]:
-    """New enterprises with their years and contacts: already cleaned by ``clean`` and checked for unique
-    credit codes (in the file and against the database, in this transaction), so they are inserted with
-    one INSERT per table and audited exactly as ``store.create_*`` audits a single create."""
-    ids = _insert_audited(
-        session, Enterprise, [{"former_names": [], "tags": [], **p.enterprise} for p in plans], actor
-    )
-    years = [
-        {"enterprise_id": i, **fy} for i, p in zip(ids, plans, strict=True) for fy in p.fiscal_years.values()
-    ]
-    _insert_audited(session, FiscalYear, years, actor)
-    contacts = [
-        {"enterprise_id": i, "is_primary": False, **p.contact}
-        for i, p in zip(ids, plans, strict=True)
-        if p.contact
-    ]
-    _insert_audited(session, Contact, contacts, actor)
-    return ids
-
-
-def _insert_audited(session: Session, model: type[Any], rows: list[dict[str, Any]], actor: str) -> list[int]:
-    return store.insert_many(session=session, model=model, rows=rows, actor=actor)
-
-
-def _target(plan: RowPlan) -> int:
+def target_of(plan: RowPlan) -> int:
+    """The id of the existing enterprise an ``update:<id>`` row writes to."""
     return int(plan.action.split(":", 1)[1])
-
-
-@dataclass
-class _Existing:
-    """The matched enterprises' records, read in three queries instead of three per row; and the years and
-    contacts to insert for them in bulk once every row is done."""
-
-    enterprises: dict[int, Enterprise]
-    years: dict[tuple[int, int], FiscalYear]
-    contacts: set[tuple[int, str]]
-    new_years: list[dict[str, Any]] = field(default_factory=list)
-    new_contacts: list[dict[str, Any]] = field(default_factory=list)
-
-    @classmethod
-    def load(cls, session: Session, ids: list[int]) -> _Existing:
-        found = cls({}, {}, set())
-        for k in range(0, len(ids), 500):
-            chunk = ids[k : k + 500]
-            found.enterprises.update(
-                {
-                    e.id or 0: e
-                    for e in session.exec(
-                        select(Enterprise).where(
-                            col(Enterprise.id).in_(chunk), col(Enterprise.deleted_at).is_(None)
-                        )
-                    )
-                }
-            )
-            found.years.update(
-                {
-                    (y.enterprise_id, y.year): y
-                    for y in session.exec(select(FiscalYear).where(col(FiscalYear.enterprise_id).in_(chunk)))
-                }
-            )
-            found.contacts.update(
-                (c.enterprise_id, c.name)
-                for c in session.exec(
-                    select(Contact).where(
-                        col(Contact.enterprise_id).in_(chunk), col(Contact.deleted_at).is_(None)
-                    )
-                )
-            )
-        return found
-
-
-def _update_row(
-    plan: RowPlan, session: Session, actor: str, result: ImportResult, known: _Existing, *, isolated: bool
-) -> None:
-    """Apply one matched row through the store; valid-only: a refused row is rolled back alone (savepoint)."""
-    years, contacts = len(known.new_years), len(known.new_contacts)
-    try:
-        if isolated:
-            with session.begin_nested():
-                _update(plan, session, actor, known)
-        else:
-            _update(plan, session, actor, known)
-    except (ValidationFailed, store.StoreError) as exc:
-        if not isolated:
-            raise
-        del known.new_years[years:], known.new_contacts[contacts:]
-        plan.errors.append(RowIssue(plan.row, "-", "-", _reason(exc)))
-        result.rejected.append(plan)
-        return
-    result.updated.append(_target(plan))
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationFailed):
-        return "；".join(e.message("zh") for e in exc.errors)
-    return exc.message("zh") if isinstance(exc, store.StoreError) else str(exc)
-
-
-def _update(plan: RowPlan, session: Session, actor: str, known: _Existing) -> None:
-    enterprise_id = _target(plan)
-    current = known.enterprises.get(enterprise_id) or store.get_record(
-        session=session, model=Enterprise, record_id=enterprise_id
-    )
-    # the name on file stays; unchanged values are not rewritten (no audit noise, no version bump)
-    changes = {k: v for k, v in plan.enterprise.items() if k != "name" and getattr(current, k) != v}
-    if changes:
-        store.update_enterprise(
-            session=session,
-            enterprise_id=enterprise_id,
-            expected_version=current.version,
-            data=changes,
-            actor=actor,
-        )
-    for data in plan.fiscal_years.values():
-        existing = known.years.get((enterprise_id, data["year"]))
-        if existing is None:
-            known.new_years.append({"enterprise_id": enterprise_id, **data})
-            continue
-        year_changes = {k: v for k, v in data.items() if k != "year" and getattr(existing, k) != v}
-        if year_changes:
-            store.update_child(
-                session=session,
-                model=FiscalYear,
-                record_id=existing.id or 0,
-                expected_version=existing.version,
-                data=year_changes,
-                actor=actor,
-            )
-    if plan.contact and (enterprise_id, plan.contact["name"]) not in known.contacts:
-        known.new_contacts.append({"enterprise_id": enterprise_id, "is_primary": False, **plan.contact})
-        known.contacts.add((enterprise_id, plan.contact["name"]))

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from crm.fields import CONTACT_FIELDS, ENTERPRISE_FIELDS, FISCAL_YEAR_FIELDS, FieldSpec
+from crm.errors import HuiqiError
+from crm.records.fields import CONTACT_FIELDS, ENTERPRISE_FIELDS, FISCAL_YEAR_FIELDS, FieldSpec
 
 UNITS = ("元", "万元", "亿元")
 CONTACT_TARGETS = ("name", "position", "phone", "email")
 
-# what officers and other bureaus call the columns, beyond the labels in crm.fields
+# what officers and other bureaus call the columns, beyond the labels in crm.records.fields
 SYNONYMS: dict[str, str] = {
     "公司名称": "name",
     "单位名称": "name",
@@ -140,7 +141,7 @@ class Target:
         return cls("enterprise", text, None, unit)
 
     def spec(self) -> FieldSpec:
-        """The field's spec (label, kind) in crm.fields."""
+        """The field's spec (label, kind) in crm.records.fields."""
         specs = {"enterprise": ENTERPRISE_FIELDS, "fiscalyear": FISCAL_YEAR_FIELDS, "contact": CONTACT_FIELDS}
         return next(s for s in specs[self.entity] if s.name == self.field)
 
@@ -263,7 +264,7 @@ def save_mapping(data_dir: Path, name: str, mapping: dict[str, str]) -> None:
             try:
                 target.spec()
             except StopIteration:
-                raise ValueError(f"列“{header}”的目标字段无效：{text}") from None
+                raise HuiqiError(f"列“{header}”的目标字段无效：{text}") from None
     data = load_mappings(data_dir) | {name: dict(mapping)}
     data_dir.mkdir(parents=True, exist_ok=True)
     tmp = _mappings_file(data_dir).with_suffix(".tmp")

@@ -15,21 +15,21 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from crm import store
-from crm.fields import FISCAL_YEAR_FIELDS
+from crm.i18n import register
 from crm.models import AuditEntry, Enterprise, FiscalYear, MergeRecord, utcnow
+from crm.records.fields import FISCAL_YEAR_FIELDS
 
 _FIGURES = [f.name for f in FISCAL_YEAR_FIELDS if f.name != "year"]
 _SKIP = {"name", "former_names", "uscc_override_reason", "tags", "notes"}
+
+
+register({"intake.merge_error": ("无法合并：{reason}", "Cannot merge: {reason}")})
 
 
 class MergeError(store.StoreError):
     """A merge (or its undo) that cannot be done; the message says why."""
 
     key = "intake.merge_error"
-
-    def __init__(self, reason: str):
-        self.params = {"reason": reason}
-        super().__init__(reason)
 
 
 def merge(*, session: Session, winner_id: int, loser_id: int, actor: str) -> MergeRecord:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crm.errors import HuiqiError
+
 HEADER_SCAN_ROWS = 15
 
 
@@ -29,7 +31,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(HuiqiError):
     """The file is not an .xlsx/.csv we can read; the message says why, in Chinese."""
 
 

@@ -25,17 +25,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from crm.domain import CREDENTIAL_LEVELS, label
-from crm.rules.explain import OP_ZH
+from crm.domain import ACTIONABLE_OUTCOMES, CREDENTIAL_LEVELS, OP_SYMBOLS, label, outcome_label
 
-OUTCOMES: dict[str, tuple[str, str]] = {
-    "eligible": ("符合条件", "ok"),
-    "likely": ("基本符合，待核实", "likely"),
-    "near_miss": ("差距较小，可争取", "near"),
-    "held": ("已获认定", "held"),
-    "ineligible": ("暂不符合", "no"),
-}
-RECOMMENDED = ("eligible", "likely", "near_miss")
 RELATIONS = ("ge", "gt", "le", "lt", "ne")  # comparisons printed before a threshold (≥ 60 分)
 STATUSES: dict[str, str] = {"met": "达标", "not_met": "未达标", "unknown": "待核实", "manual": "需专家评审"}
 
@@ -58,8 +49,13 @@ def build_context(
     """The template context of one pack; plain data only (raises TypeError on anything else)."""
     policies = [_policy(v, on) for v in verdicts]
     recommended = sorted(
-        (p for p in policies if p["outcome"] in RECOMMENDED),
-        key=lambda p: (p["rank"] is None, p["rank"] or 0, RECOMMENDED.index(p["outcome"]), p["policy_id"]),
+        (p for p in policies if p["outcome"] in ACTIONABLE_OUTCOMES),
+        key=lambda p: (
+            p["rank"] is None,
+            p["rank"] or 0,
+            ACTIONABLE_OUTCOMES.index(p["outcome"]),
+            p["policy_id"],
+        ),
     )
     for number, policy in enumerate(recommended, start=1):
         policy["number"] = number
@@ -94,8 +90,8 @@ def _policy(verdict: Mapping[str, Any], on: date) -> dict[str, Any]:
         "summary": verdict.get("summary") or "",
         "confidence": verdict.get("confidence") or "",
         "outcome": outcome,
-        "outcome_label": OUTCOMES.get(outcome, (outcome, "no"))[0],
-        "outcome_class": OUTCOMES.get(outcome, (outcome, "no"))[1],
+        "outcome_label": outcome_label(outcome),
+        "outcome_class": outcome,
         "rank": verdict.get("rank"),
         "benefits": list(verdict.get("benefits", [])),
         "materials": list(verdict.get("materials", [])),
@@ -127,7 +123,7 @@ def _condition(condition: Mapping[str, Any]) -> dict[str, Any]:
         "gap": condition.get("gap"),
         "unit": condition.get("unit"),
         "op": condition.get("op") or "",
-        "relation": OP_ZH[condition["op"]] if condition.get("op") in RELATIONS else "",
+        "relation": OP_SYMBOLS[condition["op"]] if condition.get("op") in RELATIONS else "",
         "clause": condition.get("clause") or "",
         "note": condition.get("note") or "",
         "provisional": condition.get("provisional") or "",

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from crm.errors import HuiqiError
 from crm.packs import filters
 from crm.packs.fonts import FACES, SubsetCache, embed_as_cut
 
@@ -27,7 +28,7 @@ STYLESHEET = "pack.css"
 FONT_PREFIX = "fonts/"
 
 
-class PackRenderError(Exception):
+class PackRenderError(HuiqiError):
     """A pack could not be rendered; the message names the template and line when one is at fault."""
 
 

@@ -99,16 +99,7 @@ def sample_verdicts() -> list[dict[str, Any]]:
             "conditions": [
                 _cond("age", "注册成立满一年", "met", 7.2, 1, None, "years", "第十一条（一）"),
                 _cond("ip", "拥有核心自主知识产权", "met", 6, 1, None, "count", "第十一条（二）"),
-                _cond(
-                    "domain",
-                    "核心技术属于国家重点支持的高新技术领域",
-                    "manual",
-                    None,
-                    None,
-                    None,
-                    None,
-                    "第十一条（三）",
-                ),
+                _cond("domain", "核心技术属于国家重点支持的高新技术领域", "manual", clause="第十一条（三）"),
                 _cond(
                     "tech_staff",
                     "科技人员占职工总数比例不低于10%",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from crm.facts import CATALOGUE, Fact
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
@@ -34,26 +33,6 @@ from crm.rules.model import (
 )
 
 Columns = Mapping[str, np.ndarray]
-
-
-def columns(
-    rows: Sequence[Mapping[str, Any]], catalogue: Mapping[str, Fact] | None = None
-) -> dict[str, np.ndarray]:
-    """Fact rows -> columns: numbers, booleans and dates (ordinal) as float64 with NaN; codes as str with ''."""
-    out = {}
-    for name, fact in (catalogue or CATALOGUE).items():
-        values = [row.get(name) for row in rows]
-        out[name] = column(fact.type, values)
-    return out
-
-
-def column(fact_type: str, values: Iterable[Any]) -> np.ndarray:
-    """One typed column from Python values (None = unknown)."""
-    if fact_type == "code":
-        return np.array(["" if v is None else str(v) for v in values], dtype=object)
-    if fact_type == "date":
-        return np.array([np.nan if v is None else float(v.toordinal()) for v in values], dtype=np.float64)
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
 @dataclass

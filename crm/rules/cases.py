@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from crm.errors import HuiqiError
 from crm.facts import CATALOGUE
 from crm.rules.evaluate import Verdict, evaluate
 from crm.rules.model import Policy
@@ -69,7 +70,7 @@ def coerce_facts(raw: dict[str, Any]) -> dict[str, Any]:
         fact = CATALOGUE.get(name)
         if fact is None:
             hint = difflib.get_close_matches(name, list(CATALOGUE), n=1)
-            raise ValueError(f"未知的事实 '{name}'" + (f"，是否指 '{hint[0]}'？" if hint else ""))
+            raise HuiqiError(f"未知的事实 '{name}'" + (f"，是否指 '{hint[0]}'？" if hint else ""))
         out[name] = _coerce(fact.type, name, value)
     return out
 
@@ -87,5 +88,5 @@ def _coerce(fact_type: str, name: str, value: Any) -> Any:
         "date": isinstance(value, date),
     }.get(fact_type, isinstance(value, (int, float)) and not isinstance(value, bool))
     if not ok:
-        raise ValueError(f"事实 '{name}' 的类型是 {fact_type}，值 {value!r} 不符")
+        raise HuiqiError(f"事实 '{name}' 的类型是 {fact_type}，值 {value!r} 不符")
     return value

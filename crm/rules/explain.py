@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from crm.domain import HNTE_DOMAINS, LEGAL_FORMS, SPORTS_DIVISIONS, WENCHUANG_SECTORS, label
+from crm.domain import (
+    HNTE_DOMAINS,
+    LEGAL_FORMS,
+    OP_SYMBOLS,
+    SPORTS_DIVISIONS,
+    WENCHUANG_SECTORS,
+    label,
+    outcome_label,
+)
 from crm.facts import CATALOGUE, collect_items
 from crm.rules.evaluate import Gap, Trace, Verdict
-from crm.rules.model import MET, NOT_MET, OUTCOME_ZH, Compare, Group, Manual, Relation, Score
+from crm.rules.model import MET, NOT_MET, Compare, Group, Manual, Relation, Score
 
 CODE_VOCABULARIES = {
     "hnte_domain": HNTE_DOMAINS,
@@ -17,20 +25,6 @@ CODE_VOCABULARIES = {
     "legal_form": LEGAL_FORMS,
 }
 MARKS = {MET: "✓", NOT_MET: "✗"}
-OP_ZH = {
-    "ge": "≥",
-    "gt": ">",
-    "le": "≤",
-    "lt": "<",
-    "between": "介于",
-    "eq": "=",
-    "ne": "≠",
-    "in": "属于",
-    "not_in": "不属于",
-    "is": "为",
-    "date_ge": "不早于",
-    "date_le": "不晚于",
-}
 GROUP_ZH = {"all": "全部满足", "any": "满足其一", "not": "不得满足", "n_of": "至少满足 {n} 项"}
 
 
@@ -55,7 +49,7 @@ def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "level": v.policy.level,
         "confidence": v.policy.confidence,
         "outcome": v.outcome,
-        "outcome_zh": OUTCOME_ZH[v.outcome],
+        "outcome_zh": outcome_label(v.outcome),
         "rank": v.rank,
         "held_until": _iso(v.held_until),
         "reapply_from": _iso(v.reapply_from),
@@ -122,7 +116,7 @@ def render_text(verdicts: list[Verdict], aggregate: Any = None) -> str:
     """Chinese text for the terminal: one block per policy, the condition tree with ✓ ✗ ?."""
     blocks = []
     for v in verdicts:
-        head = f"{v.rank}. {v.policy.title} —— {OUTCOME_ZH[v.outcome]}"
+        head = f"{v.rank}. {v.policy.title} —— {outcome_label(v.outcome)}"
         if v.held_until:
             head += f"（有效期至 {v.held_until}，建议 {v.reapply_from} 起准备重新申报）"
         lines = [head, *_tree_lines(v.trace, 1)]
@@ -139,7 +133,7 @@ def condition_line(t: Trace) -> str:
         return f"{mark} {node.label}（{GROUP_ZH[node.op].format(n=node.n)}）"
     text = f"{mark} {node.label}"
     if isinstance(node, (Compare, Score)) and t.value is not None:
-        op = OP_ZH.get(getattr(node, "op", ""), "")
+        op = OP_SYMBOLS.get(getattr(node, "op", ""), "")
         value, threshold = _code_label(node, t.value), _code_label(node, t.threshold)
         text += f"：{fmt(value, _unit(node))}，要求 {op} {fmt(threshold, _unit(node))}"
     if t.shortfall is not None:
@@ -228,7 +222,9 @@ def condition_text(cond: dict[str, Any]) -> str:
                 if isinstance(threshold, list)
                 else threshold
             )
-        parts.append(f"{fmt(value, unit)}，要求 {OP_ZH.get(cond.get('op') or '', '')} {fmt(threshold, unit)}")
+        parts.append(
+            f"{fmt(value, unit)}，要求 {OP_SYMBOLS.get(cond.get('op') or '', '')} {fmt(threshold, unit)}"
+        )
     if cond.get("gap") is not None:
         parts.append(f"差 {fmt(cond['gap'], unit)}" + ("（接近）" if cond.get("near") else ""))
     if cond.get("settled"):
@@ -257,9 +253,9 @@ def _describe(node: Any) -> str:
     if isinstance(node, Relation):
         return ("须先取得 " if node.kind == "requires" else "不得已持有 ") + (node.title or node.policy)
     if isinstance(node, Score):
-        return f"评分 {OP_ZH[node.op]} {fmt(_plain_threshold(node.threshold), 'points')}（{len(node.components)} 个评分项）"
+        return f"评分 {OP_SYMBOLS[node.op]} {fmt(_plain_threshold(node.threshold), 'points')}（{len(node.components)} 个评分项）"
     fact = CATALOGUE[node.fact]
-    return f"{fact.zh} {OP_ZH[node.op]} {_threshold_text(node, fact.unit)}"
+    return f"{fact.zh} {OP_SYMBOLS[node.op]} {_threshold_text(node, fact.unit)}"
 
 
 def _threshold_text(node: Any, unit: str) -> str:

@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from crm.rules.cases import DEFAULT_CASE_DATE
+from crm.rules.compile import CompileError, Compiler
 from crm.rules.model import Held, Policy
-from crm.rules.schema import CompileError, Compiler, PolicyFile
+from crm.rules.schema import PolicyFile
 from crm.rules.source import LineDict, RuleError, line_of, read_yaml
 
 VERSION_SEP = "@"

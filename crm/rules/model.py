@@ -13,13 +13,6 @@ STATUS_NAMES = {NOT_MET: "not_met", UNKNOWN: "unknown", MET: "met"}
 # outcome codes (batch arrays hold these)
 INELIGIBLE, NEAR_MISS, LIKELY, ELIGIBLE, HELD = 0, 1, 2, 3, 4
 OUTCOMES = ("ineligible", "near_miss", "likely", "eligible", "held")
-OUTCOME_ZH = {
-    "ineligible": "不符合",
-    "near_miss": "差一点",
-    "likely": "可能符合",
-    "eligible": "符合",
-    "held": "已持有",
-}
 
 NUMERIC_OPS = frozenset({"ge", "gt", "le", "lt", "between"})
 DATE_OPS = frozenset({"date_ge", "date_le"})

@@ -7,8 +7,10 @@ from typing import Any
 
 import yaml
 
+from crm.errors import HuiqiError
 
-class RuleError(Exception):
+
+class RuleError(HuiqiError):
     """A rule file is wrong: which file, which line, and why (in plain Chinese)."""
 
     def __init__(self, path: str | Path, line: int, reason: str) -> None:

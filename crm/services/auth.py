@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from crm import auth, store, validation
+from crm import auth, store
 from crm.auth import (
     AccountLocked,
     AuthError,
@@ -25,8 +25,9 @@ from crm.auth import (
 from crm.config import get_settings
 from crm.db import session_scope
 from crm.models import Officer
+from crm.records import validation
+from crm.records.validation import ValidationFailed
 from crm.store import ConflictError
-from crm.validation import ValidationFailed
 
 __all__ = [
     "AccountLocked",
@@ -117,8 +118,10 @@ def update_account(officer_id: int, expected_version: int, data: dict[str, Any])
             and (clean.get("role", "admin") != "admin" or not clean.get("active", True))
         ):
             _keep_one_admin(session, officer_id)
-        # store._update: version-checked and audited like every other record (no public officer update yet)
-        officer = store._update(session, Officer, officer_id, expected_version, clean, actor=admin.username)
+        # store.update_versioned: version-checked and audited like every other record (no public officer update yet)
+        officer = store.update_versioned(
+            session, Officer, officer_id, expected_version, clean, actor=admin.username
+        )
         return _account(session, officer)
 
 

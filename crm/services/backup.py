@@ -6,12 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from crm import backup as _backup
 from crm.auth import require
-from crm.backup import BackupError
 from crm.config import get_settings
+from crm.ops import backup as _backup
+from crm.ops.backup import BackupError
 
-__all__ = ["BackupError", "BackupFile", "daily_backup_if_due", "list_backups", "make_backup"]
+__all__ = [
+    "BackupError",
+    "BackupFile",
+    "daily_backup_if_due",
+    "list_backups",
+    "make_backup",
+    "restore_backup",
+]
 
 
 @dataclass(frozen=True)
@@ -21,10 +28,16 @@ class BackupFile:
     modified: datetime
 
 
-def make_backup() -> Path:
-    """Back the database up now (admin)."""
+def make_backup(to: Path | None = None) -> Path:
+    """Back the database up now, into ``to`` or a new file in the backups folder (admin)."""
     require("admin")
-    return _backup.backup()
+    return _backup.backup(to)
+
+
+def restore_backup(source: Path) -> Path:
+    """Replace the database with a backup; returns where the previous data was saved first (admin)."""
+    require("admin")
+    return _backup.restore(source)
 
 
 def list_backups() -> list[BackupFile]:

@@ -14,18 +14,9 @@ from sqlmodel import Session, col, func, select
 
 from crm import domain
 from crm.db import session_scope
-from crm.models import Enterprise
-from crm.models_applications import Application, PipelineStage
-from crm.models_packs import PackRecord
-from crm.services import deadlines, match_source
-
-OUTCOME_ORDER = (
-    ("eligible", "符合"),
-    ("likely", "可能符合"),
-    ("near_miss", "差一点"),
-    ("held", "已持有"),
-    ("ineligible", "不符合"),
-)
+from crm.models import Application, Enterprise, PackRecord, PipelineStage
+from crm.services import deadlines
+from crm.store import match_source
 
 
 @dataclass(frozen=True)
@@ -46,6 +37,9 @@ class Chart:
     categories: list[str]
     series: list[tuple[str, Sequence[float]]]
     unit: str = "家"
+    keys: tuple[
+        str, ...
+    ] = ()  # the code of each series where it has one (outcome codes), for colours and sums
 
 
 @dataclass
@@ -87,7 +81,11 @@ def kpis(
     """The headline numbers (the cards)."""
     enterprises = sum(places.values())
     match_chart = next(c for c in charts if c.key == "matches")
-    worth = sum(sum(v) for name, v in match_chart.series if name in ("符合", "可能符合"))
+    worth = sum(
+        sum(v)
+        for key, (_, v) in zip(match_chart.keys, match_chart.series, strict=True)
+        if key in ("eligible", "likely")
+    )
     open_codes = set(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "open")))
     open_apps = sum(n for (stage, y), n in stages.items() if y == "*" and stage in open_codes)
     approved = next(c for c in charts if c.key == "approvals")
@@ -96,7 +94,7 @@ def kpis(
     packs = sum(next(c for c in charts if c.key == "packs").series[0][1])
     return [
         Kpi("enterprises", "在册企业", f"{enterprises:,}", enterprises),
-        Kpi("worth_telling", "符合/可能符合的政策匹配", f"{int(worth):,}", worth),
+        Kpi("worth_telling", "符合或基本符合的政策匹配", f"{int(worth):,}", worth),
         Kpi("open_applications", "在办申报", f"{open_apps:,}", open_apps),
         Kpi("approved", f"{year} 年获批", f"{int(count):,}", count),
         Kpi("amount", f"{year} 年获批金额（万元）", f"{amount:,.2f}", amount),
@@ -140,13 +138,15 @@ def matches(session: Session) -> Chart:
         {p for p, _, _ in rows}, key=lambda p: (list(titles).index(p) if p in titles else 99, p)
     )
     table = {(p, o): n for p, o, n in rows}
-    series = [(zh, [table.get((p, code), 0) for p in policies]) for code, zh in OUTCOME_ORDER]
+    series = {code: [table.get((p, code), 0) for p in policies] for code in domain.OUTCOMES}
+    shown = [code for code, values in series.items() if any(values)]
     return Chart(
         "matches",
         "政策匹配结果",
         "stacked",
         [titles.get(p, p) for p in policies],
-        [s for s in series if any(s[1])],
+        [(domain.outcome_label(code), series[code]) for code in shown],
+        keys=tuple(shown),
     )
 
 

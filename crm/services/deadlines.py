@@ -14,13 +14,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from crm import calendar as cal
-from crm import store_applications as sa_store
 from crm.auth import require
+from crm.calendar import DaysLeft
 from crm.config import get_settings
 from crm.db import session_scope
-from crm.models import Enterprise, Officer, Task
-from crm.models_applications import CycleWindow
+from crm.errors import HuiqiError
+from crm.models import CycleWindow, Enterprise, Officer, Task
 from crm.services.enterprises import current_actor
+from crm.store import applications as sa_store
 
 
 def policy_titles() -> dict[str, str]:
@@ -120,7 +121,7 @@ class AgendaItem:
     title: str
     kind: str
     detail: str
-    days_left: str
+    left: DaysLeft
 
 
 def events(
@@ -164,7 +165,7 @@ def agenda(
     """The calendar page's entries between two dates, each with its days-left label."""
     on = on or date.today()
     return [
-        AgendaItem(e.day, e.title, e.kind, e.description, cal.days_left(on, e.day).label())
+        AgendaItem(e.day, e.title, e.kind, e.description, cal.days_left(on, e.day))
         for e in events(start, end, officer_id=officer_id)
     ]
 
@@ -182,7 +183,7 @@ def write_feed(officer_id: int, *, on: date | None = None) -> Path:
     with session_scope() as session:
         officer = session.get(Officer, officer_id)
         if officer is None:
-            raise LookupError(f"没有这位专员：#{officer_id}")
+            raise HuiqiError(f"没有这位专员：#{officer_id}")
         username, display = officer.username, officer.display_name
     path = get_settings().data_dir / "ics" / f"{username}.ics"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,8 @@ from crm import store
 from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.models import AuditEntry, Enterprise, Officer
+from crm.records.validation import FieldError, ValidationFailed
 from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page
-from crm.validation import FieldError, ValidationFailed
 
 __all__ = [
     "Aggregate",

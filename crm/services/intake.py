@@ -9,26 +9,21 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from crm import store
+from crm import domain, store
 from crm.auth import current_principal, require
 from crm.config import get_settings
 from crm.db import session_scope
-from crm.i18n import register
+from crm.errors import HuiqiError
 from crm.intake import dedupe, export, mapping
 from crm.intake import merge as merging
-from crm.intake.importer import ImportResult, Mode, Preview, RowIssue, RowPlan, commit_import, plan_import
+from crm.intake.commit import commit_import
+from crm.intake.importer import ImportResult, Mode, Preview, RowIssue, RowPlan, plan_import
 from crm.intake.readers import Table, UnreadableFile, read_table
 from crm.models import Enterprise, FiscalYear, MergeRecord
 from crm.services import search as search_service
 from crm.store import EnterpriseQuery
 
 __all__ = ["ImportResult", "Mode", "Preview", "RowIssue", "RowPlan", "Table", "UnreadableFile"]
-
-register(
-    {
-        "intake.merge_error": ("无法合并：{reason}", "Cannot merge: {reason}"),
-    }
-)
 
 
 def _actor(actor: str | None) -> str:
@@ -48,7 +43,7 @@ def suggest_mapping(table: Table, mapping_name: str | None = None) -> dict[str, 
     if mapping_name:
         saved = mapping.load_mappings(get_settings().data_dir)
         if mapping_name not in saved:
-            raise KeyError(f"没有名为“{mapping_name}”的已保存映射")
+            raise HuiqiError(f"没有名为“{mapping_name}”的已保存映射")
         return mapping.apply_saved(table.headers, saved[mapping_name])
     return mapping.guess_mapping(table.headers)
 
@@ -160,8 +155,7 @@ def export_matches(rows: list[dict[str, Any]], headers: dict[str, str]) -> bytes
 
 def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
     """The stored policy-match verdicts of the filtered enterprises as .xlsx with Chinese headers."""
-    from crm.models_rules import MatchResult
-    from crm.rules import OUTCOME_ZH
+    from crm.models import MatchResult
     from crm.services.matching import policies
 
     titles = {p.id: p.title for p in policies()}
@@ -195,7 +189,7 @@ def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
                 "name": n,
                 "uscc": u,
                 "policy": titles.get(m.policy_id, m.policy_id),
-                "outcome": OUTCOME_ZH.get(m.outcome, m.outcome),
+                "outcome": domain.outcome_label(m.outcome),
                 "to_collect": m.to_collect,
                 "as_of": m.as_of,
                 "rules_hash": m.rules_hash[:12],

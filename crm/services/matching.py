@@ -12,21 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session
 
 from crm import facts as facts_mod
 from crm.auth import current_principal, require
 from crm.db import session_scope
-from crm.facts_profile import Profile, aggregate, load_profile
-from crm.models import AuditEntry, Enterprise
-from crm.models_packs import PackRecord
-from crm.models_rules import ManualSettlement, MatchDiff, MatchResult
+from crm.errors import HuiqiError
+from crm.facts.profile import Profile, aggregate, load_profile
+from crm.models import ManualSettlement
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
 from crm.rules.cases import coerce_facts
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
-from crm.store import load_aggregate
-from crm.store_facts import load_fact_table
+from crm.store import load_aggregate, matches
+from crm.store.facts import load_aggregates
 
 
 @dataclass
@@ -106,37 +104,20 @@ def settle(
     require("write")
     _check_settleable(policy_id, condition_id)
     with session_scope() as session:
-        row = ManualSettlement(
+        return matches.add_settlement(
+            session=session,
             enterprise_id=enterprise_id,
             policy_id=policy_id,
             condition_id=condition_id,
             met=met,
-            officer=officer,
+            actor=officer,
             note=note,
         )
-        session.add(row)
-        session.flush()
-        session.add(
-            AuditEntry(
-                actor=officer,
-                action="settle",
-                entity="manualsettlement",
-                entity_id=row.id or 0,
-                enterprise_id=enterprise_id,
-                field=f"{policy_id}.{condition_id}",
-                new=f"{_met_zh(met)} {note}".strip(),
-            )
-        )
-    return row
 
 
 def settlements(session: Session, enterprise_id: int) -> dict[str, dict[str, Settlement]]:
     """The standing settlements of one enterprise, by policy and condition (newest decision wins)."""
-    rows = session.exec(
-        select(ManualSettlement)
-        .where(ManualSettlement.enterprise_id == enterprise_id)
-        .order_by(col(ManualSettlement.at), col(ManualSettlement.id))
-    ).all()
+    rows = matches.settlements(session=session, enterprise_id=enterprise_id)
     latest = {(r.policy_id, r.condition_id): r for r in rows}
     out: dict[str, dict[str, Settlement]] = {}
     for (policy_id, cid), r in latest.items():
@@ -153,13 +134,9 @@ def settleable_conditions(policy: Policy) -> list[tuple[str, str]]:
 def _check_settleable(policy_id: str, condition_id: str) -> None:
     ruleset = loader.current()
     if policy_id not in ruleset.ids():
-        raise ValueError(f"没有政策 '{policy_id}'")
+        raise HuiqiError(f"没有政策 '{policy_id}'")
     if condition_id not in dict(settleable_conditions(ruleset.get(policy_id))):
-        raise ValueError(f"条件 '{condition_id}' 不是需要人工核定的条件")
-
-
-def _met_zh(met: bool | None) -> str:
-    return {True: "核定为满足", False: "核定为不满足", None: "撤回核定"}[met]
+        raise HuiqiError(f"条件 '{condition_id}' 不是需要人工核定的条件")
 
 
 # --- re-match everyone -----------------------------------------------------------------------------------
@@ -173,12 +150,14 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
     policies = ruleset.in_force(on)
     started = time.perf_counter()
     with session_scope() as session:
-        ids, cols = load_fact_table(session, on)
+        ids, cols = facts_mod.fact_table(load_aggregates(session), on)
         if len(ids) == 0:
             return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
         batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
         rows = _batch_rows(ids, batch, on, ruleset.hash)
-        diffs = _replace_results(session, rows, ids, ruleset.hash)
+        diffs = matches.replace_results(
+            session=session, rows=rows, enterprise_ids=ids.tolist(), rules_hash=ruleset.hash
+        )
     counts = Counter(r["outcome"] for r in rows)
     return RematchSummary(
         diffs[0]["run_id"] if diffs else uuid.uuid4().hex[:12],
@@ -195,11 +174,8 @@ def _settled_columns(
     session: Session, ids: np.ndarray, policies: tuple[Policy, ...]
 ) -> dict[str, dict[str, np.ndarray]]:
     position = {int(e): i for i, e in enumerate(ids)}
-    rows = session.exec(
-        select(ManualSettlement).order_by(col(ManualSettlement.at), col(ManualSettlement.id))
-    ).all()
     out: dict[str, dict[str, np.ndarray]] = {}
-    for r in rows:
+    for r in matches.settlements(session=session):
         if r.enterprise_id not in position:
             continue
         column = out.setdefault(r.policy_id, {}).setdefault(
@@ -251,127 +227,31 @@ def _store_one(
         }
         for v in verdicts
     ]
-    _replace_results(session, rows, np.array([enterprise_id]), rules_hash)
-
-
-def _replace_results(
-    session: Session, rows: list[dict[str, Any]], ids: np.ndarray, rules_hash: str
-) -> list[dict[str, Any]]:
-    """Swap the stored verdicts of ``ids`` for ``rows``; write and return the diffs."""
-    id_list = [int(i) for i in ids]
-    old = {
-        (r.enterprise_id, r.policy_id): r.outcome
-        for r in session.exec(select(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
-    }
-    session.execute(delete(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
-    if rows:
-        session.execute(sa.insert(MatchResult), rows)
-    diffs = _diffs(session, old, rows, rules_hash)
-    if diffs:
-        session.execute(sa.insert(MatchDiff), diffs)
-    return diffs
-
-
-def _diffs(
-    session: Session, old: dict[tuple[int, str], str], rows: list[dict[str, Any]], rules_hash: str
-) -> list[dict[str, Any]]:
-    run_id = uuid.uuid4().hex[:12]
-    out, changed = [], set()
-    for r in rows:
-        before, after = old.get((r["enterprise_id"], r["policy_id"])), r["outcome"]
-        kind = _diff_kind(before, after)
-        if before != after:
-            changed.add(r["enterprise_id"])
-        if kind:
-            out.append(
-                {
-                    "run_id": run_id,
-                    "enterprise_id": r["enterprise_id"],
-                    "policy_id": r["policy_id"],
-                    "kind": kind,
-                    "old_outcome": before,
-                    "new_outcome": after,
-                    "rules_hash": rules_hash,
-                }
-            )
-    new_by_enterprise: dict[int, dict[str, str]] = {}
-    for r in rows:
-        new_by_enterprise.setdefault(r["enterprise_id"], {})[r["policy_id"]] = r["outcome"]
-    for enterprise_id in sorted(changed & _enterprises_with_packs(session, changed)):
-        out.append(
-            {
-                "run_id": run_id,
-                "enterprise_id": enterprise_id,
-                "policy_id": None,
-                "kind": "pack_out_of_date",
-                "old_outcome": None,
-                "new_outcome": None,
-                "rules_hash": rules_hash,
-            }
-        )
-    return out
-
-
-def _diff_kind(before: str | None, after: str) -> str | None:
-    if after == "eligible" and before not in ("eligible", "held"):
-        return "newly_eligible"
-    if before == "eligible" and after not in ("eligible", "held"):
-        return "no_longer_eligible"
-    return None
-
-
-def _enterprises_with_packs(session: Session, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    query = select(PackRecord.enterprise_id).where(col(PackRecord.enterprise_id).in_(sorted(ids))).distinct()
-    return set(session.exec(query).all())
+    matches.replace_results(session=session, rows=rows, enterprise_ids=[enterprise_id], rules_hash=rules_hash)
 
 
 # --- reading stored results ------------------------------------------------------------------------------
 
 
-def match_rows_select() -> Any:
-    """Stored verdicts as a selectable (enterprise_id, policy_id, outcome, to_collect) for pipeline and radar."""
-    t = MatchResult.__table__  # type: ignore[attr-defined]
-    return sa.select(t.c.enterprise_id, t.c.policy_id, t.c.outcome, t.c.to_collect)
-
-
 def stored_results(enterprise_id: int) -> list[dict[str, Any]]:
     """The stored verdicts of one enterprise, best rank first."""
     with session_scope() as session:
-        rows = session.exec(
-            select(MatchResult)
-            .where(MatchResult.enterprise_id == enterprise_id)
-            .order_by(col(MatchResult.rank))
-        ).all()
-        return [r.model_dump() for r in rows]
+        return [r.model_dump() for r in matches.results_of(session=session, enterprise_id=enterprise_id)]
 
 
 def outcome_counts(policy_id: str) -> dict[str, list[tuple[int, str]]]:
     """Enterprises (id, name) in each outcome of one policy, from the stored verdicts."""
+    out: dict[str, list[tuple[int, str]]] = {o: [] for o in OUTCOMES}
     with session_scope() as session:
-        query = (
-            select(MatchResult.outcome, Enterprise.id, Enterprise.name)
-            .join(Enterprise, col(Enterprise.id) == col(MatchResult.enterprise_id))
-            .where(MatchResult.policy_id == policy_id, col(Enterprise.deleted_at).is_(None))
-            .order_by(col(Enterprise.name))
-        )
-        out: dict[str, list[tuple[int, str]]] = {o: [] for o in OUTCOMES}
-        for outcome, eid, name in session.exec(query):
-            out[outcome].append((int(eid or 0), name))
-        return out
+        for outcome, eid, name in matches.members_by_outcome(session=session, policy_id=policy_id):
+            out[outcome].append((eid, name))
+    return out
 
 
 def recent_diffs(*, limit: int = 200) -> list[dict[str, Any]]:
     """The newest re-match differences, for the dashboard."""
     with session_scope() as session:
-        query = (
-            select(MatchDiff, Enterprise.name)
-            .join(Enterprise, col(Enterprise.id) == col(MatchDiff.enterprise_id))
-            .order_by(col(MatchDiff.at).desc(), col(MatchDiff.id).desc())
-            .limit(limit)
-        )
-        return [d.model_dump() | {"enterprise_name": name} for d, name in session.exec(query)]
+        return matches.recent_diffs(session=session, limit=limit)
 
 
 def policies(on: date | None = None) -> tuple[Policy, ...]:

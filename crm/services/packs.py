@@ -25,8 +25,9 @@ from crm import store
 from crm.auth import current_principal, require
 from crm.config import Settings, get_settings, override_settings
 from crm.db import session_scope
-from crm.models import Enterprise, Officer
-from crm.models_packs import PackRecord
+from crm.domain import ACTIONABLE_OUTCOMES
+from crm.errors import HuiqiError
+from crm.models import Enterprise, Officer, PackRecord
 from crm.packs import build_context, render_pack
 from crm.services import pack_input
 
@@ -104,17 +105,17 @@ def open_pack(record_id: int) -> bytes:
     with session_scope() as session:
         record = session.get(PackRecord, record_id)
     if record is None:
-        raise LookupError(f"没有这个服务包记录：{record_id}")
+        raise HuiqiError(f"没有这个服务包记录：{record_id}")
     data = (get_settings().packs_dir / record.file_path).read_bytes()
     if hashlib.sha256(data).hexdigest() != record.sha256:
-        raise ValueError(f"服务包文件已被改动或损坏：{record.file_path}")
+        raise HuiqiError(f"服务包文件已被改动或损坏：{record.file_path}")
     return data
 
 
 def first_page_png(pdf: bytes, *, dpi: int = 80) -> bytes:
     """The first page as a PNG (for previews); needs ``pdftoppm`` (Debian package poppler-utils)."""
     if shutil.which("pdftoppm") is None:
-        raise RuntimeError("预览需要 pdftoppm：请安装 poppler-utils")
+        raise HuiqiError("预览需要 pdftoppm：请安装 poppler-utils")
     # An output root of "-" is not stdout for pdftoppm 22 with -singlefile: it writes "-.png" into the
     # current directory. Write into a private folder instead and read the page back.
     with tempfile.TemporaryDirectory(prefix="huiqi-preview-") as folder:
@@ -134,11 +135,13 @@ def select_enterprises(
     streets: Sequence[str] = (),
     divisions: Sequence[str] = (),
     policy: str | None = None,
-    outcomes: Sequence[str] = ("eligible", "likely", "near_miss"),
+    outcomes: Sequence[str] | None = None,
     ids: Sequence[int] | None = None,
     on: date | None = None,
 ) -> list[int]:
-    """Ids of live enterprises matching the filters; with ``policy``, only those whose outcome is in ``outcomes``."""
+    """Ids of live enterprises matching the filters; with ``policy``, only those whose outcome is in ``outcomes``
+    (default: the actionable ones)."""
+    outcomes = outcomes or ACTIONABLE_OUTCOMES
     query = store.EnterpriseQuery(
         streets=tuple(streets),
         divisions=tuple(divisions),

@@ -10,21 +10,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from crm import store_applications as store
 from crm.auth import require
 from crm.db import session_scope
-from crm.models import Enterprise, Officer
-from crm.models_applications import Application, PipelineStage
+from crm.models import Application, Enterprise, Officer, PipelineStage
+from crm.records.validation import ValidationFailed
 from crm.services import deadlines
 from crm.services.enterprises import current_actor
-from crm.store_applications import (
+from crm.store import applications as store
+from crm.store.applications import (
     ConflictError,
     DuplicateApplication,
     NotFoundError,
     StagesChanged,
     UnknownStage,
 )
-from crm.validation import ValidationFailed
 
 __all__ = [
     "ConflictError",

@@ -17,18 +17,11 @@ from sqlmodel import Session, col, func, select
 from crm import calendar as cal
 from crm import domain
 from crm.db import session_scope
-from crm.facts import VALIDITY_YEARS
-from crm.models import Credential, Enterprise, Task
-from crm.models_applications import Application, PipelineStage
-from crm.services import deadlines, match_source
-
-OUTCOME_ZH = {
-    "eligible": "符合",
-    "likely": "可能符合",
-    "near_miss": "差一点",
-    "held": "已持有",
-    "ineligible": "不符合",
-}
+from crm.domain import VALIDITY_YEARS
+from crm.models import Application, Credential, Enterprise, Task
+from crm.services import deadlines
+from crm.store import match_source
+from crm.store import radar as radar_queries
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class Item:
     what: str
     detail: str
     due: date | None
-    days_left: str
+    left: cal.DaysLeft | None  # until ``due`` (working and calendar days; negative calendar: overdue)
     policy_id: str | None = None
     outcome: str | None = None
     application_id: int | None = None
@@ -115,8 +108,8 @@ def untold(
 ) -> Section:
     """Matched (eligible, likely or near miss) but no application past its first stage for the closing cycle."""
     m = match_source.current().select()
-    first = _first_stage(session)
-    rank = {o: i for i, o in enumerate(match_source.WORTH_TELLING)}
+    first = radar_queries.first_stage(session)
+    rank = {o: i for i, o in enumerate(domain.ACTIONABLE_OUTCOMES)}
     total, items = 0, []
     for w in _earliest_per_policy(closing):
         told = (
@@ -137,9 +130,9 @@ def untold(
                 .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
                 .where(
                     m.c.policy_id == w.policy_id,
-                    m.c.outcome.in_(match_source.WORTH_TELLING),
+                    m.c.outcome.in_(domain.ACTIONABLE_OUTCOMES),
                     ~told,
-                    *_owned_matches(m, officer_id),
+                    *radar_queries.owned_matches(m, officer_id),
                 )
                 .limit(CAP - total)
             ).all()
@@ -147,14 +140,13 @@ def untold(
             else []
         )
         total += len(rows)
-        left = cal.days_left(on, w.closes).label()
+        left = cal.days_left(on, w.closes)
         items += [
             Item(
                 eid,
                 name,
                 f"告知申报：{w.title}",
-                f"{OUTCOME_ZH.get(outcome, outcome)}；"
-                f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}",
+                f"{domain.outcome_label(outcome)}；材料交区截止 {w.internal_deadline}，申报截止 {w.closes}",
                 w.closes,
                 left,
                 w.policy_id,
@@ -171,9 +163,11 @@ def stalled(
     session: Session, on: date, officer_id: int | None, days: int, limit: int, exempt: tuple[str, ...] = ()
 ) -> Section:
     """Open applications (owned by the officer) whose stage has not changed for ``days`` calendar days."""
-    titles, labels = deadlines.policy_titles(), _stage_labels(session)
+    titles, labels = deadlines.policy_titles(), radar_queries.stage_labels(session)
     total, found = 0, list[Any]()
-    for code in [c for c in _open_stages(session) if c not in exempt]:  # one index range per stage
+    for code in [
+        c for c in radar_queries.open_stages(session) if c not in exempt
+    ]:  # one index range per stage
         where: list[Any] = [
             Application.stage == code,
             Application.stage_since <= on - timedelta(days=days),
@@ -182,7 +176,9 @@ def stalled(
         ]
         if officer_id is not None:
             where.append(Application.owner_officer_id == officer_id)
-        total += _capped_count(session, select(Application.id).join(Enterprise).where(*where), CAP - total)
+        total += radar_queries.capped_count(
+            session, select(Application.id).join(Enterprise).where(*where), CAP - total
+        )
         found += session.exec(
             select(Application, Enterprise.name)
             .join(Enterprise)
@@ -198,7 +194,7 @@ def stalled(
             f"{titles.get(a.policy_id, a.policy_id)}（{a.cycle}）",
             f"停留在“{labels.get(a.stage, a.stage)}”已 {(on - a.stage_since).days} 天",
             a.stage_since,
-            f"{(on - a.stage_since).days} 天未推进",
+            None,  # the detail says how long it has stalled; there is no deadline to count down to
             a.policy_id,
             application_id=a.id,
             cycle=a.cycle,
@@ -215,7 +211,9 @@ def expiring(session: Session, on: date, officer_id: int | None, days: int, limi
         *[
             (
                 col(Credential.kind) == kind,
-                func.coalesce(Credential.expires_on, _plus_years(session, Credential.issued_on, years)),
+                func.coalesce(
+                    Credential.expires_on, radar_queries.plus_years(session, Credential.issued_on, years)
+                ),
             )
             for kind, years in VALIDITY_YEARS.items()
         ],
@@ -224,10 +222,10 @@ def expiring(session: Session, on: date, officer_id: int | None, days: int, limi
     where = [
         col(Credential.deleted_at).is_(None),
         col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
-        _ends_between(on, until),
-        *_live_owned(officer_id),
+        radar_queries.ends_between(on, until),
+        *radar_queries.live_owned(officer_id),
     ]
-    total = _capped_count(session, select(Credential.id).join(Enterprise).where(*where), CAP)
+    total = radar_queries.capped_count(session, select(Credential.id).join(Enterprise).where(*where), CAP)
     query = (
         select(Credential, Enterprise.name, end.label("ends"))
         .join(Enterprise)
@@ -246,7 +244,7 @@ def expiring(session: Session, on: date, officer_id: int | None, days: int, limi
                 f"{label}到期，准备重新申报",
                 f"有效期至 {ends}",
                 ends,
-                cal.days_left(on, ends).label(),
+                cal.days_left(on, ends),
                 c.kind,
             )
         )
@@ -264,7 +262,7 @@ def tasks(session: Session, on: date, officer_id: int | None, within: int, limit
     ]
     if officer_id is not None:
         where.append(Task.assignee_id == officer_id)
-    total = _capped_count(session, select(Task.id).where(*where), CAP)
+    total = radar_queries.capped_count(session, select(Task.id).where(*where), CAP)
     query = (
         select(Task, Enterprise.name)
         .join(Enterprise, isouter=True)
@@ -279,7 +277,7 @@ def tasks(session: Session, on: date, officer_id: int | None, within: int, limit
             t.title,
             t.notes or "",
             t.due_date,
-            cal.days_left(on, t.due_date).label() if t.due_date else "",
+            cal.days_left(on, t.due_date) if t.due_date else None,
         )
         for t, name in session.exec(query)
     ]
@@ -308,7 +306,7 @@ def to_collect(
                 m.c.outcome.in_(("likely", "near_miss")),
                 m.c.to_collect.is_not(None),
                 m.c.to_collect != "",
-                *_owned_matches(m, officer_id),
+                *radar_queries.owned_matches(m, officer_id),
             )
             .limit(CAP)
         ).all()
@@ -323,7 +321,7 @@ def to_collect(
             f"补充信息：{windows[pid].title}",
             f"待收集：{facts}",
             windows[pid].closes,
-            cal.days_left(on, windows[pid].closes).label(),
+            cal.days_left(on, windows[pid].closes),
             pid,
             outcome,
             cycle=windows[pid].cycle,
@@ -341,75 +339,3 @@ def _earliest_per_policy(windows: list[cal.Window]) -> list[cal.Window]:
     for w in sorted(windows, key=lambda w: w.closes):
         best.setdefault(w.policy_id, w)
     return list(best.values())
-
-
-def _live_owned(officer_id: int | None) -> list[Any]:
-    where: list[Any] = [col(Enterprise.deleted_at).is_(None)]
-    if officer_id is not None:
-        where.append(Enterprise.owner_officer_id == officer_id)
-    return where
-
-
-def _owned_matches(m: Any, officer_id: int | None) -> list[Any]:
-    """Live enterprises (of one officer): per officer the match rows are probed by the officer's ids."""
-    where: list[Any] = [col(Enterprise.deleted_at).is_(None)]
-    if officer_id is not None:
-        where.append(
-            m.c.enterprise_id.in_(select(Enterprise.id).where(Enterprise.owner_officer_id == officer_id))
-        )
-    return where
-
-
-def _capped_count(session: Session, query: Any, cap: int) -> int:
-    """``count(*)`` of ``query`` that stops at ``cap`` rows (bounded work on a big office)."""
-    if cap <= 0:
-        return 0
-    return int(session.exec(select(func.count()).select_from(query.limit(cap).subquery())).one())
-
-
-def _open_stages(session: Session) -> list[str]:
-    return list(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "open")))
-
-
-def _first_stage(session: Session) -> str:
-    return (
-        session.exec(
-            select(PipelineStage.code)
-            .where(PipelineStage.active == True)  # noqa: E712
-            .order_by(col(PipelineStage.position))
-        ).first()
-        or "recommended"
-    )
-
-
-def _stage_labels(session: Session) -> dict[str, str]:
-    return {s.code: s.label_zh for s in session.exec(select(PipelineStage))}
-
-
-def _ends_between(on: date, until: date) -> Any:
-    """Credential end in [on, until]: ``expires_on`` when set, else issue date + validity - 1 day."""
-    by_kind = [
-        sa.and_(
-            col(Credential.kind) == kind,
-            col(Credential.expires_on).is_(None),
-            col(Credential.issued_on).between(
-                _shift(on, -years) + timedelta(days=1), _shift(until, -years) + timedelta(days=1)
-            ),
-        )
-        for kind, years in VALIDITY_YEARS.items()
-    ]
-    return sa.or_(col(Credential.expires_on).between(on, until), *by_kind)
-
-
-def _shift(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def _plus_years(session: Session, column: Any, years: int) -> Any:
-    """SQL date ``column`` + ``years`` - 1 day, on SQLite and PostgreSQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(column, f"+{years} years", "-1 day")
-    return sa.cast(column + sa.text(f"interval '{years} years'") - sa.text("interval '1 day'"), sa.Date)

@@ -14,13 +14,13 @@ from sqlmodel import col, select
 
 from crm.auth import current_principal, require
 from crm.db import session_scope
-from crm.models import utcnow
-from crm.models_filters import SavedFilter
+from crm.errors import HuiqiError
+from crm.models import SavedFilter, utcnow
 
 NAME_MAX = 80
 
 
-class BadFilterName(ValueError):
+class BadFilterName(HuiqiError):
     """The name is empty or too long (message in Chinese)."""
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, select
-from sqlmodel import col
+from sqlmodel import col, func
+from sqlmodel import select as sql_select
 from stdnum.cn import uscc
 from typer.testing import CliRunner
 
@@ -45,12 +46,12 @@ def use_fresh_database(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatc
 
 def enterprises() -> list[Enterprise]:
     with session_scope() as s:
-        return list(s.exec(store.select(Enterprise).order_by(Enterprise.id)))
+        return list(s.exec(sql_select(Enterprise).order_by(Enterprise.id)))
 
 
 def fiscal_years() -> list[FiscalYear]:
     with session_scope() as s:
-        return list(s.exec(store.select(FiscalYear)))
+        return list(s.exec(sql_select(FiscalYear)))
 
 
 def test_same_seed_gives_identical_rows_and_another_seed_does_not(
@@ -115,7 +116,7 @@ def test_figures_are_consistent_and_spread_around_the_thresholds() -> None:
     assert any(Decimal("0.03") <= r < Decimal("0.05") for r in ratios)
     assert any(r >= Decimal("0.05") for r in ratios)
     with session_scope() as s:
-        hnte = list(s.exec(store.select(Credential).where(Credential.kind == "hnte")))
+        hnte = list(s.exec(sql_select(Credential).where(Credential.kind == "hnte")))
     assert len(hnte) >= 5
     assert any(c.expires_on and AS_OF <= c.expires_on <= AS_OF + timedelta(days=365) for c in hnte)
 
@@ -169,17 +170,15 @@ def test_demo_if_empty_does_not_load_twice() -> None:
     assert "未载入" in again.output
     with session_scope() as s:
         total = s.exec(
-            store.select(store.func.count())
-            .select_from(Enterprise)
-            .where(col(Enterprise.deleted_at).is_(None))
+            sql_select(func.count()).select_from(Enterprise).where(col(Enterprise.deleted_at).is_(None))
         ).one()
     assert total == 60
 
 
 def test_demo_leaves_planner_statistics_for_the_list() -> None:
     load_demo(count=60)
-    where = store._filters(store.EnterpriseQuery(tags=("重点企业",)))
-    stmt = store.select(store.func.count()).select_from(Enterprise).where(*where)
+    where = store.enterprise_filters(store.EnterpriseQuery(tags=("重点企业",)))
+    stmt = sql_select(func.count()).select_from(Enterprise).where(*where)
     sql = str(stmt.compile(db.get_engine(), compile_kwargs={"literal_binds": True}))
     with session_scope() as s:
         plan = " ".join(str(row[-1]) for row in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))

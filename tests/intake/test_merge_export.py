@@ -110,7 +110,7 @@ def test_template_has_an_example_row_that_imports_cleanly() -> None:
 
 
 def test_match_results_export_names_policy_and_outcome_in_chinese() -> None:
-    from crm.rules import OUTCOME_ZH
+    from crm.domain import OUTCOMES
     from crm.services import matching
 
     e = enterprises.create_enterprise({"name": "上海力动体育有限公司", "registration_date": "2019-03-05"})
@@ -119,4 +119,4 @@ def test_match_results_export_names_policy_and_outcome_in_chinese() -> None:
     header, *rows = list(ws.iter_rows(values_only=True))
     assert header[:5] == ("编号", "企业名称", "统一社会信用代码", "政策", "匹配结果")
     assert rows and {r[1] for r in rows} == {"上海力动体育有限公司"}
-    assert {r[4] for r in rows} <= set(OUTCOME_ZH.values())
+    assert {r[4] for r in rows} <= {zh for zh, _ in OUTCOMES.values()}

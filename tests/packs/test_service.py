@@ -14,7 +14,8 @@ import typer
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from crm import cli_packs, store
+from crm import store
+from crm.cli import packs as cli_packs
 from crm.db import session_scope
 from crm.models import FiscalYear
 from crm.services import packs

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
@@ -15,7 +14,8 @@ from nicegui.testing import User
 from crm import store
 from crm.db import session_scope
 from crm.models import FiscalYear
-from crm.services import packs
+from crm.services import jobs, packs
+from crm.services.auth import acting_as
 
 pytestmark = pytest.mark.usefixtures("two_policies")
 
@@ -28,13 +28,11 @@ async def user(user: User) -> AsyncIterator[User]:
 
 
 @pytest.fixture
-def page_module(user: User, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """The 服务包 page module the app runs (the User fixture re-executes ui/main.py for each test)."""
-    module = importlib.import_module("ui.pages.packs")
-    # Spawned worker processes would load the full shipped rule set, not this test's two policies.
-    monkeypatch.setattr(module, "BATCH_WORKERS", 1)
-    monkeypatch.setattr(module, "JOBS", {})
-    return module
+def batch_jobs(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The batch-job registry, emptied; one worker: spawned workers would load the full shipped rule set."""
+    monkeypatch.setattr(jobs, "BATCH_WORKERS", 1)
+    monkeypatch.setattr(jobs, "JOBS", {})
+    return jobs
 
 
 def add_enterprise(name: str, street: str = "五角场") -> int:
@@ -94,7 +92,7 @@ async def test_a_past_pack_shows_why_it_is_out_of_date(user: User) -> None:
     await user.should_see("已过期：企业数据或人工核定已变更")
 
 
-async def test_a_batch_shows_progress_then_lists_its_failures(user: User, page_module: ModuleType) -> None:
+async def test_a_batch_shows_progress_then_lists_its_failures(user: User, batch_jobs: ModuleType) -> None:
     made = [add_enterprise("上海旻玥电竞文化传播有限公司"), add_enterprise("上海翀镕赛事运营有限公司")]
     add_enterprise("上海大桥体育有限公司", street="大桥")
     await user.open("/packs")
@@ -103,12 +101,13 @@ async def test_a_batch_shows_progress_then_lists_its_failures(user: User, page_m
     await user.should_see("共 2 家企业", retries=50)
     user.find("batch-start").click()
     await user.should_see(marker="batch-progress", retries=20)
-    first = page_module.JOBS["tester"]
+    first = batch_jobs.JOBS["tester"]
     await user.open("/enterprises")  # the officer works elsewhere; the batch goes on
     await _wait_for(lambda: not first.running)
     await user.open("/packs")
     await user.should_see("已完成：成功 2 份，失败 0 份", retries=20)
-    job = page_module.start_batch("tester", [*made, 99999])  # one id that no longer exists
+    with acting_as(first.principal):
+        job = batch_jobs.start_pack_batch([*made, 99999])  # one id that no longer exists
     await user.should_see(marker="batch-progress", retries=20)
     await _wait_for(lambda: not job.running)
     await user.should_see("已完成：成功 2 份，失败 1 份", retries=20)

@@ -12,8 +12,9 @@ import pytest
 from crm import store
 from crm.db import session_scope
 from crm.models import Credential, Task
-from crm.services import deadlines, match_source
-from crm.services.match_source import MatchRow
+from crm.services import deadlines
+from crm.store import match_source
+from crm.store.match_source import MatchRow
 
 TODAY = date(2026, 11, 28)  # a Saturday
 POLICIES = (

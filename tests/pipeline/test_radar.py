@@ -24,7 +24,7 @@ def test_matched_but_untold_with_the_window_closing_within_ten_working_days(offi
     # HNTE closes 2026-12-10: 9 working days away; the ineligible one and the closed demo window are left out
     assert untold.total == 3
     assert names(untold)[0] == "上海跃动体育科技有限公司"  # eligible first
-    assert untold.items[0].days_left == "剩 9 个工作日（12 天）"
+    assert untold.items[0].left.label() == "剩 9 个工作日（12 天）"
     assert "材料交区截止 2026-12-03" in untold.items[0].detail
 
 
@@ -77,7 +77,7 @@ def test_tasks_due_or_overdue_for_the_assignee(office: Office) -> None:
     add_task(office.ent["赛途"], "年底回访", date(2026, 12, 31), office.li)
     tasks = radar.radar(on=TODAY, officer_id=office.zhang).section("tasks")
     assert [i.what for i in tasks.items] == ["催交审计报告", "上门走访"]
-    assert tasks.items[0].days_left == "已过期 3 天"
+    assert tasks.items[0].left.overdue and tasks.items[0].left.label() == "已过期 3 天"
 
 
 def test_facts_to_collect_block_a_verdict(office: Office) -> None:

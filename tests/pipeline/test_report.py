@@ -18,7 +18,6 @@ def test_report_command_writes_a_pdf_with_the_figures(office: Office, tmp_path) 
     a = pipeline.move(a.id, a.version, "approved", on=date(2026, 10, 20))
     pipeline.update(a.id, a.version, {"amount_secured": "350000"})
     out = tmp_path / "report.pdf"
-    cli._register_plugins()
     result = CliRunner().invoke(cli.app, ["report", "--year", "2026", "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
@@ -29,7 +28,6 @@ def test_report_command_writes_a_pdf_with_the_figures(office: Office, tmp_path) 
 
 
 def test_ics_command_writes_every_officer_feed(office: Office) -> None:
-    cli._register_plugins()
     result = CliRunner().invoke(cli.app, ["ics", "--feeds"])
     assert result.exit_code == 0, result.output
     assert "张三" in result.output and result.output.count(".ics") == 2

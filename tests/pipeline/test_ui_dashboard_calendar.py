@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from icalendar import Calendar
+from nicegui import ui
 from nicegui.testing import User
 
 from crm.services import deadlines, pipeline
@@ -63,7 +64,12 @@ async def test_agenda_shows_the_window_and_its_internal_deadline(user: User, off
     await user.should_see("【材料交区截止】高新技术企业认定（末批）")
     user.find("calendar-view").elements.pop().set_value("month")
     await user.should_see(f"{date.today().year} 年 {date.today().month} 月")
-    assert closes  # the month grid is shown; its entries are the same as the agenda's
+    if closes.month != date.today().month:
+        user.find("month-next").click()
+        await user.should_see(f"{closes.year} 年 {closes.month} 月")
+    cell = user.find(marker=f"day-{closes}").elements.pop()  # the closing day's cell of the month grid
+    shown = [e.text for e in cell.descendants() if isinstance(e, ui.label)]
+    assert "【申报截止】高新技术企业认定（末批）" in shown
 
 
 def test_the_ics_download_is_a_valid_calendar(office: Office) -> None:

@@ -27,7 +27,7 @@ def _enterprise() -> Any:
 async def test_create_application_from_a_match_then_refuse_the_same_cycle(user: User) -> None:
     ent = _enterprise()
     await user.open(f"/enterprises/{ent.id}")
-    await user.should_see("人才引进（用人单位申办本市常住户口） —— 可能符合")
+    await user.should_see("人才引进（用人单位申办本市常住户口） —— 基本符合，待核实")
     user.find("create-app-talent_employer").click()
     await user.should_see("已建申报 #")
     [card] = pipeline.for_enterprise(ent.id)

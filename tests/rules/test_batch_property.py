@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm.facts import CATALOGUE
-from crm.rules import columns, evaluate_all, evaluate_batch, load_dir, load_policy
+from crm.facts import CATALOGUE, columns
+from crm.rules import evaluate_all, evaluate_batch, load_dir, load_policy
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Score, walk
 
 LIBRARY = Path(__file__).resolve().parents[2] / "policy_rules"

@@ -11,7 +11,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from crm.facts import CATALOGUE, collect_items, derive
-from crm.facts_profile import ProfileError, aggregate, load_profile
+from crm.facts.profile import ProfileError, aggregate, load_profile
 
 ON = date(2025, 6, 1)
 

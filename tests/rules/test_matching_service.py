@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from crm import store
 from crm.cli import app
-from crm.cli_rules import register
+from crm.cli.rules import register
 from crm.db import session_scope
-from crm.models_rules import MatchDiff, MatchResult
+from crm.errors import HuiqiError
+from crm.models import FiscalYear, MatchDiff, MatchResult
 from crm.rules import loader
 from crm.services import matching
 
@@ -43,7 +44,7 @@ def enterprise_id() -> int:
         for year, sales in ((2022, 1.8e7), (2023, 2.4e7), (2024, 3.1e7)):
             store.create_child(
                 session=session,
-                model=store.FiscalYear,
+                model=FiscalYear,
                 enterprise_id=ent.id,
                 actor="tester",
                 data={
@@ -82,7 +83,7 @@ def test_settling_a_manual_condition_moves_the_verdict(enterprise_id: int) -> No
         note="已核劳动合同",
     )
     assert talent() == "eligible"
-    with pytest.raises(ValueError, match="不是需要人工核定的条件"):
+    with pytest.raises(HuiqiError, match="不是需要人工核定的条件"):
         matching.settle(
             enterprise_id=enterprise_id,
             policy_id="talent_employer",

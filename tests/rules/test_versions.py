@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from crm.rules import columns, evaluate_all, evaluate_batch, load_dir, run_cases
+from crm.facts import columns
+from crm.rules import evaluate_all, evaluate_batch, load_dir, run_cases
 from crm.rules import loader as registry
 from crm.rules.explain import criteria_outline
 

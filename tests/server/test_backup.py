@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import MetaData, select
 from typer.testing import CliRunner
 
-from crm import backup, db
+from crm import db
 from crm.config import get_settings
+from crm.ops import backup
 from crm.services import enterprises
 
 Snapshot = dict[str, list[tuple]]
@@ -77,9 +78,8 @@ def test_a_damaged_backup_is_refused_and_the_database_is_untouched(tmp_path: Pat
 
 
 def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
-    from crm.cli import _register_plugins, app
+    from crm.cli import app
 
-    _register_plugins()
     ent_id = fill()
     target = tmp_path / "office.sqlite3"
     assert CliRunner().invoke(app, ["backup", "--to", str(target)]).exit_code == 0

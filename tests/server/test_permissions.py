@@ -35,14 +35,15 @@ WRITE = {
     "deadlines": {"set_cycle_window", "update_cycle_window"},
     "matching": {"settle", "rematch_all"},
     "packs": {"make_pack", "make_packs"},
+    "jobs": {"start_pack_batch"},
     "pipeline": {"create_from_match", "move", "update"},
-    "pipeline_demo": {"seed"},
+    "demo": {"seed", "load"},
     "saved_filters": {"save_filter", "delete_filter"},
 }
 ADMIN = {
     "auth": {"list_accounts", "create_account", "update_account", "reset_password", "unlock_account"},
     "audit": {"audit_entries", "audit_actors", "export_audit_xlsx"},
-    "backup": {"make_backup", "list_backups"},
+    "backup": {"make_backup", "list_backups", "restore_backup"},
     "pipeline": {"save_stages"},
 }
 # reads, exports to bytes, and the few that need no role (login, mode, the desktop start-up backup)
@@ -55,6 +56,8 @@ OPEN = {
         "change_own_password",
     },
     "backup": {"daily_backup_if_due"},
+    "demo": {"has_enterprises"},
+    "jobs": {"latest"},
     "dashboard": {
         "approvals",
         "by_division",
@@ -102,12 +105,10 @@ OPEN = {
         "export_match_results",
         "target_label",
     },
-    "match_source": {"current", "use"},
     "matching": {
         "condition_text",
         "match",
         "match_profile",
-        "match_rows_select",
         "outcome_counts",
         "policies",
         "policy_outline",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from crm import store
 from crm.db import get_engine, session_scope
@@ -31,11 +31,11 @@ def test_postgres_plans_the_list_filters_on_indexes(
             conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise'")).scalars()
         )
     assert names >= DIALECT_ONLY_INDEXES
-    live, *filters = store._filters(
+    live, *filters = store.enterprise_filters(
         query, "postgresql"
     )  # leave out "not deleted": its index would do on an empty table
     assert "deleted_at" in str(live)
-    stmt = store.select(store.func.count()).select_from(Enterprise).where(*filters)
+    stmt = select(func.count()).select_from(Enterprise).where(*filters)
     sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
     with session_scope() as s:
         conn = s.connection()

@@ -7,7 +7,7 @@ import pytest
 from crm import store
 from crm.db import session_scope
 from crm.models import AuditEntry, Officer
-from crm.validation import ValidationFailed
+from crm.records.validation import ValidationFailed
 
 pytestmark = pytest.mark.usefixtures("any_db")
 

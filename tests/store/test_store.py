@@ -10,7 +10,7 @@ from stdnum.cn import uscc
 from crm import store
 from crm.db import session_scope
 from crm.models import Enterprise, FiscalYear
-from crm.validation import ValidationFailed
+from crm.records.validation import ValidationFailed
 
 pytestmark = pytest.mark.usefixtures("any_db")
 

@@ -26,7 +26,7 @@ def _enterprise() -> Any:
 async def test_the_match_tab_shows_verdicts_and_settles_a_manual_condition(user: User) -> None:
     ent = _enterprise()
     await user.open(f"/enterprises/{ent.id}")
-    await user.should_see("人才引进（用人单位申办本市常住户口） —— 可能符合")
+    await user.should_see("人才引进（用人单位申办本市常住户口） —— 基本符合，待核实")
     await user.should_see("与引进人才签订劳动合同并缴纳本市社会保险")
     user.find("note-talent_employer-contract").type("已核劳动合同")
     user.find("settle-met-talent_employer-contract").click()

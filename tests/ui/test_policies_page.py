@@ -32,4 +32,4 @@ async def test_a_policy_shows_its_criteria_parameters_and_matching_enterprises(u
     await user.should_see("上年销售收入 ≥ 2,000.00 万元（参数 revenue_min）")
     await user.should_see("上年营业收入下限（占位）（revenue_min）")
     await user.open("/policies/talent_employer")
-    await user.should_see("可能符合（1）")
+    await user.should_see("基本符合，待核实（1）")

@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import events, ui
 
-from crm.fields import SPECS
+from crm.records.fields import SPECS
 from crm.services.enterprises import (
     ConflictError,
     ValidationFailed,
@@ -40,7 +40,7 @@ class ChildTab:
 
     entity: str
     enterprise_id: int
-    on_change: Callable[[], None] = lambda: None
+    on_change: Callable[[], Any] = lambda: None
     last_deleted: int | None = None
     records: list[Any] = field(default_factory=list)
 

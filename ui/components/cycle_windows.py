@@ -10,8 +10,8 @@ from typing import Any
 
 from nicegui import ui
 
-from crm.fields import spec
 from crm.i18n import register
+from crm.records.fields import spec
 from crm.services import deadlines
 from crm.services.enterprises import ConflictError, ValidationFailed
 from ui.components.record_form import RecordForm, record_form

@@ -7,7 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
-from crm.fields import SPECS, FieldSpec
+from crm.records.fields import SPECS, FieldSpec
 from crm.services.enterprises import history
 from ui.format import money_wan, show, show_date
 from ui.i18n_ui import lang, tr

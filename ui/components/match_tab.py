@@ -9,8 +9,10 @@ from typing import Any
 from nicegui import ui
 
 from crm.config import get_settings
+from crm.domain import ACTIONABLE_OUTCOMES
 from crm.i18n import register
 from crm.services import matching, pipeline
+from ui.format import outcome_colour
 from ui.i18n_ui import lang, tr
 
 # --- rule-engine UI strings (match tab and policies page) ---------------------------------------------
@@ -42,16 +44,7 @@ register(
         ),
     }
 )
-# verdicts an officer can turn into an application in one click (crm.services.pipeline.create_from_match)
-APPLICABLE = ("eligible", "likely", "near_miss")
 
-OUTCOME_COLORS = {
-    "eligible": "positive",
-    "likely": "primary",
-    "near_miss": "warning",
-    "held": "teal",
-    "ineligible": "grey",
-}
 MARKS = {"met": ("✓", "text-positive"), "not_met": ("✗", "text-negative"), "unknown": ("?", "text-warning")}
 
 
@@ -92,12 +85,12 @@ class MatchTab:
     def policy_card(self, p: dict[str, Any]) -> None:
         title = f"{p['rank']}. {p['title']} —— {p['outcome_zh']}"
         with (
-            ui.expansion(title, value=p["outcome"] in ("eligible", "likely", "near_miss"))
+            ui.expansion(title, value=p["outcome"] in ACTIONABLE_OUTCOMES)
             .classes("w-full")
-            .props(f"dense header-class=text-{OUTCOME_COLORS[p['outcome']]}")
+            .props(f"dense header-class=text-{outcome_colour(p['outcome'])}")
             .mark(f"policy-{p['policy']}")
         ):
-            if p["outcome"] in APPLICABLE:
+            if p["outcome"] in ACTIONABLE_OUTCOMES:
                 ui.button(
                     tr("match.create_app"),
                     icon="post_add",

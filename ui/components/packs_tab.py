@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from nicegui import run, ui
+from nicegui import ui
 
 from crm.i18n import register
 from crm.services import packs
-from crm.services.auth import current_principal
+from ui.background import io_bound
 from ui.format import show_date
 from ui.i18n_ui import tr
 
@@ -44,9 +44,9 @@ def packs_tab(enterprise_id: int) -> None:
 # --- slow work, run off the event loop (module-level, simple arguments) --------------------------------
 
 
-def generate(enterprise_id: int, officer: str) -> tuple[int, int, bytes]:
-    """Make, save and record a pack: (record id, pages, first page as PNG)."""
-    result = packs.make_pack(enterprise_id, officer=officer)
+def generate(enterprise_id: int) -> tuple[int, int, bytes]:
+    """Make, save and record a pack as the acting officer: (record id, pages, first page as PNG)."""
+    result = packs.make_pack(enterprise_id)
     return int(result.record.id or 0), result.record.pages, packs.first_page_png(result.pdf)
 
 
@@ -77,12 +77,7 @@ class PacksTab:
     async def on_generate(self) -> None:
         self.busy = True
         try:
-            record_id, pages, png = await run.io_bound(
-                generate, self.enterprise_id, current_principal().username
-            )
-        except Exception as exc:  # noqa: BLE001 - shown to the officer; the page keeps working
-            ui.notify(tr("packs.failed", reason=str(exc)), type="negative", multi_line=True)
-            return
+            record_id, pages, png = await io_bound(generate, self.enterprise_id)
         finally:
             self.busy = False
         ui.notify(tr("packs.generated", pages=pages), type="positive")
@@ -126,20 +121,12 @@ class PacksTab:
             ).props("flat dense no-caps").mark(f"pack-download-{r.id}")
 
     async def on_preview(self, record_id: int) -> None:
-        try:
-            self.png = await run.io_bound(preview, record_id)
-        except Exception as exc:  # noqa: BLE001 - a missing file or pdftoppm: say so, keep the page
-            ui.notify(tr("packs.preview_failed", reason=str(exc)), type="negative")
-            return
+        self.png = await io_bound(preview, record_id)
         self.shown_id = record_id
         self.preview_panel.refresh()
 
     def on_download(self, view: packs.PackView) -> None:
-        try:
-            data = packs.open_pack(int(view.record.id or 0))
-        except (LookupError, ValueError, OSError) as exc:
-            ui.notify(tr("packs.open_failed", reason=str(exc)), type="negative")
-            return
+        data = packs.open_pack(int(view.record.id or 0))
         ui.download.content(data, view.download_name, "application/pdf")
 
     @ui.refreshable_method

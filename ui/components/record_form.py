@@ -1,4 +1,4 @@
-"""A form built from crm.fields specs: one widget per field, errors shown beside each field."""
+"""A form built from crm.records.fields specs: one widget per field, errors shown beside each field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from nicegui import ui
 
-from crm.fields import SPECS, FieldSpec
+from crm.records.fields import SPECS, FieldSpec
 from crm.services.enterprises import officers
 from ui.format import field_label, money_wan_exact, show_date
 from ui.i18n_ui import lang, tr

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from nicegui import events, ui
 
-from crm.services.enterprises import EnterpriseQuery, list_enterprises
+from crm.services.search import search
 from ui.i18n_ui import tr
 
 LIMIT = 8
@@ -20,17 +20,10 @@ class Hit:
 
 
 def find(text: str, limit: int = LIMIT) -> list[Hit]:
-    """Enterprises matching ``text``: the intake search (pinyin, fuzzy) when present, else the list filter."""
+    """Enterprises matching ``text`` by name, former name, pinyin, initials or credit code (fuzzy)."""
     text = text.strip()
     if not text:
         return []
-    try:
-        from crm.services.search import search  # the intake helper's fuzzy/pinyin search
-    except ModuleNotFoundError as exc:
-        if exc.name != "crm.services.search":
-            raise
-        page = list_enterprises(EnterpriseQuery(search=text, page_size=limit))
-        return [Hit(e.id, e.name, e.uscc or "") for e in page.rows]
     return [Hit(h.enterprise_id, h.name, h.matched_on) for h in search(text, limit)]
 
 
@@ -81,7 +74,7 @@ def global_search() -> ui.input:
     with results:
         hit_list()
     search.on_value_change(_changed)
-    search.on("keydown.enter", lambda: box.hits and _open(box.hits[0]))
+    search.on("keydown.enter", lambda: _open(box.hits[0]) if box.hits else None)
     search.on("keydown.esc", lambda: search.set_value(""))
     ui.keyboard(on_key=lambda e: _focus_on_slash(e, search))
     return search

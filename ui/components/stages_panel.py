@@ -125,9 +125,6 @@ class StagesPanel:
             self.show_errors(bad.by_field(lang()))
             ui.notify(tr("error.validation"), type="warning")
             return
-        except (pipeline.ConflictError, pipeline.StagesChanged) as stale:
-            ui.notify(stale.message(lang()), type="negative", multi_line=True)
-            return
         self.rows = saved
         self.table.refresh()
         ui.notify(tr("ui.stages.saved"), type="positive")

@@ -153,12 +153,10 @@ class Board:
     def move(self, card: pipeline.Card, stage: str) -> None:
         try:
             pipeline.move(card.id, card.version, stage)
-        except (pipeline.ConflictError, pipeline.UnknownStage) as exc:
-            ui.notify(exc.message(lang()), type="negative", multi_line=True)
-        else:
             name = next((s.label for s in self.stages if s.code == stage), stage)
             ui.notify(tr("ui.apps.moved", stage=name), type="positive")
-        self.body.refresh()
+        finally:
+            self.body.refresh()
 
     def table(self) -> None:
         rows, total = pipeline.list_applications(self.state.filters(), page_size=200)

@@ -11,6 +11,7 @@ from crm.i18n import register
 from crm.services import deadlines
 from crm.services.enterprises import officers
 from ui.components.cycle_windows import CycleWindows
+from ui.format import days_left
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -101,7 +102,7 @@ class CalendarView:
                         ui.item_label(item.title)
                         ui.item_label(item.detail).props("caption")
                     with ui.item_section().props("side"):
-                        ui.badge(item.days_left, color=COLORS.get(item.kind, "grey"))
+                        ui.badge(days_left(item.left), color=COLORS.get(item.kind, "grey"))
 
     def month_view(self) -> None:
         first = self.month
@@ -129,7 +130,7 @@ class CalendarView:
 
     def day_cell(self, day: date, by_day: dict[date, list[deadlines.AgendaItem]]) -> None:
         today = "border-primary" if day == date.today() else ""
-        with ui.card().classes(f"q-pa-xs min-h-[5rem] {today}").props("flat bordered"):
+        with ui.card().classes(f"q-pa-xs min-h-[5rem] {today}").props("flat bordered").mark(f"day-{day}"):
             ui.label(str(day.day)).classes("text-caption")
             for item in by_day.get(day, []):
                 ui.label(item.title).classes(f"text-caption text-{COLORS.get(item.kind, 'grey')}")

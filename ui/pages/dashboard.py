@@ -7,8 +7,10 @@ from datetime import date
 from nicegui import ui
 
 from crm.i18n import register
-from crm.services import dashboard, pipeline, radar
+from crm.services import dashboard, pipeline
+from crm.services import radar as radar_service
 from crm.services.enterprises import current_actor, officers
+from ui.format import days_left
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -61,13 +63,15 @@ class Workbench:
 
     @ui.refreshable_method
     def radar(self) -> None:
-        result = radar.radar(officer_id=self.officer_id, settings=radar.RadarSettings(limit=10))
+        result = radar_service.radar(
+            officer_id=self.officer_id, settings=radar_service.RadarSettings(limit=10)
+        )
         ui.label(tr("ui.dash.radar")).classes("text-h6")
         with ui.row().classes("w-full gap-3 items-stretch"):
             for section in result.sections:
                 self.section(section)
 
-    def section(self, section: radar.Section) -> None:
+    def section(self, section: radar_service.Section) -> None:
         with ui.card().classes("w-96 q-pa-sm").mark(f"radar-{section.key}"):
             ui.label(f"{section.title}（{section.shown_total}）").classes("text-subtitle1")
             if not section.items:
@@ -77,7 +81,10 @@ class Workbench:
                     with ui.column().classes("gap-0 col"):
                         ui.link(item.enterprise, f"/enterprises/{item.enterprise_id}").classes("text-body2")
                         ui.label(f"{item.what}｜{item.detail}").classes("text-caption")
-                    ui.badge(item.days_left, color="negative" if "过期" in item.days_left else "primary")
+                    ui.badge(
+                        days_left(item.left),
+                        color="negative" if item.left and item.left.overdue else "primary",
+                    )
                     if section.key == "untold" and item.policy_id:
                         ui.button(
                             tr("ui.dash.open_app"), on_click=lambda i=item: self.open_application(i)
@@ -87,7 +94,7 @@ class Workbench:
                     "text-caption"
                 )
 
-    def open_application(self, item: radar.Item) -> None:
+    def open_application(self, item: radar_service.Item) -> None:
         try:
             app = pipeline.create_from_match(
                 item.enterprise_id, item.policy_id or "", cycle=item.cycle, outcome=item.outcome

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nicegui import run, ui
+from nicegui import ui
 
-from crm.fields import ENTERPRISE_FIELDS
 from crm.i18n import register
+from crm.records.fields import ENTERPRISE_FIELDS
 from crm.services import enterprises, intake
+from ui.background import io_bound
 from ui.format import show
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
@@ -76,11 +77,11 @@ class DuplicatesPage:
         self.body()
 
     async def scan(self) -> None:
-        self.state.pairs = await run.io_bound(intake.find_duplicates)
+        self.state.pairs = await io_bound(intake.find_duplicates)
         self.state.scanned = True
         self.body.refresh()
 
-    @ui.refreshable
+    @ui.refreshable_method
     def body(self) -> None:
         s = self.state
         if not s.scanned:

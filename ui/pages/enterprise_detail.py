@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
 
-from crm.fields import SPECS
+from crm.records.fields import SPECS
 from crm.services.enterprises import (
     ConflictError,
     NotFoundError,
@@ -20,20 +19,23 @@ from crm.services.enterprises import (
     restore_record,
     update_enterprise,
 )
+from ui.components.applications_tab import applications_tab
 from ui.components.children import ChildTab
 from ui.components.confirm import confirm
 from ui.components.history import history_table
+from ui.components.match_tab import match_tab
+from ui.components.packs_tab import packs_tab
 from ui.components.record_form import RecordForm, record_form
 from ui.format import field_label, show, show_date
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
 
 CHILD_TABS = ("fiscalyear", "ipasset", "credential", "complianceevent", "contact", "interaction", "task")
-# Tabs other features fill in: (tab name, module, function taking the enterprise id)
-PLUGGED_TABS = (
-    ("match", "ui.components.match_tab", "match_tab"),
-    ("packs", "ui.components.packs_tab", "packs_tab"),
-    ("applications", "ui.components.applications_tab", "applications_tab"),
+# Tabs of other features: (tab name, function taking the enterprise id)
+FEATURE_TABS: tuple[tuple[str, Callable[[int], None]], ...] = (
+    ("match", match_tab),
+    ("packs", packs_tab),
+    ("applications", applications_tab),
 )
 
 
@@ -77,7 +79,7 @@ class EnterpriseDetail:
             for entity in CHILD_TABS:
                 ui.tab(entity, tr(f"ui.detail.tab.{entity}")).mark(f"tab-{entity}")
             ui.tab("history", tr("ui.detail.tab.history")).mark("tab-history")
-            for name, _, _ in PLUGGED_TABS:
+            for name, _ in FEATURE_TABS:
                 ui.tab(name, tr(f"ui.detail.tab.{name}")).mark(f"tab-{name}")
         with ui.tab_panels(tabs, value="profile").classes("w-full"):
             with ui.tab_panel("profile"):
@@ -87,9 +89,9 @@ class EnterpriseDetail:
                     ChildTab(entity, self.id, on_change=self.history.refresh).build()
             with ui.tab_panel("history"):
                 self.history()
-            for name, module, function in PLUGGED_TABS:
+            for name, tab_content in FEATURE_TABS:
                 with ui.tab_panel(name):
-                    _plugged(module, function)(self.id)
+                    tab_content(self.id)
 
     @ui.refreshable_method
     def history(self) -> None:
@@ -218,13 +220,3 @@ class ProfileEditor:
     def cancel(self) -> None:
         self.page.editing = False
         self.page.profile.refresh()
-
-
-def _plugged(module: str, function: str) -> Callable[[int], None]:
-    """A tab's content from another feature's module, or a 'coming soon' note until it exists."""
-    try:
-        return getattr(importlib.import_module(module), function)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-    return lambda _id: ui.label(tr("ui.soon.tab")).classes("text-grey-7").mark("coming-soon")

@@ -8,8 +8,8 @@ from typing import Any
 from nicegui import app, events, ui
 
 from crm.domain import SPORTS_DIVISIONS, label
-from crm.fields import STREET_CHOICES, spec
 from crm.i18n import register
+from crm.records.fields import STREET_CHOICES, spec
 from crm.services.enterprises import (
     EnterpriseQuery,
     ValidationFailed,

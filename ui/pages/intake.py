@@ -3,15 +3,13 @@ download the template, the enterprise list and the rejected rows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from crm.i18n import register
 from crm.services import intake
-from crm.services.auth import Principal, acting_as, current_principal
+from ui.background import io_bound
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -84,11 +82,6 @@ class IntakeState:
         return opts
 
 
-def _acting(principal: Principal, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
-    with acting_as(principal):
-        return fn(*args, **kw)
-
-
 def create() -> None:
     from ui.pages.duplicates import create as create_duplicates
 
@@ -134,14 +127,10 @@ class IntakePage:
         self.body()
 
     async def on_upload(self, e: events.UploadEventArguments) -> None:
-        try:
-            self.state.load(await e.file.read(), e.file.name)
-        except intake.UnreadableFile as exc:
-            ui.notify(tr("ui.intake.unreadable", reason=str(exc)), type="negative")
-            return
+        self.state.load(await e.file.read(), e.file.name)
         self.body.refresh()
 
-    @ui.refreshable
+    @ui.refreshable_method
     def body(self) -> None:
         s = self.state
         if s.table is None:
@@ -189,7 +178,7 @@ class IntakePage:
 
     async def on_preview(self) -> None:
         s = self.state
-        s.preview = await run.io_bound(intake.preview_import, s.table, dict(s.columns))
+        s.preview = await io_bound(intake.preview_import, s.table, dict(s.columns))
         s.result, s.decisions = None, {}
         self.body.refresh()
 
@@ -260,10 +249,7 @@ class IntakePage:
             s.progress = done / max(total, 1)
 
         try:
-            # the worker thread has no client: it acts as the officer who clicked
-            s.preview, s.result = await run.io_bound(
-                _acting,
-                current_principal(),
+            s.preview, s.result = await io_bound(
                 intake.run_import,
                 s.table,
                 dict(s.columns),

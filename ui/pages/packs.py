@@ -7,16 +7,15 @@ come back; the progress bar, then the failures and the zip, are read from the of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 
-from nicegui import background_tasks, run, ui
+from nicegui import ui
 
-from crm.config import get_settings
-from crm.domain import SPORTS_DIVISIONS, STREETS, label
+from crm.domain import ACTIONABLE_OUTCOMES, OUTCOMES, SPORTS_DIVISIONS, STREETS, label
 from crm.i18n import register
-from crm.services import matching, packs
+from crm.services import jobs, matching, packs
 from crm.services.auth import current_principal
+from ui.background import io_bound
+from ui.format import outcome
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
 
@@ -46,59 +45,8 @@ register(
         "packs.page.failure": ("{name}（#{id}）：{reason}", "{name} (#{id}): {reason}"),
         "packs.page.zip": ("下载压缩包", "Download zip"),
         "packs.page.folder": ("文件夹：{folder}", "Folder: {folder}"),
-        "packs.page.running": ("已有批量任务在运行", "A batch is already running"),
-        "packs.outcome.eligible": ("符合条件", "Eligible"),
-        "packs.outcome.likely": ("基本符合", "Likely"),
-        "packs.outcome.near_miss": ("差距较小", "Near miss"),
-        "packs.outcome.held": ("已获认定", "Held"),
-        "packs.outcome.ineligible": ("暂不符合", "Ineligible"),
     }
 )
-
-OUTCOMES = ("eligible", "likely", "near_miss", "held", "ineligible")
-BATCH_WORKERS = 2  # processes rendering packs (the machine's two cores)
-
-
-@dataclass(eq=False)
-class BatchJob:
-    """One officer's batch: progress written by the worker thread, read by whichever page shows it."""
-
-    total: int
-    done: int = 0
-    current: str = ""
-    running: bool = True
-    result: packs.BatchResult | None = None
-    error: str = ""
-
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
-
-    def progress(self, done: int, total: int, name: str) -> None:
-        self.done, self.total, self.current = done, total, name
-
-
-JOBS: dict[str, BatchJob] = {}  # the latest batch of each officer (in this server process)
-
-
-def start_batch(officer: str, enterprise_ids: list[int]) -> BatchJob:
-    """Start packs for ``enterprise_ids`` in the background; the job outlives the page that started it."""
-    job = BatchJob(len(enterprise_ids))
-    JOBS[officer] = job
-    out_dir = get_settings().packs_dir / "batches" / f"{datetime.now():%Y%m%d-%H%M%S}-{officer}"
-    background_tasks.create(_run_batch(job, officer, enterprise_ids, out_dir), name=f"packs for {officer}")
-    return job
-
-
-async def _run_batch(job: BatchJob, officer: str, ids: list[int], out_dir: Path) -> None:
-    try:
-        job.result = await run.io_bound(
-            packs.make_packs, ids, out_dir, officer=officer, workers=BATCH_WORKERS, progress=job.progress
-        )
-    except Exception as exc:  # noqa: BLE001 - shown on the page; the server keeps running
-        job.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        job.running = False
 
 
 def find_enterprises(
@@ -123,7 +71,7 @@ class BatchPage:
     streets: list[str] = field(default_factory=list)
     divisions: list[str] = field(default_factory=list)
     policy: str | None = None
-    outcomes: list[str] = field(default_factory=lambda: ["eligible", "likely", "near_miss"])
+    outcomes: list[str] = field(default_factory=lambda: list(ACTIONABLE_OUTCOMES))
     found: list[int] | None = None
     finding: bool = False
     shown_running: bool | None = None  # the job state the result section was last drawn for
@@ -139,7 +87,7 @@ class BatchPage:
         lang_ = lang()
         divisions = {k: f"{k} {label(SPORTS_DIVISIONS, k, lang_)}" for k in SPORTS_DIVISIONS}
         policies = {p.id: p.title for p in matching.policies()}
-        outcomes = {o: tr(f"packs.outcome.{o}") for o in OUTCOMES}
+        outcomes = {o: outcome(o) for o in OUTCOMES}
         with ui.row().classes("items-end gap-2"):
             for name, options, key in (
                 ("streets", list(STREETS), "packs.page.streets"),
@@ -158,7 +106,7 @@ class BatchPage:
         self.finding = True
         self.selection.refresh()
         try:
-            self.found = await run.io_bound(
+            self.found = await io_bound(
                 find_enterprises,
                 list(self.streets or []),
                 list(self.divisions or []),
@@ -178,7 +126,7 @@ class BatchPage:
             return
         with ui.row().classes("items-center gap-2"):
             ui.label(tr("packs.page.found", count=len(self.found))).mark("batch-found")
-            job = JOBS.get(self.officer)
+            job = jobs.latest(self.officer)
             ui.button(
                 tr("packs.page.start", count=len(self.found)), icon="picture_as_pdf", on_click=self.on_start
             ).props("color=primary").mark("batch-start").set_enabled(
@@ -186,29 +134,25 @@ class BatchPage:
             )
 
     def on_start(self) -> None:
-        job = JOBS.get(self.officer)
-        if job is not None and job.running:
-            ui.notify(tr("packs.page.running"), type="warning")
-            return
-        start_batch(self.officer, list(self.found or []))
+        jobs.start_pack_batch(list(self.found or []))
         ui.notify(tr("packs.page.started"), type="info")
         self.refresh_all()
 
     def watch_job(self) -> None:
-        job = JOBS.get(self.officer)
+        job = jobs.latest(self.officer)
         running = None if job is None else job.running
         if running != self.shown_running:
             self.refresh_all()
 
     def refresh_all(self) -> None:
-        job = JOBS.get(self.officer)
+        job = jobs.latest(self.officer)
         self.shown_running = None if job is None else job.running
         self.job_panel.refresh()
         self.selection.refresh()
 
     @ui.refreshable_method
     def job_panel(self) -> None:
-        job = JOBS.get(self.officer)
+        job = jobs.latest(self.officer)
         if job is None:
             return
         with ui.card().classes("w-full").mark("batch-job"):
@@ -223,7 +167,7 @@ class BatchPage:
             if not job.running:
                 self.outcome(job)
 
-    def outcome(self, job: BatchJob) -> None:
+    def outcome(self, job: jobs.BatchJob) -> None:
         if job.error:
             ui.label(tr("packs.page.crashed", reason=job.error)).classes("text-negative").mark(
                 "batch-crashed"

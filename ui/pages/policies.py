@@ -9,6 +9,8 @@ from nicegui import ui
 
 from crm.i18n import register
 from crm.services import matching
+from ui.background import io_bound
+from ui.format import outcome
 from ui.i18n_ui import tr
 from ui.theme import frame
 
@@ -40,13 +42,6 @@ register(
 
 LEVEL_ZH = {"national": "国家级", "municipal": "市级", "district": "区级"}
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低（含占位参数）"}
-OUTCOME_ZH = {
-    "eligible": "符合",
-    "likely": "可能符合",
-    "near_miss": "差一点",
-    "held": "已持有",
-    "ineligible": "不符合",
-}
 
 
 def create() -> None:
@@ -97,9 +92,7 @@ def _row(policy: Any) -> dict[str, Any]:
 
 
 async def _rematch() -> None:
-    from nicegui import run
-
-    summary = await run.io_bound(matching.rematch_all)
+    summary = await io_bound(matching.rematch_all)
     ui.notify(tr("policies.rematched", count=summary.enterprises, diffs=len(summary.diffs)), type="positive")
 
 
@@ -137,13 +130,9 @@ def _tree(node: dict[str, Any], depth: int) -> None:
 
 def _enterprises(policy_id: str) -> None:
     ui.label(tr("policies.enterprises")).classes("text-subtitle1")
-    for outcome, members in matching.outcome_counts(policy_id).items():
+    for code, members in matching.outcome_counts(policy_id).items():
         if not members:
             continue
-        with (
-            ui.expansion(f"{OUTCOME_ZH[outcome]}（{len(members)}）")
-            .classes("w-full")
-            .mark(f"members-{outcome}")
-        ):
+        with ui.expansion(f"{outcome(code)}（{len(members)}）").classes("w-full").mark(f"members-{code}"):
             for eid, name in members:
                 ui.link(name, f"/enterprises/{eid}")

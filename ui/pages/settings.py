@@ -19,6 +19,7 @@ from crm.services import backup as backups
 from ui.auth import forget_cached
 from ui.components.stages_panel import StagesPanel
 from ui.i18n_ui import lang, tr
+from ui.theme import frame
 
 register(
     {
@@ -68,6 +69,13 @@ register(
 )
 
 
+def create() -> None:
+    @ui.page("/settings")
+    def settings_page() -> None:
+        with frame(tr("nav.settings")):
+            content()
+
+
 def content() -> None:
     me = accounts.current_principal()
     if not me.can("admin"):
@@ -92,11 +100,6 @@ def content() -> None:
         if t_pw is not None:
             with ui.tab_panel(t_pw):
                 _password_card()
-
-
-def _notify_error(exc: Exception) -> None:
-    message = exc.message(lang()) if hasattr(exc, "message") else str(exc)
-    ui.notify(message, type="negative", multi_line=True)
 
 
 def _roles() -> dict[str, str]:
@@ -154,14 +157,10 @@ class AccountsPanel:
         self.table.update()
 
     def add(self) -> None:
-        try:
-            accounts.create_account(
-                {"username": self.username.value, "display_name": self.name.value, "role": self.role.value},
-                self.password.value or "",
-            )
-        except (accounts.AuthError, accounts.ValidationFailed) as exc:
-            _notify_error(exc)
-            return
+        accounts.create_account(
+            {"username": self.username.value, "display_name": self.name.value, "role": self.role.value},
+            self.password.value or "",
+        )
         self.username.value = self.name.value = self.password.value = ""
         ui.notify(tr("srv.acc.done"), type="positive")
         self.refresh()
@@ -180,17 +179,13 @@ class AccountsPanel:
             new_pw = ui.input(tr("srv.acc.new_password"), password=True).classes("w-full")
 
             def save() -> None:
-                try:
-                    accounts.update_account(
-                        a.id,
-                        a.version,
-                        {"display_name": name.value, "role": role.value, "active": active.value},
-                    )
-                    if new_pw.value:
-                        accounts.reset_password(a.id, new_pw.value)
-                except (accounts.AuthError, accounts.ValidationFailed, accounts.ConflictError) as exc:
-                    _notify_error(exc)
-                    return
+                accounts.update_account(
+                    a.id,
+                    a.version,
+                    {"display_name": name.value, "role": role.value, "active": active.value},
+                )
+                if new_pw.value:
+                    accounts.reset_password(a.id, new_pw.value)
                 forget_cached(a.username)
                 dialog.close()
                 ui.notify(tr("srv.acc.done"), type="positive")
@@ -322,11 +317,7 @@ def _backups_panel() -> None:
         ).props("dense flat bordered").classes("w-full")
 
     def now() -> None:
-        try:
-            path = backups.make_backup()
-        except backups.BackupError as exc:
-            _notify_error(exc)
-            return
+        path = backups.make_backup()
         ui.notify(tr("srv.bak.done", path=path.name), type="positive")
         listing.refresh()
 
@@ -341,11 +332,7 @@ def _password_card() -> None:
         new = ui.input(tr("srv.pw.new"), password=True).classes("w-full").mark("pw-new")
 
         def change() -> None:
-            try:
-                accounts.change_own_password(old.value or "", new.value or "")
-            except accounts.AuthError as exc:
-                _notify_error(exc)
-                return
+            accounts.change_own_password(old.value or "", new.value or "")
             old.value = new.value = ""
             ui.notify(tr("srv.pw.done"), type="positive")
 

@@ -1,0 +1,42 @@
+"""The `huiqi` command: one module per command group, each adding its commands in ``register``.
+
+core (db, doctor, demo) · rules (rules check/test, match) · packs (pack, packs) · intake (import, export) ·
+calendar (report, ics, radar, demo-pipeline) · admin (backup, restore, officer). ``ui.cli`` adds the
+commands that start the UI. Modules import their heavy dependencies inside the command, so `--help`
+stays light. May import crm.services, crm.config, crm.db and crm.errors; never the UI.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from crm.cli import admin, calendar, core, intake, packs, rules
+from crm.errors import HuiqiError
+from crm.i18n import t
+
+
+class HuiqiGroup(TyperGroup):
+    """The one CLI error handler: a ``HuiqiError`` from any command is one line on stderr, then exit 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context: typer types it with its vendored click
+        try:
+            return super().invoke(ctx)
+        except HuiqiError as exc:
+            typer.echo(t("error.cli", message=exc.message()).replace("\n", " "), err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=HuiqiGroup, help="惠企 Huiqi — 体育产业惠企政策服务 CRM", no_args_is_help=True, add_completion=False
+)
+for _group in (core, rules, packs, intake, calendar, admin):
+    _group.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `huiqi` command."""
+    app(args=argv if argv is not None else sys.argv[1:], prog_name="huiqi")

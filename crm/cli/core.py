@@ -1,0 +1,58 @@
+"""`huiqi db upgrade`, `huiqi doctor` and `huiqi demo`: setting up and checking an installation."""
+
+from __future__ import annotations
+
+import typer
+
+db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `db`, `doctor` and `demo` to the `huiqi` command."""
+    app.add_typer(db_app, name="db")
+    app.command()(doctor)
+    app.command()(demo)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply schema migrations to the configured database."""
+    from crm.db import current_revision, get_engine, safe_url
+
+    engine = get_engine()
+    typer.echo(f"数据库已是最新结构 / schema at revision {current_revision(engine)}: {safe_url()}")
+
+
+def doctor() -> None:
+    """Check the database, data dirs, CJK font, rules and templates; say how to fix what is wrong."""
+    from crm.ops.doctor import run_checks
+
+    problems = 0
+    for check in run_checks():
+        mark = "✓" if check.ok else "✗"
+        typer.echo(f"{mark} {check.name}: {check.detail}")
+        if not check.ok:
+            problems += 1
+            typer.echo(f"    修复 / fix: {check.fix}")
+    raise typer.Exit(1 if problems else 0)
+
+
+def demo(
+    count: int = typer.Option(320, help="enterprises to generate"),
+    seed: int = typer.Option(20240601, help="random seed (same seed, same data)"),
+    replace: bool = typer.Option(False, "--replace", help="delete existing data first"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no enterprise yet"),
+    no_pipeline: bool = typer.Option(
+        False, "--no-pipeline", help="enterprises only: no matches or applications"
+    ),
+) -> None:
+    """Load the deterministic demo dataset of Yangpu sports enterprises."""
+    from crm.services import demo as demo_service
+
+    if if_empty and demo_service.has_enterprises():
+        typer.echo("数据库已有企业数据，跳过演示数据 / database not empty: demo data not loaded")
+        return
+    typer.echo(demo_service.load(count=count, seed=seed, replace=replace))
+    if not no_pipeline:
+        # matches, this cycle's windows and applications in every stage: a plausible 工作台 at once
+        typer.echo(demo_service.seed(seed=seed))

@@ -1,0 +1,41 @@
+"""Fact rows as typed columns: the input of the batch engine (``crm.rules.evaluate_batch``).
+
+Numbers, booleans and dates (as ordinals) become float64 with NaN for unknown; codes become str with ''.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from crm.facts.catalogue import CATALOGUE, Fact, derive
+
+
+def columns(
+    rows: Sequence[Mapping[str, Any]], catalogue: Mapping[str, Fact] | None = None
+) -> dict[str, np.ndarray]:
+    """Fact rows -> columns: numbers, booleans and dates (ordinal) as float64 with NaN; codes as str with ''."""
+    out = {}
+    for name, fact in (catalogue or CATALOGUE).items():
+        values = [row.get(name) for row in rows]
+        out[name] = column(fact.type, values)
+    return out
+
+
+def column(fact_type: str, values: Iterable[Any]) -> np.ndarray:
+    """One typed column from Python values (None = unknown)."""
+    if fact_type == "code":
+        return np.array(["" if v is None else str(v) for v in values], dtype=object)
+    if fact_type == "date":
+        return np.array([np.nan if v is None else float(v.toordinal()) for v in values], dtype=np.float64)
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def fact_table(aggregates: Sequence[Any], on: date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Enterprise ids and the fact columns of these aggregates as of ``on``."""
+    rows = [derive(a, on) for a in aggregates]
+    ids = np.array([a.enterprise.id for a in aggregates], dtype=np.int64)
+    return ids, columns(rows)

@@ -1,0 +1,193 @@
+"""How each fact is derived from an enterprise's records as of a date (the catalogue names the derivations).
+
+Pure: reads duck-typed aggregates (ORM rows or profile namespaces), never the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from crm.domain import IP_KINDS, VALIDITY_YEARS
+
+
+class View:
+    """An aggregate seen as of a date: fiscal years by offset, valid IP, dated events."""
+
+    def __init__(self, aggregate: Any, on: date) -> None:
+        self.agg = aggregate
+        self.on = on
+        self.ent = aggregate.enterprise
+        self.years = {fy.year: fy for fy in (aggregate.fiscal_years or [])}
+
+    def fy(self, back: int, name: str) -> float | None:
+        row = self.years.get(self.on.year - back)
+        return num(getattr(row, name, None)) if row is not None else None
+
+    def ent_attr(self, name: str) -> Any:
+        return getattr(self.ent, name, None)
+
+    def valid_ip(self) -> list[Any]:
+        return [
+            ip for ip in (self.agg.ip_assets or []) if (getattr(ip, "status", None) or "valid") == "valid"
+        ]
+
+    def credentials(self, kind: str) -> list[Any]:
+        return [c for c in (self.agg.credentials or []) if c.kind == kind]
+
+    def events(self, kinds: Iterable[str], severities: Iterable[str], days: int) -> list[Any]:
+        kinds, severities, start = set(kinds), set(severities), self.on - timedelta(days=days)
+        return [
+            e
+            for e in (self.agg.compliance_events or [])
+            if e.kind in kinds
+            and (e.severity or "minor") in severities
+            and (e.occurred_on is None or start <= e.occurred_on <= self.on)
+        ]
+
+
+def num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def field_missing(aggregate: Any, field: str, year: int | None) -> bool:
+    if field in ("ip_assets", "credentials", "compliance_events"):
+        return True
+    if year is None:
+        return getattr(aggregate.enterprise, field, None) is None
+    row = next((fy for fy in aggregate.fiscal_years or [] if fy.year == year), None)
+    return row is None or getattr(row, field, None) is None
+
+
+def ratio(num: float | None, den: float | None) -> float | None:
+    if num is None or den is None or den <= 0:
+        return None
+    return num / den
+
+
+def sum_known(values: list[float | None]) -> float | None:
+    return None if not values or any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+# --- derivations -----------------------------------------------------------------------------------
+
+
+def years_since_registration(v: View) -> float | None:
+    reg = v.ent_attr("registration_date")
+    return None if reg is None else round((v.on - reg).days / 365.25, 4)
+
+
+def window(v: View, n: int) -> list[int]:
+    """The last ``n`` fiscal years (1 = last year), without years before registration."""
+    reg = v.ent_attr("registration_date")
+    backs = [b for b in range(1, n + 1) if reg is None or v.on.year - b >= reg.year]
+    return backs or [1]
+
+
+def ratio_3y(v: View, num: str, den: str) -> float | None:
+    backs = window(v, 3)
+    return ratio(sum_known([v.fy(b, num) for b in backs]), sum_known([v.fy(b, den) for b in backs]))
+
+
+def growth(values: list[float | None]) -> float | None:
+    """HNTE growth g = ½·(V2/V1 + V3/V2) − 1, V1 the oldest year."""
+    v1, v2, v3 = values
+    if v1 is None or v2 is None or v3 is None or v1 <= 0 or v2 <= 0:
+        return None
+    return (v2 / v1 + v3 / v2) / 2 - 1
+
+
+def net_assets(v: View, back: int) -> float | None:
+    assets, liabilities = v.fy(back, "total_assets"), v.fy(back, "total_liabilities")
+    return None if assets is None or liabilities is None else assets - liabilities
+
+
+def ip_count(v: View, wanted: int) -> int:
+    return sum(
+        1
+        for ip in v.valid_ip()
+        if ip_class(ip) == wanted and not (wanted == 2 and getattr(ip, "used_in_hnte", None))
+    )
+
+
+def ip_class(ip: Any) -> int | None:
+    entry = IP_KINDS.get(ip.kind)
+    return entry[2] if entry else None
+
+
+def core_ip_count(v: View) -> int | None:
+    counted = [ip for ip in v.valid_ip() if ip_class(ip) in (1, 2)]
+    core = sum(1 for ip in counted if getattr(ip, "core_to_main_product", None) is True)
+    unknown = any(getattr(ip, "core_to_main_product", None) is None for ip in counted)
+    return None if core == 0 and unknown else core
+
+
+def any_event(kinds: tuple[str, ...], severities: tuple[str, ...], days: int) -> Callable[[View], bool]:
+    return lambda v: bool(v.events(kinds, severities, days))
+
+
+def listed(flag: str, kind: str) -> Callable[[View], bool | None]:
+    def derive_flag(v: View) -> bool | None:
+        if v.events((kind,), ("major", "serious", "minor"), 365):
+            return True
+        return v.ent_attr(flag)
+
+    return derive_flag
+
+
+def valid_until(kind: str) -> Callable[[View], date | None]:
+    def derive_until(v: View) -> date | None:
+        ends = [credential_end(c, VALIDITY_YEARS.get(kind, 3)) for c in v.credentials(kind)]
+        known = [e for e in ends if e is not None]
+        return max(known) if known else None
+
+    return derive_until
+
+
+def credential_end(cred: Any, years: int) -> date | None:
+    if cred.expires_on is not None:
+        return cred.expires_on
+    start = cred.issued_on or (date(cred.year, 1, 1) if cred.year else None)
+    if start is None:
+        return None
+    try:
+        return start.replace(year=start.year + years) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def holds(kind: str) -> Callable[[View], bool]:
+    until = valid_until(kind)
+    return lambda v: (end := until(v)) is not None and end >= v.on
+
+
+def has_credential(kind: str, years: int | None) -> Callable[[View], bool]:
+    def derive_has(v: View) -> bool:
+        for cred in v.credentials(kind):
+            when = cred.issued_on or (date(cred.year, 12, 31) if cred.year else None)
+            if years is None or (when is not None and (v.on - when).days <= years * 366):
+                return True
+        return False
+
+    return derive_has
+
+
+def key_institution(v: View) -> bool | None:
+    return True if v.credentials("key_institution") else v.ent_attr("key_institution")
+
+
+def attr(name: str) -> Callable[[View], Any]:
+    return lambda v: v.ent_attr(name)
+
+
+def fy(name: str, back: int = 1) -> Callable[[View], float | None]:
+    return lambda v: v.fy(back, name)
+
+
+def fy_ratio(num: str, den: str) -> Callable[[View], float | None]:
+    return lambda v: ratio(v.fy(1, num), v.fy(1, den))
+
+
+def fy_int(name: str) -> Callable[[View], int | None]:
+    return lambda v: None if (x := v.fy(1, name)) is None else int(x)

@@ -1,0 +1,55 @@
+"""SQLModel tables, one module per aggregate; importing this package registers every table on the metadata.
+
+base (shared columns and exact money) <- officer, enterprise (and its children), audit, merge, pipeline
+(applications, windows, stages), matches (stored verdicts, settlements, diffs), packs, filters.
+May import only sqlmodel/sqlalchemy and its own modules.
+"""
+
+from crm.models.audit import AuditEntry
+from crm.models.base import Money, Versioned, money, utcnow
+from crm.models.enterprise import (
+    CHILD_MODELS,
+    ComplianceEvent,
+    Contact,
+    Credential,
+    Enterprise,
+    EnterpriseBase,
+    FiscalYear,
+    Interaction,
+    IPAsset,
+    Task,
+)
+from crm.models.filters import SavedFilter
+from crm.models.matches import ManualSettlement, MatchDiff, MatchResult
+from crm.models.merge import MergeRecord
+from crm.models.officer import Officer
+from crm.models.packs import PackRecord
+from crm.models.pipeline import Application, CycleWindow, PipelineStage
+
+__all__ = [
+    "CHILD_MODELS",
+    "Application",
+    "AuditEntry",
+    "ComplianceEvent",
+    "Contact",
+    "Credential",
+    "CycleWindow",
+    "Enterprise",
+    "EnterpriseBase",
+    "FiscalYear",
+    "IPAsset",
+    "Interaction",
+    "ManualSettlement",
+    "MatchDiff",
+    "MatchResult",
+    "MergeRecord",
+    "Money",
+    "Officer",
+    "PackRecord",
+    "PipelineStage",
+    "SavedFilter",
+    "Task",
+    "Versioned",
+    "money",
+    "utcnow",
+]

@@ -1,0 +1,80 @@
+"""Every database write, and the queries behind every screen: keyword-only, version-checked, audited.
+
+core (insert, version-checked update, soft delete/restore, audit rows, bulk insert) <- enterprises (the
+enterprise aggregate and its children), officers, applications (pipeline, windows, stages), queries (the
+enterprise list), facts (every live aggregate for a re-match), matches (stored verdicts, settlements,
+re-match differences). May import crm.models, crm.records,
+crm.db, crm.i18n and crm.domain; never crm.rules, crm.packs, crm.services or the UI.
+"""
+
+from crm.store.core import (
+    ENTITY_OF,
+    MODEL_OF,
+    ConflictError,
+    NotFoundError,
+    StoreError,
+    delete,
+    entity_name,
+    fields_of,
+    get_record,
+    insert_many,
+    insert_one,
+    restore,
+    table_of,
+    update_versioned,
+    write_audit,
+)
+from crm.store.enterprises import (
+    Aggregate,
+    children,
+    create_child,
+    create_enterprise,
+    history,
+    load_aggregate,
+    update_child,
+    update_enterprise,
+)
+from crm.store.officers import create_officer
+from crm.store.queries import (
+    SORTABLE,
+    EnterpriseQuery,
+    Page,
+    enterprise_filters,
+    enterprise_keys,
+    import_targets,
+    list_enterprises,
+)
+
+__all__ = [
+    "ENTITY_OF",
+    "MODEL_OF",
+    "SORTABLE",
+    "Aggregate",
+    "ConflictError",
+    "EnterpriseQuery",
+    "NotFoundError",
+    "Page",
+    "StoreError",
+    "children",
+    "create_child",
+    "create_enterprise",
+    "create_officer",
+    "delete",
+    "enterprise_filters",
+    "enterprise_keys",
+    "entity_name",
+    "fields_of",
+    "get_record",
+    "history",
+    "import_targets",
+    "insert_many",
+    "insert_one",
+    "list_enterprises",
+    "load_aggregate",
+    "restore",
+    "table_of",
+    "update_child",
+    "update_enterprise",
+    "update_versioned",
+    "write_audit",
+]

@@ -1,0 +1,170 @@
+"""Stored verdicts, officers' settlements of manual conditions, and the differences a re-match finds."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, delete, select
+
+from crm.models import Enterprise, ManualSettlement, MatchDiff, MatchResult, PackRecord
+from crm.store.core import write_audit
+
+# --- settlements -------------------------------------------------------------------------------------
+
+
+def add_settlement(
+    *,
+    session: Session,
+    enterprise_id: int,
+    policy_id: str,
+    condition_id: str,
+    met: bool | None,
+    actor: str,
+    note: str = "",
+) -> ManualSettlement:
+    """Record an officer's decision on a manual condition (None withdraws it), audited as a settlement."""
+    row = ManualSettlement(
+        enterprise_id=enterprise_id,
+        policy_id=policy_id,
+        condition_id=condition_id,
+        met=met,
+        officer=actor,
+        note=note,
+    )
+    session.add(row)
+    session.flush()
+    shown = {True: "核定为满足", False: "核定为不满足", None: "撤回核定"}[met]
+    write_audit(
+        session=session,
+        actor=actor,
+        action="settle",
+        entity="manualsettlement",
+        entity_id=row.id or 0,
+        enterprise_id=enterprise_id,
+        field=f"{policy_id}.{condition_id}",
+        new=f"{shown} {note}".strip(),
+    )
+    return row
+
+
+def settlements(*, session: Session, enterprise_id: int | None = None) -> list[ManualSettlement]:
+    """Every settlement (of one enterprise, or of all), oldest first: the newest decision wins."""
+    query = select(ManualSettlement).order_by(col(ManualSettlement.at), col(ManualSettlement.id))
+    if enterprise_id is not None:
+        query = query.where(ManualSettlement.enterprise_id == enterprise_id)
+    return list(session.exec(query).all())
+
+
+# --- stored verdicts and their differences ------------------------------------------------------------
+
+
+def replace_results(
+    *, session: Session, rows: list[dict[str, Any]], enterprise_ids: Sequence[int], rules_hash: str
+) -> list[dict[str, Any]]:
+    """Swap the stored verdicts of ``enterprise_ids`` for ``rows``; write and return the differences."""
+    id_list = [int(i) for i in enterprise_ids]
+    old = {
+        (r.enterprise_id, r.policy_id): r.outcome
+        for r in session.exec(select(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
+    }
+    session.execute(delete(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
+    if rows:
+        session.execute(sa.insert(MatchResult), rows)
+    diffs = _diffs(session, old, rows, rules_hash)
+    if diffs:
+        session.execute(sa.insert(MatchDiff), diffs)
+    return diffs
+
+
+def _diffs(
+    session: Session, old: dict[tuple[int, str], str], rows: list[dict[str, Any]], rules_hash: str
+) -> list[dict[str, Any]]:
+    run_id = uuid.uuid4().hex[:12]
+    out, changed = [], set()
+    for r in rows:
+        before, after = old.get((r["enterprise_id"], r["policy_id"])), r["outcome"]
+        kind = _diff_kind(before, after)
+        if before != after:
+            changed.add(r["enterprise_id"])
+        if kind:
+            out.append(_diff(run_id, r["enterprise_id"], r["policy_id"], kind, before, after, rules_hash))
+    for enterprise_id in sorted(changed & _enterprises_with_packs(session, changed)):
+        out.append(_diff(run_id, enterprise_id, None, "pack_out_of_date", None, None, rules_hash))
+    return out
+
+
+def _diff(
+    run_id: str,
+    enterprise_id: int,
+    policy_id: str | None,
+    kind: str,
+    old: str | None,
+    new: str | None,
+    rules_hash: str,
+) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "enterprise_id": enterprise_id,
+        "policy_id": policy_id,
+        "kind": kind,
+        "old_outcome": old,
+        "new_outcome": new,
+        "rules_hash": rules_hash,
+    }
+
+
+def _diff_kind(before: str | None, after: str) -> str | None:
+    if after == "eligible" and before not in ("eligible", "held"):
+        return "newly_eligible"
+    if before == "eligible" and after not in ("eligible", "held"):
+        return "no_longer_eligible"
+    return None
+
+
+def _enterprises_with_packs(session: Session, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = select(PackRecord.enterprise_id).where(col(PackRecord.enterprise_id).in_(sorted(ids))).distinct()
+    return set(session.exec(query).all())
+
+
+# --- reading them back ----------------------------------------------------------------------------------
+
+
+def match_rows_select() -> Any:
+    """Stored verdicts as a selectable (enterprise_id, policy_id, outcome, to_collect) for pipeline and radar."""
+    t = MatchResult.__table__  # type: ignore[attr-defined]
+    return sa.select(t.c.enterprise_id, t.c.policy_id, t.c.outcome, t.c.to_collect)
+
+
+def results_of(*, session: Session, enterprise_id: int) -> list[MatchResult]:
+    """The stored verdicts of one enterprise, best rank first."""
+    query = (
+        select(MatchResult).where(MatchResult.enterprise_id == enterprise_id).order_by(col(MatchResult.rank))
+    )
+    return list(session.exec(query).all())
+
+
+def members_by_outcome(*, session: Session, policy_id: str) -> list[tuple[str, int, str]]:
+    """(outcome, enterprise id, name) of every live enterprise's stored verdict on one policy, by name."""
+    query = (
+        select(MatchResult.outcome, Enterprise.id, Enterprise.name)
+        .join(Enterprise, col(Enterprise.id) == col(MatchResult.enterprise_id))
+        .where(MatchResult.policy_id == policy_id, col(Enterprise.deleted_at).is_(None))
+        .order_by(col(Enterprise.name))
+    )
+    return [(outcome, int(eid or 0), name) for outcome, eid, name in session.exec(query)]
+
+
+def recent_diffs(*, session: Session, limit: int = 200) -> list[dict[str, Any]]:
+    """The newest re-match differences with the enterprise's name."""
+    query = (
+        select(MatchDiff, Enterprise.name)
+        .join(Enterprise, col(Enterprise.id) == col(MatchDiff.enterprise_id))
+        .order_by(col(MatchDiff.at).desc(), col(MatchDiff.id).desc())
+        .limit(limit)
+    )
+    return [d.model_dump() | {"enterprise_name": name} for d, name in session.exec(query)]

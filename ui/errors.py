@@ -1,0 +1,38 @@
+"""The UI's one error handler: any ``HuiqiError`` an action raises is shown to the officer, in their language.
+
+The page stays as it was, so whatever the officer typed is still there. Forms that show errors beside
+their fields (``ValidationFailed``) or a conflict with a reload button catch those themselves first.
+Anything else is a bug: the officer gets a plain notice and the log gets the traceback. A HuiqiError is
+not a bug (a refusal, a conflict, a bad file): it is logged at INFO, without a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from nicegui import app, ui
+
+from crm.errors import HuiqiError
+from crm.i18n import t
+from ui.i18n_ui import lang
+
+log = logging.getLogger("huiqi.ui")
+
+
+def install() -> None:
+    """Make ``show`` the app's exception handler, in place of NiceGUI's default (which logs every exception
+    as an error with its traceback, a refused action included)."""
+    app._exception_handlers[:] = [show]  # NiceGUI offers on_exception (append) but no way to replace
+
+
+def show(exc: Exception) -> None:
+    """Tell the officer what went wrong (a HuiqiError's own message; for a bug, that it was not done)."""
+    if isinstance(exc, HuiqiError):
+        log.info("refused: %s", exc.message("en"))
+        message = exc.message(lang())
+    else:
+        log.exception("unexpected error in an action", exc_info=exc)
+        message = t("error.unexpected", lang(), kind=type(exc).__name__)
+    with contextlib.suppress(RuntimeError):  # no client context (a background task): the log is all we have
+        ui.notify(message, type="negative", multi_line=True, close_button=True)
