@@ -11,10 +11,12 @@ from crm.facts.catalogue import (
     FIELD_ZH,
     NUMERIC_TYPES,
     UNITS,
+    CollectItem,
     Fact,
     Read,
     collect_items,
     derive,
+    to_collect,
 )
 from crm.facts.columns import column, columns, fact_table
 
@@ -24,6 +26,7 @@ __all__ = [
     "FIELD_ZH",
     "NUMERIC_TYPES",
     "UNITS",
+    "CollectItem",
     "Fact",
     "Read",
     "collect_items",
@@ -31,4 +34,5 @@ __all__ = [
     "columns",
     "derive",
     "fact_table",
+    "to_collect",
 ]

@@ -113,14 +113,29 @@ class Fact:
 
     def collect_items(self, on: date, aggregate: Any = None) -> list[str]:
         """Precise "please collect" items; with an aggregate, only the fields actually missing."""
+        return [item.label for item in self.to_collect(on, aggregate)]
+
+    def to_collect(self, on: date, aggregate: Any = None) -> list[CollectItem]:
+        """The record fields (and fiscal years) to collect to know this fact; the fact itself when none."""
         items = []
         for read in self.reads:
             years: list[int | None] = [on.year - back for back in read.years_back] or [None]
             for year in years:
                 if aggregate is None or field_missing(aggregate, read.field, year):
                     prefix = f"{year} 年" if year else ""
-                    items.append(f"{prefix}{FIELD_ZH.get(read.field, read.field)}")
-        return items or [self.zh]
+                    label = f"{prefix}{FIELD_ZH.get(read.field, read.field)}"
+                    items.append(CollectItem(self.name, read.field, year, label))
+        return items or [CollectItem(self.name, None, None, self.zh)]
+
+
+@dataclass(frozen=True)
+class CollectItem:
+    """One thing to collect: a record field (of one fiscal year, or None) that the fact ``fact`` reads."""
+
+    fact: str
+    field: str | None
+    year: int | None
+    label: str
 
 
 def derive(aggregate: Any, on: date, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -133,12 +148,17 @@ def derive(aggregate: Any, on: date, overrides: Mapping[str, Any] | None = None)
 
 def collect_items(names: Iterable[str], on: date, aggregate: Any = None) -> list[str]:
     """Deduplicated "请补充" items for unknown facts."""
-    seen: dict[str, None] = {}
+    return [item.label for item in to_collect(names, on, aggregate)]
+
+
+def to_collect(names: Iterable[str], on: date, aggregate: Any = None) -> list[CollectItem]:
+    """What to collect for unknown facts, one item per field and year (the first fact needing it named)."""
+    seen: dict[str, CollectItem] = {}
     for name in names:
         fact = CATALOGUE.get(name)
-        for item in fact.collect_items(on, aggregate) if fact else [name]:
-            seen.setdefault(item, None)
-    return list(seen)
+        for item in fact.to_collect(on, aggregate) if fact else [CollectItem(name, None, None, name)]:
+            seen.setdefault(item.label, item)
+    return list(seen.values())
 
 
 # --- the catalogue ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from crm.domain import (
     label,
     outcome_label,
 )
-from crm.facts import CATALOGUE, collect_items
+from crm.facts import CATALOGUE, collect_items, to_collect
 from crm.rules.evaluate import Gap, Trace, Verdict
 from crm.rules.model import MET, NOT_MET, Compare, Group, Manual, Relation, Score
 
@@ -25,6 +25,9 @@ CODE_VOCABULARIES = {
     "legal_form": LEGAL_FORMS,
 }
 MARKS = {MET: "✓", NOT_MET: "✗"}
+FORMAT = "huiqi.match/2"
+# the units a value, threshold or gap of the JSON document may carry (None: a yes/no, a code or a plain number)
+JSON_UNITS = ("CNY", "ratio", "years", "count", "people", "points", "date", None)
 GROUP_ZH = {"all": "全部满足", "any": "满足其一", "not": "不得满足", "n_of": "至少满足 {n} 项"}
 
 
@@ -33,7 +36,7 @@ def document(
 ) -> dict[str, Any]:
     """The JSON document of ``huiqi match --json`` (format in policy_rules/README.md)."""
     return {
-        "format": "huiqi.match/1",
+        "format": FORMAT,
         "on": on.isoformat(),
         "rules_hash": rules_hash,
         "subject": subject,
@@ -54,8 +57,10 @@ def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "held_until": _iso(v.held_until),
         "reapply_from": _iso(v.reapply_from),
         "gaps": [gap_dict(g) for g in v.gaps],
-        "to_collect": v.to_collect,
-        "to_collect_zh": [f"请补充：{item}" for item in collect_items(v.to_collect, v.on, aggregate)],
+        "to_collect": [
+            {"fact": i.fact, "field": i.field, "year": i.year, "label": i.label}
+            for i in to_collect(v.to_collect, v.on, aggregate)
+        ],
         "pending": v.pending,
         "conditions": {t.node.id: condition_dict(t) for t in _walk(v.trace)},
         "trace": trace_dict(v.trace),
@@ -67,10 +72,10 @@ def gap_dict(g: Gap) -> dict[str, Any]:
         "condition": g.condition,
         "label": g.label,
         "fact": g.fact,
-        "value": _plain(g.value),
-        "threshold": _plain(g.threshold),
-        "shortfall": g.shortfall,
-        "unit": g.unit,
+        "value": _plain(g.value, g.unit),
+        "threshold": _plain(g.threshold, g.unit),
+        "shortfall": _plain(g.shortfall, g.unit),
+        "unit": g.unit or None,
         "near": g.near,
     }
 
@@ -86,14 +91,15 @@ def condition_dict(t: Trace) -> dict[str, Any]:
         "relevant": t.relevant,
     }
     if not isinstance(node, Group):
+        unit = _unit(node)
         out |= {
             "fact": getattr(node, "fact", None),
             "op": getattr(node, "op", None),
-            "value": _plain(t.value),
-            "threshold": _plain(t.threshold),
-            "gap": t.shortfall,
+            "value": _plain(t.value, unit),
+            "threshold": _plain(t.threshold, unit),
+            "gap": _plain(t.shortfall, unit),
             "near": t.near,
-            "unit": _unit(node),
+            "unit": unit or None,
             "missing": list(t.missing),
             "review": t.review,
         }
@@ -197,11 +203,15 @@ def _unit(node: Any) -> str:
     return "points" if isinstance(node, Score) else ""
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, unit: str = "") -> Any:
+    """A value for JSON: dates ISO, tuples as lists, money rounded to the fen (stored amounts are whole
+    fen, so this drops only float noise such as 51904.48999999999)."""
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+    if isinstance(value, (tuple, list)):
+        return [_plain(v, unit) for v in value]
+    if unit == "CNY" and isinstance(value, float):
+        return round(value, 2)
     return value
 
 

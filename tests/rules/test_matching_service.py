@@ -118,7 +118,7 @@ def test_cli_match_prints_the_documented_json(enterprise_id: int) -> None:
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    assert doc["format"] == "huiqi.match/1" and len(doc["policies"]) == 10
+    assert doc["format"] == "huiqi.match/2" and len(doc["policies"]) == 10
     hnte = next(p for p in doc["policies"] if p["policy"] == "hnte")
     assert hnte["conditions"]["tech_staff"]["status"] == "met"
-    assert "请补充：2024 年研发费用" in hnte["to_collect_zh"] or "rd_ratio_3y" in hnte["to_collect"]
+    assert all(set(item) == {"fact", "field", "year", "label"} for item in hnte["to_collect"])

@@ -101,10 +101,10 @@ class MatchTab:
                     "text-teal"
                 )
             self.tree(p["trace"], p["policy"])
-            if p["to_collect_zh"]:
+            if p["to_collect"]:
                 ui.label(tr("match.to_collect")).classes("text-subtitle2 q-mt-sm")
-                for item in p["to_collect_zh"]:
-                    ui.label(item).classes("text-body2").mark(f"collect-{p['policy']}")
+                for item in p["to_collect"]:
+                    ui.label(f"请补充：{item['label']}").classes("text-body2").mark(f"collect-{p['policy']}")
 
     def tree(self, node: dict[str, Any], policy_id: str, depth: int = 0) -> None:
         mark, color = MARKS[node["status"]]
