@@ -10,6 +10,7 @@ HUIQI_MODE           desktop (default: one user, no login) | server (`huiqi serv
 HUIQI_STORAGE_SECRET signs the session cookie; `huiqi serve` refuses to start without it
 HUIQI_SESSION_HOURS  a login expires after this many hours (default 8)
 HUIQI_COOKIE_SECURE  1: session cookie only over HTTPS (set it behind a TLS proxy; default 0)
+HUIQI_MAX_UPLOAD_MB  the largest spreadsheet an officer may upload or import (default 20)
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Settings:
     lockout_minutes: int = 15  # ... for this long
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
+    max_upload_mb: float = 20.0  # the largest spreadsheet accepted for import
 
     @property
     def is_server(self) -> bool:
@@ -108,6 +110,7 @@ def _server_settings(env: dict[str, str]) -> dict[str, Any]:
         "storage_secret": env.get("HUIQI_STORAGE_SECRET") or None,
         "session_hours": float(env.get("HUIQI_SESSION_HOURS") or 8),
         "cookie_secure": (env.get("HUIQI_COOKIE_SECURE") or "0").strip() in ("1", "true", "yes"),
+        "max_upload_mb": float(env.get("HUIQI_MAX_UPLOAD_MB") or 20),
     }
 
 

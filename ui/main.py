@@ -13,6 +13,7 @@ from nicegui import ui
 from crm.config import get_settings
 from ui.auth import install as install_auth
 from ui.errors import install as install_error_handler
+from ui.guards import install as install_guards
 from ui.i18n_ui import tr
 from ui.pages import (
     applications,
@@ -52,6 +53,7 @@ def setup() -> None:
     add_fonts()
     install_auth()  # server mode: login page guard and who-is-acting for the services
     install_error_handler()
+    install_guards()  # upload size; later the Host header and security headers
     for page in PAGES:
         page.create()
 

@@ -26,7 +26,7 @@ def import_file(
 
     if mode not in ("all-or-nothing", "valid-only"):
         raise typer.BadParameter("--mode 只能是 all-or-nothing 或 valid-only")
-    table = intake.read_file(file.read_bytes(), file.name)
+    table = intake.read_path(file)
     columns = intake.suggest_mapping(table, mapping)
     typer.echo(f"表头在第 {table.header_row} 行" + (f"，编码 {table.encoding}" if table.encoding else ""))
     for header, target in columns.items():

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crm.errors import HuiqiError
+from crm.intake.limits import Limits, UnreadableFile, check_box, check_size, check_workbook
+
+__all__ = ["Limits", "Table", "UnreadableFile", "read_table"]
 
 HEADER_SCAN_ROWS = 15
 
@@ -31,25 +33,32 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-class UnreadableFile(HuiqiError):
-    """The file is not an .xlsx/.csv we can read; the message says why, in Chinese."""
-
-
-def read_table(data: bytes, filename: str, *, is_header: Callable[[str], bool] | None = None) -> Table:
-    """Read an .xlsx/.xls/.csv given as bytes; ``is_header`` recognises known column names."""
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    is_header: Callable[[str], bool] | None = None,
+    limits: Limits | None = None,
+) -> Table:
+    """Read an .xlsx/.csv given as bytes within ``limits``; ``is_header`` recognises known column names."""
+    limits = limits or Limits.configured()
+    check_size(len(data), limits)
     suffix = Path(filename).suffix.lower()
-    if suffix == ".csv" or suffix == ".txt":
+    encoding = None
+    if suffix in (".csv", ".txt"):
         text, encoding = decode_csv(data)
-        try:
-            grid = [list(r) for r in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:  # e.g. a stray NUL or bare CR inside a field (found by fuzzing)
-            raise UnreadableFile(f"CSV 文件格式有误，无法读取：{exc}") from None
-        table = _locate_header(grid, is_header)
-        table.encoding = encoding
-    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        table = _locate_header(_read_workbook(data), is_header)
+        grid = _read_csv(text, limits)
+    elif suffix in (".xlsx", ".xlsm"):
+        check_workbook(data, limits)
+        grid = _read_workbook(data, limits)
+    elif suffix in (".xls", ".ods", ".et"):
+        raise UnreadableFile(
+            f"不支持“{suffix}”格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入（旧格式无法在读取前检查大小）"
+        )
     else:
         raise UnreadableFile(f"不支持的文件类型“{suffix or filename}”，请上传 .xlsx 或 .csv 文件")
+    table = _locate_header(grid, is_header)
+    table.encoding = encoding
     table.source = filename
     return table
 
@@ -70,29 +79,66 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
-def _read_workbook(data: bytes) -> list[list[Any]]:
+def _read_csv(text: str, limits: Limits) -> list[list[Any]]:
+    """Rows of a CSV, each cut after its last non-blank cell; a row too wide or too far down is refused
+    at once, a used rectangle over the cell limit once its size is known (rows are no longer kept)."""
+    grid: list[list[Any]] = []
+    width = used = 0
+    keeping = True
+    try:
+        for i, record in enumerate(csv.reader(io.StringIO(text))):
+            row = _trim_row([None if not v.strip() else v for v in record])
+            if len(row) > limits.max_columns:
+                check_box(i + 1, len(row), limits, row=i + 1)
+            if row:
+                used, width = i + 1, max(width, len(row))
+                if used > limits.max_rows:
+                    check_box(used, width, limits)
+                keeping = keeping and used * width <= limits.max_cells
+            if keeping:
+                grid.append(row)
+    except csv.Error as exc:  # e.g. a stray NUL or bare CR inside a field (found by fuzzing)
+        raise UnreadableFile(f"CSV 文件格式有误，无法读取：{exc}") from None
+    check_box(used, width, limits)
+    return grid[:used]
+
+
+def _read_workbook(data: bytes, limits: Limits) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several unrelated error types
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            sheet = workbook.get_sheet_by_index(0)
+            end = sheet.end or (-1, -1)
+            check_box(end[0] + 1, end[1] + 1, limits)  # calamine's own view, before any Python object
+            grid = [_trim_row([_cell(v) for v in row]) for row in sheet.to_python(skip_empty_area=False)]
+    except UnreadableFile:
+        raise
+    except Exception as exc:
         raise UnreadableFile(f"无法读取该 Excel 文件：{exc}") from exc
-    return [[_cell(v) for v in row] for row in rows]
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
 
 
 def _cell(value: Any) -> Any:
     # calamine gives every number as float; 91310110.0 must not become the text "91310110.0"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
-    if value == "":
+    if isinstance(value, str) and not value.strip():
         return None
     return value
 
 
+def _trim_row(row: list[Any]) -> list[Any]:
+    """``row`` without its trailing blank cells (None)."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end] if end < len(row) else row
+
+
 def _locate_header(grid: Sequence[Sequence[Any]], is_header: Callable[[str], bool] | None) -> Table:
-    grid = [list(r) for r in grid]
     best, best_score = 0, (-1, -1)
     for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         texts = [str(v).strip() for v in row if v is not None and str(v).strip()]
@@ -114,7 +160,7 @@ def _locate_header(grid: Sequence[Sequence[Any]], is_header: Callable[[str], boo
 
 
 def _pad(row: Sequence[Any], width: int) -> list[Any]:
-    return [None if isinstance(v, str) and not v.strip() else v for v in row] + [None] * (width - len(row))
+    return [*row, *([None] * (width - len(row)))]
 
 
 def _header_text(value: Any, index: int) -> str:

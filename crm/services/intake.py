@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
@@ -18,6 +19,7 @@ from crm.intake import dedupe, export, mapping
 from crm.intake import merge as merging
 from crm.intake.commit import commit_import
 from crm.intake.importer import ImportResult, Mode, Preview, RowIssue, RowPlan, plan_import
+from crm.intake.limits import Limits, check_size
 from crm.intake.readers import Table, UnreadableFile, read_table
 from crm.models import Enterprise, FiscalYear, MergeRecord
 from crm.services import search as search_service
@@ -34,8 +36,28 @@ def _actor(actor: str | None) -> str:
 
 
 def read_file(data: bytes, filename: str) -> Table:
-    """Read an uploaded .xlsx/.csv (header row found, encoding detected); UnreadableFile says why not."""
+    """Read an uploaded .xlsx/.csv (header row found, encoding detected); UnreadableFile says why not.
+
+    Bounded (size, rows x columns, unpacked size): a hostile file is refused, never read into memory whole.
+    Slow on a big file: the UI calls it off the event loop.
+    """
     return read_table(data, filename, is_header=mapping.is_known_header)
+
+
+def read_path(path: Path) -> Table:
+    """``read_file`` for a file on disk, refused by its size before a byte of it is read."""
+    check_upload_size(path.stat().st_size)
+    return read_file(path.read_bytes(), path.name)
+
+
+def max_upload_bytes() -> int:
+    """The largest spreadsheet accepted for import (HUIQI_MAX_UPLOAD_MB)."""
+    return Limits.configured().max_bytes
+
+
+def check_upload_size(size: int) -> None:
+    """Refuse an upload of ``size`` bytes over the limit, with a message naming the limit."""
+    check_size(size, Limits.configured())
 
 
 def suggest_mapping(table: Table, mapping_name: str | None = None) -> dict[str, str]:

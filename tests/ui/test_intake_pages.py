@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
+import pytest
 from nicegui.testing import User
 from openpyxl import Workbook
 
@@ -25,24 +25,11 @@ def _xlsx() -> bytes:
     return buf.getvalue()
 
 
-class _Upload:
-    """What NiceGUI's upload event hands the page."""
-
-    def __init__(self, data: bytes, name: str):
-        self.data, self.name = data, name
-
-    async def read(self) -> bytes:
-        return self.data
-
-
 async def _upload(user: User, data: bytes, name: str) -> None:
-    from types import SimpleNamespace
+    from nicegui.elements.upload_files import SmallFileUpload
 
     upload = user.find("intake-upload").elements.pop()
-    for handler in upload._upload_handlers:  # the simulated user cannot pick files
-        result = handler(SimpleNamespace(file=_Upload(data, name), sender=upload, client=upload.client))
-        if asyncio.iscoroutine(result):
-            await result
+    await upload.handle_uploads([SmallFileUpload(name, "application/octet-stream", data)])  # as NiceGUI does
 
 
 async def test_import_page_reports_row_and_field_then_imports_valid_rows(user: User) -> None:
@@ -73,3 +60,45 @@ async def test_duplicates_page_merges_and_undoes(user: User) -> None:
     user.find("dup-undo").click()
     await user.should_see("共 1 对疑似重复", retries=50)
     assert {e.id for e in list_enterprises(EnterpriseQuery()).rows} == {a.id, b.id}
+
+
+async def test_a_hostile_workbook_is_refused_with_the_limit_and_the_page_keeps_working(user: User) -> None:
+    from tests.intake.test_limits import sparse_xlsx
+
+    await user.open("/intake")
+    await _upload(user, sparse_xlsx("XFD1048576"), "名单.xlsx")
+    await user.should_see("超过上限 500 列", retries=50)
+    await _upload(user, _xlsx(), "名单.xlsx")  # the next file reads as usual
+    await user.should_see("表头在第 2 行", retries=50)
+
+
+async def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crm import config
+
+    monkeypatch.setenv("HUIQI_MAX_UPLOAD_MB", "0.5")
+    config.override_settings(config.load_settings())
+    await user.open("/intake")
+    await user.should_see("单个文件不超过 0.5 MB")
+    await _upload(user, ("企业名称\n" + "上海跃动体育科技有限公司\n" * 20_000).encode(), "名单.csv")
+    await user.should_see("文件过大（0.7 MB），上限为 0.5 MB", retries=50)
+
+
+async def test_the_upload_is_read_off_the_event_loop(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from crm.services import intake
+
+    readers: list[str] = []
+    read_file = intake.read_file
+
+    def recording(data: bytes, name: str) -> intake.Table:
+        readers.append(threading.current_thread().name)
+        return read_file(data, name)
+
+    monkeypatch.setattr(intake, "read_file", recording)
+    await user.open("/intake")
+    await _upload(user, _xlsx(), "名单.xlsx")
+    await user.should_see("表头在第 2 行", retries=50)
+    assert readers and readers[0] != threading.main_thread().name  # the event loop runs on the main thread

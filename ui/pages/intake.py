@@ -51,6 +51,11 @@ register(
         "ui.intake.skip": ("跳过", "Skip"),
         "ui.intake.merge_into": ("合并到 {name}（#{id}）", "Merge into {name} (#{id})"),
         "ui.intake.unreadable": ("无法读取文件：{reason}", "Cannot read the file: {reason}"),
+        "ui.intake.reading": ("正在读取 {name}…", "Reading {name}…"),
+        "ui.intake.limit": (
+            "单个文件不超过 {limit} MB（.xlsx 或 .csv）",
+            "One file of at most {limit} MB (.xlsx or .csv)",
+        ),
     }
 )
 
@@ -67,9 +72,10 @@ class IntakeState:
     result: intake.ImportResult | None = None
     progress: float = 0.0
     busy: bool = False
+    reading: str = ""  # the name of the file being read, while it is
 
-    def load(self, data: bytes, filename: str) -> None:
-        self.table = intake.read_file(data, filename)
+    def load(self, table: intake.Table) -> None:
+        self.table = table
         self.columns = intake.suggest_mapping(self.table)
         self.preview = self.result = None
         self.decisions = {}
@@ -121,13 +127,30 @@ class IntakePage:
                 icon="content_copy",
                 on_click=lambda: ui.navigate.to("/intake/duplicates"),
             ).props("flat").mark("intake-duplicates")
-        ui.upload(label=tr("ui.intake.upload"), auto_upload=True, on_upload=self.on_upload).props(
-            'accept=".xlsx,.xlsm,.xls,.csv"'
-        ).classes("w-full max-w-xl").mark("intake-upload")
+        limit = intake.max_upload_bytes()
+        ui.upload(
+            label=tr("ui.intake.upload"),
+            auto_upload=True,
+            max_file_size=limit,
+            on_upload=self.on_upload,
+            on_rejected=lambda: intake.check_upload_size(limit + 1),  # says the limit, in the officer's words
+        ).props('accept=".xlsx,.xlsm,.csv"').classes("w-full max-w-xl").mark("intake-upload")
+        ui.label(tr("ui.intake.limit", limit=f"{limit / 2**20:.1f}".removesuffix(".0"))).classes(
+            "text-caption text-grey-7"
+        )
+        with ui.row().classes("items-center gap-2").bind_visibility_from(self.state, "reading"):
+            ui.spinner(size="sm")
+            ui.label().bind_text_from(self.state, "reading", lambda n: tr("ui.intake.reading", name=n))
         self.body()
 
     async def on_upload(self, e: events.UploadEventArguments) -> None:
-        self.state.load(await e.file.read(), e.file.name)
+        intake.check_upload_size(e.file.size())  # before a byte of it is read
+        s = self.state
+        s.reading = e.file.name
+        try:  # reading a big workbook takes seconds: off the event loop, so other officers are not kept waiting
+            s.load(await io_bound(intake.read_file, await e.file.read(), e.file.name))
+        finally:
+            s.reading = ""
         self.body.refresh()
 
     @ui.refreshable_method
