@@ -1,5 +1,9 @@
 """Write .xlsx files officers open in Excel/WPS: the enterprise list, match results, the import
-template and the rejected rows of an import. Headers are the Chinese labels of crm.records.fields."""
+template and the rejected rows of an import. Headers are the Chinese labels of crm.records.fields.
+
+Every cell any writer puts in a workbook goes through ``safe_cell``: text that a spreadsheet would run as
+a formula (an enterprise named ``=HYPERLINK(...)``, a typed login name ``@SUM(...)``) is written as text.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from crm.intake.mapping import Target
 from crm.records.fields import ENTERPRISE_FIELDS, FieldSpec
@@ -39,17 +45,17 @@ def write_xlsx(
     assert ws is not None
     ws.title = sheet[:31]
     if title:
-        ws.append([title])
+        ws.append([safe_cell(ws, title)])
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(headers)))
         ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.append(list(headers))
+    ws.append([safe_cell(ws, h) for h in headers])
     header_row = ws.max_row
     for j in range(1, len(headers) + 1):
         cell = ws.cell(header_row, j)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(wrap_text=True)
         ws.column_dimensions[get_column_letter(j)].width = max(10, min(40, len(str(headers[j - 1])) * 2 + 2))
     for row in rows:
-        ws.append([_cell(v) for v in row])
+        ws.append([safe_cell(ws, v) for v in row])
         if highlight_last:
             ws.cell(ws.max_row, len(headers)).fill = REASON_FILL
     ws.freeze_panes = ws.cell(header_row + 1, 1)
@@ -58,7 +64,27 @@ def write_xlsx(
     return buf.getvalue()
 
 
-def _cell(value: Any) -> Any:
+# what OWASP lists as starting a formula (=, +, -, @, tab, CR), and their full-width forms (WPS, IME input)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def safe_cell(ws: Worksheet, value: Any) -> Any:
+    """``value`` as a cell for ``ws.append``: numbers stay numbers; text that could start a formula
+    becomes a text cell (shown as typed, never run, still text after an edit in Excel); characters
+    an .xlsx cannot hold become '\ufffd'."""
+    value = _plain(value)
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if not value.lstrip(" ").startswith(FORMULA_START):
+        return value
+    cell = Cell(ws, value=value)  # openpyxl would store a leading '=' as a formula: say it is text
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, list | tuple):

@@ -224,17 +224,19 @@ def export_xlsx(board: Dashboard) -> bytes:
     """Every chart's numbers as an .xlsx workbook: one sheet per chart, plus the KPI cards."""
     from openpyxl import Workbook
 
+    from crm.intake.export import safe_cell
+
     book = Workbook()
     sheet = book.active
     sheet.title = "关键指标"
     sheet.append(["指标", "数值"])
     for k in board.kpis:
-        sheet.append([k.label, k.raw])
+        sheet.append([safe_cell(sheet, k.label), safe_cell(sheet, k.raw)])
     for chart in board.charts:
         ws = book.create_sheet(chart.title[:31])
-        ws.append(["类别", *[name for name, _ in chart.series]])
+        ws.append([safe_cell(ws, v) for v in ["类别", *[name for name, _ in chart.series]]])
         for i, cat in enumerate(chart.categories):
-            ws.append([cat, *[values[i] for _, values in chart.series]])
+            ws.append([safe_cell(ws, v) for v in [cat, *[values[i] for _, values in chart.series]]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
