@@ -49,7 +49,7 @@ STREETS = (
     "新江湾城",
     "长海路",
 )
-OUTCOMES = ("eligible", "likely", "near_miss", "ineligible", "ineligible", "held")
+OUTCOMES = ("eligible", "likely", "near_miss", "needs_data", "ineligible", "ineligible", "held")
 
 
 def main() -> None:

@@ -185,6 +185,7 @@ OUTCOMES: Final[dict[str, tuple[str, str]]] = {
     "eligible": ("符合", "Eligible"),
     "likely": ("基本符合，待核实", "Likely, to be confirmed"),
     "near_miss": ("差距较小", "Near miss"),
+    "needs_data": ("需补充资料", "Needs data"),
     "held": ("已持有", "Already held"),
     "ineligible": ("不符合", "Not eligible"),
 }
@@ -193,6 +194,7 @@ OUTCOME_COLOURS: Final[dict[str, str]] = {
     "eligible": "positive",
     "likely": "primary",
     "near_miss": "warning",
+    "needs_data": "blue-grey",
     "held": "teal",
     "ineligible": "grey",
 }
@@ -200,11 +202,20 @@ OUTCOME_HEX: Final[dict[str, str]] = {
     "eligible": "#21ba45",
     "likely": "#1976d2",
     "near_miss": "#f2c037",
+    "needs_data": "#78909c",
     "held": "#26a69a",
     "ineligible": "#9e9e9e",
 }
-# verdicts worth telling the enterprise about: recommended in packs, one click to an application
+# verdicts worth telling the enterprise about: recommended in packs, one click to an application.
+# ``needs_data`` is not among them: its next step is asking for the data, not an application.
 ACTIONABLE_OUTCOMES: Final = ("eligible", "likely", "near_miss")
+# verdicts to call the enterprise about now (the radar's first card, 符合条件尚未告知): the known cases only
+TELL_OUTCOMES: Final = ("eligible", "near_miss")
+# verdicts waiting for the enterprise's data (the radar's 待收集信息 card)
+COLLECT_OUTCOMES: Final = ("likely", "needs_data", "near_miss")
+# An open verdict (every condition met except manual reviews and unknown facts) is ``likely`` while at most
+# this many unknown facts decide it, and ``needs_data`` from one more (a named setting; the engine's default).
+LIKELY_MAX_UNKNOWN_FACTS: Final = 1
 
 # comparison symbols of a condition's threshold, as printed beside it ("≥ 60 分")
 OP_SYMBOLS: Final[dict[str, str]] = {

@@ -45,7 +45,10 @@ def packs(
     ] = None,
     outcome: Annotated[
         list[str] | None,
-        typer.Option("--outcome", help="outcomes for --policy (default: eligible, likely, near_miss)"),
+        typer.Option(
+            "--outcome",
+            help="outcomes for --policy (default: eligible, likely, near_miss; also needs_data, held, ineligible)",
+        ),
     ] = None,
     ids: Annotated[list[int] | None, typer.Option("--id", help="enterprise id (repeatable)")] = None,
     on: Annotated[str | None, typer.Option("--on", help="as-of date YYYY-MM-DD (default: today)")] = None,

@@ -57,6 +57,8 @@ def build_context(
             p["policy_id"],
         ),
     )
+    # not recommended yet: too much is unknown to say (the enterprise's data decides; appendix 2 lists it)
+    needs_data = [p for p in policies if p["outcome"] == "needs_data"]
     for number, policy in enumerate(recommended, start=1):
         policy["number"] = number
         policy["anchor"] = f"policy-{number}"
@@ -69,9 +71,10 @@ def build_context(
         "officer": dict(officer),
         "recommended": recommended,
         "held": [p for p in policies if p["outcome"] == "held"],
+        "needs_data": needs_data,
         "not_recommended": [p for p in policies if p["outcome"] == "ineligible"],
         "data_used": [dict(row) for row in data_used],
-        "to_collect": _merged_to_collect(recommended),
+        "to_collect": _merged_to_collect([*recommended, *needs_data]),
         "next_deadline": _next_deadline(recommended),
     }
     return _plain(context)

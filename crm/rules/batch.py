@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from crm.domain import LIKELY_MAX_UNKNOWN_FACTS
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
@@ -16,6 +17,7 @@ from crm.rules.model import (
     LIKELY,
     MET,
     NEAR_MISS,
+    NEEDS_DATA,
     NOT_MET,
     OUTCOMES,
     UNKNOWN,
@@ -67,13 +69,14 @@ def evaluate_batch(
     on: date,
     *,
     settled: Mapping[str, Mapping[str, np.ndarray]] | None = None,
+    max_unknown: int = LIKELY_MAX_UNKNOWN_FACTS,
 ) -> dict[str, BatchVerdicts]:
     """Every policy over every row; ``settled[policy][condition]`` holds MET/NOT_MET/UNKNOWN codes per row."""
     n = len(next(iter(cols.values())))
     outcomes: dict[str, np.ndarray] = {}
     result = {}
     for policy in policies:
-        run = _Run(cols, n, on, (settled or {}).get(policy.id, {}), outcomes)
+        run = _Run(cols, n, on, (settled or {}).get(policy.id, {}), outcomes, max_unknown)
         verdicts = run.policy(policy)
         outcomes[policy.id] = verdicts.outcome
         result[policy.id] = verdicts
@@ -88,6 +91,7 @@ class _Leaf:
     near: np.ndarray | None = None
     missing: list[tuple[str, np.ndarray]] = field(default_factory=list)
     review: np.ndarray | None = None
+    waits: np.ndarray | None = None  # a relation whose policy needs data
 
 
 class _Run:
@@ -98,8 +102,10 @@ class _Run:
         on: date,
         settled: Mapping[str, np.ndarray],
         outcomes: Mapping[str, np.ndarray],
+        max_unknown: int = LIKELY_MAX_UNKNOWN_FACTS,
     ) -> None:
         self.cols, self.n, self.on, self.settled, self.outcomes = cols, n, on, settled, outcomes
+        self.max_unknown = max_unknown
         self.status: dict[str, np.ndarray] = {}
         self.forced: dict[str, np.ndarray] = {}
         self.leaves: list[_Leaf] = []
@@ -111,8 +117,14 @@ class _Run:
         held_until, held = self._held(policy)
         outcome = outcome_codes(self.status[root.id], self.forced[root.id], held)
         verdicts = BatchVerdicts(policy, outcome, held_until=held_until)
+        waits = np.zeros(self.n, bool)
         for leaf in self.leaves:
             self._collect(verdicts, leaf, relevant[leaf.node.id])
+            if leaf.waits is not None:
+                waits |= leaf.waits & relevant[leaf.node.id] & (leaf.status == UNKNOWN)
+        unknown_facts = np.sum(list(verdicts.to_collect.values()), axis=0) if verdicts.to_collect else 0
+        needs_data = (outcome == LIKELY) & ((unknown_facts > self.max_unknown) | waits)
+        verdicts.outcome = np.where(needs_data, NEEDS_DATA, outcome).astype(np.int8)
         return verdicts
 
     def node(self, node: Node) -> None:
@@ -139,7 +151,9 @@ class _Run:
                 node, _Leaf(node, np.full(self.n, UNKNOWN, np.int8), review=np.ones(self.n, bool))
             )
         if isinstance(node, Relation):
-            return _Leaf(node, self._relation(node))
+            target = self.outcomes.get(node.policy)
+            waits = (target == NEEDS_DATA) if target is not None else None
+            return _Leaf(node, self._relation(node), waits=waits)
         raise TypeError(node)
 
     def compare(self, node: Compare) -> _Leaf:
@@ -233,7 +247,8 @@ class _Run:
             return np.full(self.n, UNKNOWN, np.int8)
         if node.kind == "requires":
             met = (outcome == HELD) | (outcome == ELIGIBLE)
-            return np.where(met, MET, np.where(outcome == LIKELY, UNKNOWN, NOT_MET)).astype(np.int8)
+            open_ = (outcome == LIKELY) | (outcome == NEEDS_DATA)
+            return np.where(met, MET, np.where(open_, UNKNOWN, NOT_MET)).astype(np.int8)
         return np.where(outcome == HELD, NOT_MET, MET).astype(np.int8)
 
     def _held(self, policy: Policy) -> tuple[np.ndarray | None, np.ndarray]:
@@ -282,7 +297,7 @@ def combine(op: str, n: int, statuses: list[np.ndarray]) -> np.ndarray:
 
 
 def outcome_codes(status: np.ndarray, forced: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """Outcome per row, as ``evaluate.outcome_code``."""
+    """Outcome per row, as ``evaluate.outcome_code`` (open rows are ``LIKELY`` until the unknowns are counted)."""
     return np.select(
         [held, status == MET, status == UNKNOWN, forced != NOT_MET],
         [HELD, ELIGIBLE, LIKELY, NEAR_MISS],

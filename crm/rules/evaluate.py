@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from crm.domain import LIKELY_MAX_UNKNOWN_FACTS
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
@@ -14,6 +15,7 @@ from crm.rules.model import (
     LIKELY,
     MET,
     NEAR_MISS,
+    NEEDS_DATA,
     NOT_MET,
     OUTCOMES,
     STATUS_NAMES,
@@ -104,18 +106,27 @@ def evaluate(
     *,
     settled: Mapping[str, bool | Settlement] | None = None,
     outcomes: Mapping[str, str] | None = None,
+    max_unknown: int = LIKELY_MAX_UNKNOWN_FACTS,
 ) -> Verdict:
-    """One policy for one enterprise's facts; ``settled`` by condition id, ``outcomes`` of related policies."""
+    """One policy for one enterprise's facts; ``settled`` by condition id, ``outcomes`` of related policies.
+
+    An open verdict is ``likely`` while at most ``max_unknown`` unknown facts decide it, else ``needs_data``
+    (also when it waits on a related policy that itself needs data).
+    """
     ctx = _Context(facts, on, settled or {}, outcomes or {})
     trace = ctx.node(policy.criteria)
     _mark_relevance(trace, True)
     held_until, reapply_from = _held(policy, facts, on)
-    code = outcome_code(trace.status, trace.forced, held_until is not None)
-    gaps = [_gap(t) for t in _leaves(trace) if t.relevant and t.shortfall is not None]
-    to_collect = list(
-        dict.fromkeys(f for t in _leaves(trace) if t.relevant and t.status == UNKNOWN for f in t.missing)
+    open_leaves = [t for t in _leaves(trace) if t.relevant and t.status == UNKNOWN]
+    to_collect = list(dict.fromkeys(f for t in open_leaves for f in t.missing))
+    waits = any(
+        isinstance(t.node, Relation) and ctx.outcomes.get(t.node.policy) == "needs_data" for t in open_leaves
     )
-    pending = [t.node.id for t in _leaves(trace) if t.relevant and t.review and t.status == UNKNOWN]
+    code = outcome_code(trace.status, trace.forced, held_until is not None)
+    if code == LIKELY and (len(to_collect) > max_unknown or waits):
+        code = NEEDS_DATA
+    gaps = [_gap(t) for t in _leaves(trace) if t.relevant and t.shortfall is not None]
+    pending = [t.node.id for t in open_leaves if t.review]
     return Verdict(policy, on, OUTCOMES[code], trace, gaps, to_collect, pending, held_until, reapply_from)
 
 
@@ -125,19 +136,28 @@ def evaluate_all(
     on: date,
     *,
     settled: Mapping[str, Mapping[str, bool | Settlement]] | None = None,
+    max_unknown: int = LIKELY_MAX_UNKNOWN_FACTS,
 ) -> list[Verdict]:
     """Every policy (in rule-set order, so relations see their targets), ranked best first."""
     outcomes: dict[str, str] = {}
     verdicts = []
     for policy in policies:
-        verdict = evaluate(policy, facts, on, settled=(settled or {}).get(policy.id), outcomes=outcomes)
+        verdict = evaluate(
+            policy,
+            facts,
+            on,
+            settled=(settled or {}).get(policy.id),
+            outcomes=outcomes,
+            max_unknown=max_unknown,
+        )
         outcomes[policy.id] = verdict.outcome
         verdicts.append(verdict)
     return rank(verdicts)
 
 
 def outcome_code(status: int, forced: int, held: bool) -> int:
-    """The outcome from the root status and the root status with near misses forgiven."""
+    """The outcome from the root status and the root status with near misses forgiven (an open verdict is
+    ``LIKELY`` here; ``evaluate`` tells ``NEEDS_DATA`` apart by counting the unknown facts)."""
     if held:
         return HELD
     if status == MET:
@@ -147,7 +167,7 @@ def outcome_code(status: int, forced: int, held: bool) -> int:
     return NEAR_MISS if forced != NOT_MET else INELIGIBLE
 
 
-_ORDER = {"eligible": 0, "likely": 1, "near_miss": 2, "held": 3, "ineligible": 4}
+_ORDER = {"eligible": 0, "likely": 1, "near_miss": 2, "needs_data": 3, "held": 4, "ineligible": 5}
 _CONFIDENCE = {"high": 0, "medium": 1, "low": 2}
 _LEVEL = {"national": 0, "municipal": 1, "district": 2}
 
@@ -258,11 +278,18 @@ def combine(op: str, n: int, statuses: list[int]) -> int:
 
 
 def relation_status(kind: str, outcome: str | None) -> int:
-    """requires X: met when X is held/eligible; excludes X: not met when X is held; unknown otherwise."""
+    """requires X: met when X is held/eligible, unknown while X is open (likely or needs data), else not met;
+    excludes X: not met when X is held, else met."""
     if outcome is None:
         return UNKNOWN
     if kind == "requires":
-        return MET if outcome in ("held", "eligible") else UNKNOWN if outcome == "likely" else NOT_MET
+        return (
+            MET
+            if outcome in ("held", "eligible")
+            else UNKNOWN
+            if outcome in ("likely", "needs_data")
+            else NOT_MET
+        )
     return NOT_MET if outcome == "held" else MET
 
 

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from crm import domain
+
 # three values, ordered so that AND = min, OR = max, NOT = 2 - x (Kleene)
 NOT_MET, UNKNOWN, MET = 0, 1, 2
 STATUS_NAMES = {NOT_MET: "not_met", UNKNOWN: "unknown", MET: "met"}
 
-# outcome codes (batch arrays hold these)
-INELIGIBLE, NEAR_MISS, LIKELY, ELIGIBLE, HELD = 0, 1, 2, 3, 4
-OUTCOMES = ("ineligible", "near_miss", "likely", "eligible", "held")
+# outcome codes (batch arrays hold these); the labels and colours live in crm.domain.OUTCOMES
+INELIGIBLE, NEAR_MISS, NEEDS_DATA, LIKELY, ELIGIBLE, HELD = 0, 1, 2, 3, 4, 5
+OUTCOMES = ("ineligible", "near_miss", "needs_data", "likely", "eligible", "held")
+assert set(OUTCOMES) == set(domain.OUTCOMES), "crm.domain.OUTCOMES and the engine's codes must agree"
 
 NUMERIC_OPS = frozenset({"ge", "gt", "le", "lt", "between"})
 DATE_OPS = frozenset({"date_ge", "date_le"})

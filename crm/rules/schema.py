@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Outcome = Literal["ineligible", "near_miss", "likely", "eligible", "held"]
+Outcome = Literal["ineligible", "near_miss", "needs_data", "likely", "eligible", "held"]
 Confidence = Literal["high", "medium", "low"]
 
 

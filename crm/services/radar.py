@@ -106,10 +106,11 @@ def radar(
 def untold(
     session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int
 ) -> Section:
-    """Matched (eligible, likely or near miss) but no application past its first stage for the closing cycle."""
+    """Eligible or near miss (``TELL_OUTCOMES``: the verdicts an officer can act on today) but no application
+    past its first stage for the closing cycle. Open verdicts wait for data: they are in ``to_collect``."""
     m = match_source.current().select()
     first = radar_queries.first_stage(session)
-    rank = {o: i for i, o in enumerate(domain.ACTIONABLE_OUTCOMES)}
+    rank = {o: i for i, o in enumerate(domain.TELL_OUTCOMES)}
     total, items = 0, []
     for w in _earliest_per_policy(closing):
         told = (
@@ -130,7 +131,7 @@ def untold(
                 .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
                 .where(
                     m.c.policy_id == w.policy_id,
-                    m.c.outcome.in_(domain.ACTIONABLE_OUTCOMES),
+                    m.c.outcome.in_(domain.TELL_OUTCOMES),
                     ~told,
                     *radar_queries.owned_matches(m, officer_id),
                 )
@@ -303,7 +304,7 @@ def to_collect(
             .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
             .where(
                 col(m.c.policy_id).in_(tuple(windows)),
-                m.c.outcome.in_(("likely", "near_miss")),
+                m.c.outcome.in_(domain.COLLECT_OUTCOMES),
                 m.c.to_collect.is_not(None),
                 m.c.to_collect != "",
                 *radar_queries.owned_matches(m, officer_id),

@@ -1,7 +1,7 @@
 """Where the pipeline, radar and dashboard read match results from: one small interface.
 
 A source gives a SQL selectable with the columns ``enterprise_id`` (int), ``policy_id`` (str),
-``outcome`` (eligible | likely | near_miss | ineligible | held) and ``to_collect`` (facts to collect,
+``outcome`` (a code of ``crm.domain.OUTCOMES``) and ``to_collect`` (facts to collect,
 joined by "、", or NULL), so the radar can anti-join it against applications inside the database.
 The stored match results (``crm.store.matches``) are the default; tests and the benchmark install their
 own rows with ``use``.

@@ -24,7 +24,7 @@ ON = date(2026, 5, 18)
 pytestmark = pytest.mark.usefixtures("two_policies")
 
 
-def add_enterprise(name: str) -> int:
+def add_enterprise(name: str, **more: object) -> int:
     with session_scope() as session:
         enterprise = store.create_enterprise(
             session=session,
@@ -34,6 +34,7 @@ def add_enterprise(name: str) -> int:
                 "street": "五角场",
                 "registration_date": date(2019, 3, 12),
                 "sports_division": "07",
+                **more,
             },
         )
         for year, revenue in ((2025, 31250000), (2024, 27100000), (2023, 22400000)):
@@ -65,6 +66,17 @@ def test_make_pack_records_it_and_reopens_the_same_file() -> None:
     [view] = packs.list_packs(enterprise_id)
     assert not view.out_of_date and view.download_name.endswith("-2026-05-18.pdf")
     assert packs.open_pack(result.record.id) == result.pdf
+
+
+def test_a_policy_that_needs_data_is_named_in_the_summary_not_given_a_section() -> None:
+    enterprise_id = add_enterprise("上海旻玥体育科技有限公司")  # most facts unknown: the fund needs data
+    result = packs.make_pack(enterprise_id, on=ON)
+    needs = [v["title"] for v in result.record.verdicts if v["outcome"] == "needs_data"]
+    title = "上海市文化创意产业发展财政扶持资金"
+    assert title in needs
+    text = text_of(result.pdf)
+    assert "补充资料后再评估" in text and title in text.split("补充资料后再评估")[1]
+    assert f"、{title}" not in text  # no numbered section or table-of-contents entry
 
 
 def test_pack_is_flagged_out_of_date_when_the_data_changes() -> None:
@@ -120,7 +132,13 @@ def test_cli_pack_writes_the_pdf(tmp_path: Path) -> None:
 def test_a_settled_manual_condition_shows_in_the_pack_and_flags_older_packs() -> None:
     from crm.services import matching
 
-    enterprise_id = add_enterprise("上海昇旻赛事有限公司")
+    enterprise_id = add_enterprise(  # the fund is open (likely) only on its manual conditions: recommended
+        "上海昇旻赛事有限公司",
+        registered_in_shanghai=True,
+        independent_legal_person=True,
+        wenchuang_sector="esports",
+        serious_dishonesty_listed=False,
+    )
     before = packs.make_pack(enterprise_id, on=ON)
     assert "专员已核定" not in text_of(before.pdf)
     matching.settle(

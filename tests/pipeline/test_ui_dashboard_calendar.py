@@ -32,7 +32,7 @@ def window_closing_soon() -> date:
 async def test_the_workbench_lists_who_to_call_and_opens_an_application(user: User, office: Office) -> None:
     window_closing_soon()
     await user.open("/")
-    await user.should_see("符合条件尚未告知（窗口即将截止）（3）")
+    await user.should_see("符合条件尚未告知（窗口即将截止）（2）")  # eligible and near miss, not likely
     await user.should_see("告知申报：高新技术企业认定")
     user.find(f"open-app-{office.ent['跃动']}-hnte").click()
     await user.should_see("已建申报")
@@ -44,7 +44,8 @@ async def test_the_workbench_narrows_to_one_officer(user: User, office: Office) 
     window_closing_soon()
     await user.open("/")
     user.find("radar-officer").elements.pop().set_value(office.li)
-    await user.should_see("符合条件尚未告知（窗口即将截止）（1）")
+    await user.should_see("符合条件尚未告知（窗口即将截止）（0）")  # li's one open verdict waits for data
+    await user.should_see("待收集信息（影响判定）（1）")
     await user.should_see("上海赛途体育发展有限公司")
 
 
@@ -100,4 +101,5 @@ async def test_a_signed_in_officer_opens_on_their_own_call_list(
     monkeypatch.setenv("HUIQI_OFFICER", "li")
     config.override_settings(config.load_settings())
     await user.open("/")
-    await user.should_see("符合条件尚未告知（窗口即将截止）（1）")
+    await user.should_see("符合条件尚未告知（窗口即将截止）（0）")
+    await user.should_see("待收集信息（影响判定）（1）")

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from crm.facts import columns
 from crm.rules import batch as B
 from crm.rules import evaluate, evaluate_all, load_dir
 from crm.rules.evaluate import combine, compare_values, outcome_code, relation_status, score_status, shortfall
@@ -99,6 +100,7 @@ RELATIONS = [
     ("requires", "eligible", T),
     ("requires", "held", T),
     ("requires", "likely", U),
+    ("requires", "needs_data", U),
     ("requires", "near_miss", F),
     ("requires", None, U),
     ("excludes", "held", F),
@@ -135,9 +137,51 @@ def ruleset():
 
 def test_unknown_is_never_false(ruleset) -> None:
     verdict = evaluate(ruleset.get("hnte"), {}, ON)
-    assert verdict.outcome == "likely"
+    assert verdict.outcome == "needs_data"
     assert verdict.gaps == []
     assert "rd_ratio_3y" in verdict.to_collect and "sales_revenue_last_year" in verdict.to_collect
+
+
+# (unknown facts, manual reviews left) -> outcome: one unknown fact is "likely", two are "needs data",
+# however many manual reviews are open
+OPEN_VERDICTS = [
+    ((), ("domain_review",), "likely"),
+    (("rd_ratio_3y",), ("domain_review", "innovation_score"), "likely"),
+    (("rd_ratio_3y", "hightech_income_share"), (), "needs_data"),
+    (("rd_ratio_3y", "hightech_income_share"), ("domain_review",), "needs_data"),
+]
+
+
+@pytest.mark.parametrize(("unknown", "reviews", "expected"), OPEN_VERDICTS)
+def test_likely_is_one_unknown_fact_at_most_and_needs_data_is_two(
+    ruleset, unknown, reviews, expected
+) -> None:
+    policy = ruleset.get("hnte")
+    facts = {**HNTE_OK, **dict.fromkeys(unknown)}
+    settled = {cid: True for cid in ("domain_review", "innovation_score") if cid not in reviews}
+    verdict = evaluate(policy, facts, ON, settled=settled)
+    assert (verdict.outcome, sorted(verdict.to_collect)) == (expected, sorted(unknown))
+    many = B.evaluate_batch([policy], columns([facts]), ON, settled=_settled_columns(settled))[policy.id]
+    assert many.row(0)["outcome"] == expected
+
+
+def test_the_likely_threshold_is_a_setting(ruleset) -> None:
+    policy, facts = ruleset.get("hnte"), {**HNTE_OK, "rd_ratio_3y": None, "hightech_income_share": None}
+    settled = {"domain_review": True, "innovation_score": True}
+    assert evaluate(policy, facts, ON, settled=settled, max_unknown=2).outcome == "likely"
+    cols, codes = columns([facts]), _settled_columns(settled)
+    assert (
+        B.evaluate_batch([policy], cols, ON, settled=codes, max_unknown=2)["hnte"].row(0)["outcome"]
+        == "likely"
+    )
+
+
+def test_a_policy_waiting_on_a_policy_that_needs_data_needs_data_too(ruleset) -> None:
+    zjtx = ruleset.get("zjtx_sme")
+    facts, settled = _case_facts(zjtx, "门槛与专项条件均满足，评分已核定"), {"speciality_score": True}
+    for required, expected in (("held", "eligible"), ("likely", "likely"), ("needs_data", "needs_data")):
+        verdict = evaluate(zjtx, facts, ON, settled=settled, outcomes={"innovative_sme": required})
+        assert (verdict.outcome, verdict.to_collect) == (expected, [])
 
 
 def test_hnte_rd_band_follows_last_years_sales(ruleset) -> None:
@@ -204,7 +248,34 @@ def test_rank_puts_eligible_first_and_ineligible_last(ruleset) -> None:
     assert verdicts[-1].outcome == "ineligible"
 
 
-ORDER = ["eligible", "likely", "near_miss", "held", "ineligible"]
+ORDER = ["eligible", "likely", "near_miss", "needs_data", "held", "ineligible"]
+
+HNTE_OK = {
+    "years_since_registration": 4.5,
+    "resident_enterprise": True,
+    "core_ip_count": 3,
+    "hnte_domain": "electronic_info",
+    "tech_staff_ratio": 0.25,
+    "rd_ratio_3y": 0.07,
+    "sales_revenue_last_year": 30000000.0,
+    "rd_domestic_share_3y": 0.95,
+    "hightech_income_share": 0.8,
+    "class1_ip_count": 1,
+    "class2_ip_count": 4,
+    "net_asset_growth_3y": 0.3,
+    "sales_growth_3y": 0.2,
+    "major_accident_last_year": False,
+}
+
+
+def _settled_columns(settled: dict) -> dict:
+    return {"hnte": {cid: np.array([MET if met else NOT_MET], np.int8) for cid, met in settled.items()}}
+
+
+def _case_facts(policy, name: str) -> dict:
+    from crm.rules.cases import coerce_facts
+
+    return coerce_facts(next(c for c in policy.cases if c["name"] == name)["facts"])
 
 
 def _leaves(trace):

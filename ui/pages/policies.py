@@ -26,7 +26,10 @@ register(
         "policies.col.level": ("层级", "Level"),
         "policies.col.confidence": ("可信度", "Confidence"),
         "policies.col.window": ("申报窗口", "Window"),
-        "policies.col.matches": ("符合 / 可能 / 差一点", "Eligible / likely / near miss"),
+        "policies.col.matches": (
+            "符合 / 基本符合 / 差距较小 / 需补充资料",
+            "Eligible / likely / near miss / needs data",
+        ),
         "policies.basis": ("政策依据", "Basis"),
         "policies.criteria": ("申报条件", "Criteria"),
         "policies.params": ("可调参数（专员可修改）", "Parameters (officers may change)"),
@@ -87,7 +90,7 @@ def _row(policy: Any) -> dict[str, Any]:
         "level": LEVEL_ZH[policy.level],
         "confidence": CONFIDENCE_ZH[policy.confidence],
         "window": windows,
-        "matches": f"{counts['eligible']} / {counts['likely']} / {counts['near_miss']}",
+        "matches": " / ".join(str(counts[o]) for o in ("eligible", "likely", "near_miss", "needs_data")),
     }
 
 
