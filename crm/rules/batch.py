@@ -169,7 +169,7 @@ class _Run:
             with np.errstate(invalid="ignore"):
                 gap, bound = _shortfall(node.op, value, threshold)
                 leaf.shortfall = np.where(status == NOT_MET, gap, np.nan)
-                leaf.near = (status == NOT_MET) & (gap <= _limit(node.tolerance, bound))
+                leaf.near = (status == NOT_MET) & (gap <= _limit(node.tolerance, bound)) & (not node.hard)
         return leaf
 
     def _match(self, node: Compare, value: np.ndarray) -> _Leaf:

@@ -151,7 +151,7 @@ class Compiler:
         self, raw: LineDict, cid: str, label: str, clause: str | None, line: int, negated: bool
     ) -> Compare:
         ops = [k for k in raw if k in COMPARE_OPS]
-        self._closed(raw, COMMON_KEYS | {"fact", "tolerance"} | set(ops), line)
+        self._closed(raw, COMMON_KEYS | {"fact", "tolerance", "hard"} | set(ops), line)
         if len(ops) != 1:
             raise CompileError(line, f"条件 '{cid}' 需要恰好一个比较（{'、'.join(COMPARE_OPS)}），现有 {ops}")
         fact = self._fact(raw["fact"], raw.key_lines.get("fact", line))
@@ -159,7 +159,14 @@ class Compiler:
         at = raw.key_lines.get(ops[0], line)
         threshold = self._operand(op, raw[ops[0]], fact, at)
         tolerance = self._tolerance(raw.get("tolerance"), line)
-        return Compare(cid, label, clause, line, negated, fact.name, op, threshold, fact.unit, tolerance)
+        hard = raw.get("hard", False)
+        if not isinstance(hard, bool):
+            raise CompileError(raw.key_lines.get("hard", line), f"hard 只能写 true 或 false，现为 {hard!r}")
+        if hard and "tolerance" in raw:
+            raise CompileError(line, f"条件 '{cid}' 为 hard（界定适用对象），不能再写 tolerance")
+        return Compare(
+            cid, label, clause, line, negated, fact.name, op, threshold, fact.unit, tolerance, hard
+        )
 
     def _operand(self, op: str, raw: Any, fact: Fact, line: int) -> Any:
         if op in ("in", "not_in"):

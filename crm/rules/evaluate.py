@@ -239,7 +239,7 @@ class _Context:
         trace = Trace(node, MET if met else NOT_MET, value, threshold)
         if not met and node.op in ("ge", "gt", "le", "lt", "between") and not node.negated:
             trace.shortfall, bound = shortfall(node.op, value, threshold)
-            trace.near = trace.shortfall <= node.tolerance.limit(bound)
+            trace.near = not node.hard and trace.shortfall <= node.tolerance.limit(bound)
         return trace
 
     def score(self, node: Score) -> Trace:

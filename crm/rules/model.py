@@ -81,6 +81,7 @@ class Compare(Node):
     threshold: Any  # Threshold, a (lo, hi) pair of Thresholds, or a tuple of codes
     unit: str
     tolerance: Tolerance
+    hard: bool = False  # defines who the policy is for (a size ceiling): a miss is never a near miss
 
     def facts_read(self) -> tuple[str, ...]:
         by = [t.by for t in _thresholds(self.threshold) if isinstance(t, Bands)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crm.rules import load_dir, run_case
-from crm.rules.model import Param, walk
+from crm.rules.model import Compare, Param, walk
 
 LIBRARY = Path(__file__).resolve().parents[2] / "policy_rules"
 RULESET = load_dir(LIBRARY)[0]
@@ -53,6 +53,15 @@ def test_every_policy_has_the_four_kinds_of_case(policy) -> None:
     assert all(c["expect"]["to_collect"] is not None for c in unknown), (
         "an unknown case names what to collect"
     )
+
+
+@pytest.mark.parametrize("policy", RULESET.all_versions(), ids=lambda p: f"{p.id}@{p.in_force_from}")
+def test_every_ceiling_is_hard(policy) -> None:
+    """A size ceiling defines who a policy is for: 520 staff against "≤ 500" is not a gap to close."""
+    ceilings = [
+        n for n in walk(policy.criteria) if isinstance(n, Compare) and n.op in ("le", "lt", "between")
+    ]
+    assert [n.id for n in ceilings if not n.hard] == [], "mark it hard: true (or say in a note why not)"
 
 
 @pytest.mark.parametrize("policy", RULESET.policies, ids=lambda p: p.id)

@@ -34,6 +34,8 @@ CASES = [
     ("condition_key_typo", 11, "未知的键 'clasue'，是否指 'clause'？"),
     ("two_operators", 11, "需要恰好一个比较"),
     ("n_of_range", 10, "n_of 的 n=3 应在 1 到 1 之间"),
+    ("hard_not_bool", 11, "hard 只能写 true 或 false"),
+    ("hard_with_tolerance", 11, "为 hard（界定适用对象），不能再写 tolerance"),
 ]
 
 
