@@ -2,17 +2,18 @@
 
 source (YAML with line numbers, RuleError) <- schema (the closed file format, compiled to model nodes) <-
 loader (a folder of files -> the last good RuleSet) ; evaluate (one enterprise, with traces and gaps) ;
-batch (all enterprises at once, numpy) ; explain (verdicts as text and JSON) ; cases (a file's examples).
+batch (all enterprises at once, numpy) ; rank (an enterprise's verdicts best first) ; explain (verdicts as text and JSON) ; cases (a file's examples).
 Knows nothing about the database: it evaluates facts given as plain mappings or numpy columns. May import
 crm.facts, crm.domain, crm.errors and crm.i18n only.
 """
 
 from crm.rules.batch import BatchVerdicts, evaluate_batch
 from crm.rules.cases import CaseResult, run_case, run_cases
-from crm.rules.evaluate import Gap, Trace, Verdict, evaluate, evaluate_all, rank
+from crm.rules.evaluate import Gap, Trace, Verdict, evaluate, evaluate_all
 from crm.rules.explain import document, render_text, verdict_dict
 from crm.rules.loader import RuleSet, current, last_errors, load_dir, load_policy, reload, use
 from crm.rules.model import OUTCOMES, Policy, Settlement
+from crm.rules.rank import rank
 from crm.rules.source import RuleError
 
 __all__ = [

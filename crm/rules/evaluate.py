@@ -1,4 +1,4 @@
-"""Evaluating policies for one enterprise: three-valued trace tree, gaps, facts to collect, outcome, rank."""
+"""Evaluating policies for one enterprise: three-valued trace tree, gaps, facts to collect, outcome."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from crm.rules.model import (
     Score,
     Settlement,
 )
+from crm.rules.rank import rank
 
 Facts = Mapping[str, Any]
 
@@ -165,33 +166,6 @@ def outcome_code(status: int, forced: int, held: bool) -> int:
     if status == UNKNOWN:
         return LIKELY
     return NEAR_MISS if forced != NOT_MET else INELIGIBLE
-
-
-_ORDER = {"eligible": 0, "likely": 1, "near_miss": 2, "needs_data": 3, "held": 4, "ineligible": 5}
-_CONFIDENCE = {"high": 0, "medium": 1, "low": 2}
-_LEVEL = {"national": 0, "municipal": 1, "district": 2}
-
-
-def rank(verdicts: list[Verdict]) -> list[Verdict]:
-    """Order an enterprise's verdicts: outcome, re-application due, what it unlocks, open items, confidence."""
-
-    def key(v: Verdict) -> tuple:
-        due = v.outcome == "held" and v.reapply_from is not None and v.on >= v.reapply_from
-        order = 0.5 if due else _ORDER[v.outcome]
-        open_items = len(v.gaps) + len(v.to_collect) + len(v.pending)
-        return (
-            order,
-            -len(v.policy.unlocks),
-            open_items,
-            _CONFIDENCE[v.policy.confidence],
-            _LEVEL[v.policy.level],
-            v.policy.id,
-        )
-
-    ordered = sorted(verdicts, key=key)
-    for i, verdict in enumerate(ordered, 1):
-        verdict.rank = i
-    return ordered
 
 
 # --- the evaluator --------------------------------------------------------------------------------------

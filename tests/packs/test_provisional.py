@@ -31,7 +31,9 @@ def test_placeholder_thresholds_are_marked_with_their_source_and_official_ones_a
 
 
 def test_the_pack_prints_the_placeholder_note() -> None:
-    verdict = verdict_of("demo_unit_municipal", {"sales_revenue_last_year": 25_000_000.0})
+    # 1,800 万元 against the 2,000 万元 placeholder: a near miss, so the policy gets its section
+    verdict = verdict_of("demo_unit_municipal", {"sales_revenue_last_year": 18_000_000.0})
+    assert verdict["outcome"] == "near_miss"
     context = build_context(
         enterprise={
             "name": "上海测试体育有限公司",
