@@ -5,18 +5,16 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from crm import domain
 from crm.db import session_scope
-from crm.models import Application, Enterprise, PackRecord, PipelineStage
+from crm.models import PipelineStage
 from crm.services import deadlines
-from crm.store import match_source
+from crm.store import Session, applications
+from crm.store import dashboard as tallies
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ def dashboard(*, year: int | None = None, on: date | None = None) -> Dashboard:
     on = on or date.today()
     year = year or on.year
     with session_scope() as session:
-        places = _enterprise_counts(session)
+        places = tallies.enterprise_counts(session=session)
         stages = _stage_counts(session, year)
         charts = [
             by_division(places),
@@ -86,7 +84,7 @@ def kpis(
         for key, (_, v) in zip(match_chart.keys, match_chart.series, strict=True)
         if key in ("eligible", "likely")
     )
-    open_codes = set(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "open")))
+    open_codes = set(applications.stage_codes(session=session, outcome="open"))
     open_apps = sum(n for (stage, y), n in stages.items() if y == "*" and stage in open_codes)
     approved = next(c for c in charts if c.key == "approvals")
     count = sum(approved.series[0][1])
@@ -128,11 +126,8 @@ def by_street(places: dict[tuple[Any, Any], int]) -> Chart:
 
 def matches(session: Session) -> Chart:
     """Stored matches per policy, split by outcome."""
-    m = match_source.current().select()
     # the source holds live enterprises only (a deleted enterprise's matches are not stored)
-    rows = session.exec(
-        select(m.c.policy_id, m.c.outcome, func.count()).group_by(m.c.policy_id, m.c.outcome)
-    ).all()
+    rows = tallies.match_counts(session=session)
     titles = deadlines.policy_titles()
     policies = sorted(
         {p for p, _, _ in rows}, key=lambda p: (list(titles).index(p) if p in titles else 99, p)
@@ -152,13 +147,7 @@ def matches(session: Session) -> Chart:
 
 def funnel(session: Session, by_stage: dict[tuple[str, str], int], year: int) -> Chart:
     """Applications of the year's cycles that reached each stage (a rejection reached the stage before it)."""
-    stages = list(
-        session.exec(
-            select(PipelineStage)
-            .where(PipelineStage.active == True)  # noqa: E712
-            .order_by(col(PipelineStage.position))
-        )
-    )
+    stages = applications.stages(session=session)
     counts = {stage: n for (stage, y), n in by_stage.items() if y == str(year)}
     chain = [s for s in stages if s.outcome != "lost"]
     reached = []
@@ -177,17 +166,8 @@ def funnel(session: Session, by_stage: dict[tuple[str, str], int], year: int) ->
 
 def approvals(session: Session, year: int) -> Chart:
     """Approvals decided in ``year`` per policy: count and amount secured (万元)."""
-    won = list(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == "won")))
-    rows = session.exec(
-        select(Application.policy_id, func.count(), func.sum(Application.amount_secured))
-        .where(
-            col(Application.decided_on).between(date(year, 1, 1), date(year, 12, 31)),
-            col(Application.stage).in_(won),
-            col(Application.deleted_at).is_(None),
-        )
-        .group_by(Application.policy_id)
-        .order_by(Application.policy_id)
-    ).all()
+    won = applications.stage_codes(session=session, outcome="won")
+    rows = tallies.approvals(session=session, year=year, won=won)
     titles = deadlines.policy_titles()
     return Chart(
         "approvals",
@@ -201,15 +181,7 @@ def approvals(session: Session, year: int) -> Chart:
 
 def packs_by_month(session: Session, year: int) -> Chart:
     """Service packs handed out per month of ``year``."""
-    month = sa.extract("month", col(PackRecord.created_at))
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-    rows = dict(
-        session.exec(
-            select(month, func.count())
-            .where(PackRecord.created_at >= start, PackRecord.created_at < end)
-            .group_by(month)
-        ).all()
-    )
+    rows = tallies.packs_per_month(session=session, year=year)
     return Chart(
         "packs",
         f"{year} 年服务包发放",
@@ -242,16 +214,6 @@ def export_xlsx(board: Dashboard) -> bytes:
     return out.getvalue()
 
 
-def _enterprise_counts(session: Session) -> dict[tuple[Any, Any], int]:
-    """Live enterprises per (street, division): one scan feeds both charts and the card."""
-    rows = session.exec(
-        select(col(Enterprise.street), col(Enterprise.sports_division), func.count())
-        .where(col(Enterprise.deleted_at).is_(None))
-        .group_by(col(Enterprise.street), col(Enterprise.sports_division))
-    )
-    return {(street, division): int(n) for street, division, n in rows.all()}
-
-
 def _sum_by(places: dict[tuple[Any, Any], int], index: int) -> dict[Any, int]:
     out: dict[Any, int] = {}
     for key, n in places.items():
@@ -262,18 +224,13 @@ def _sum_by(places: dict[tuple[Any, Any], int], index: int) -> dict[Any, int]:
 def _stage_counts(session: Session, year: int) -> dict[tuple[str, str], int]:
     """Live applications per stage: all cycles under ``(stage, "*")``, the year's cycles under ``(stage, year)``.
 
-    Grouped by the raw (stage, cycle) so the count is a scan of the covering index; the year is read in Python.
+    The store groups by the raw (stage, cycle) so the count is a scan of the covering index; the year is read here.
     """
-    rows = session.exec(
-        select(Application.stage, Application.cycle, func.count())
-        .where(col(Application.deleted_at).is_(None))
-        .group_by(Application.stage, Application.cycle)
-    ).all()
     out: dict[tuple[str, str], int] = {}
-    for stage, cycle, n in rows:
-        out[(stage, "*")] = out.get((stage, "*"), 0) + int(n)
+    for stage, cycle, n in tallies.application_counts(session=session):
+        out[(stage, "*")] = out.get((stage, "*"), 0) + n
         if cycle == str(year) or cycle.startswith(f"{year}-"):
-            out[(stage, str(year))] = out.get((stage, str(year)), 0) + int(n)
+            out[(stage, str(year))] = out.get((stage, str(year)), 0) + n
     return out
 
 

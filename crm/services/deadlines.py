@@ -11,16 +11,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
-
 from crm import calendar as cal
 from crm.auth import require
 from crm.calendar import DaysLeft
 from crm.config import get_settings
 from crm.db import session_scope
 from crm.errors import HuiqiError
-from crm.models import CycleWindow, Enterprise, Officer, Task
+from crm.models import CycleWindow
 from crm.services.enterprises import current_actor
+from crm.store import Session, officers, radar
 from crm.store import applications as sa_store
 
 
@@ -138,13 +137,7 @@ def events(
         if start <= e.day <= end
     ]
     # the enterprise's name in the title: "核实企业注册地址变更" alone does not say whom to call
-    query = (
-        select(Task, Enterprise.name)
-        .join(Enterprise, col(Task.enterprise_id) == Enterprise.id, isouter=True)
-        .where(col(Task.deleted_at).is_(None), Task.status == "open", col(Task.due_date).between(start, end))
-    )
-    if officer_id is not None:
-        query = query.where(Task.assignee_id == officer_id)
+    tasks = radar.tasks_between(session=session, start=start, end=end, officer_id=officer_id)
     found += [
         cal.Event(
             f"task-{t.id}",
@@ -153,7 +146,7 @@ def events(
             "task",
             t.notes or "",
         )
-        for t, name in session.exec(query)
+        for t, name in tasks
         if t.due_date
     ]
     return sorted(found, key=lambda e: (e.day, e.kind, e.title))
@@ -181,7 +174,7 @@ def ics(*, officer_id: int | None = None, on: date | None = None, name: str = "�
 def write_feed(officer_id: int, *, on: date | None = None) -> Path:
     """Write the officer's feed file (data dir ``ics/<username>.ics``) and return its path."""
     with session_scope() as session:
-        officer = session.get(Officer, officer_id)
+        officer = officers.officer_by_id(session=session, officer_id=officer_id)
         if officer is None:
             raise HuiqiError(f"没有这位专员：#{officer_id}")
         username, display = officer.username, officer.display_name

@@ -7,16 +7,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
-
 from crm.auth import require
 from crm.db import session_scope
-from crm.models import Application, Enterprise, Officer, PipelineStage
+from crm.models import Application, PipelineStage
 from crm.records.validation import ValidationFailed
 from crm.services import deadlines
 from crm.services.enterprises import current_actor
 from crm.store import applications as store
+from crm.store import board as board_rows
+from crm.store import enterprises as enterprise_store
 from crm.store.applications import (
     ConflictError,
     DuplicateApplication,
@@ -24,11 +23,13 @@ from crm.store.applications import (
     StagesChanged,
     UnknownStage,
 )
+from crm.store.board import PipelineFilter
 
 __all__ = [
     "ConflictError",
     "DuplicateApplication",
     "NotFoundError",
+    "PipelineFilter",
     "StagesChanged",
     "UnknownStage",
     "ValidationFailed",
@@ -44,18 +45,6 @@ class Stage:
     id: int | None = None  # None: a stage being added in the settings
     version: int = 0
     active: bool = True
-
-
-@dataclass(frozen=True)
-class PipelineFilter:
-    """Board and list filters: owner officer, policy, street, cycle, stage, text in the enterprise name."""
-
-    officer_id: int | None = None
-    policy_id: str | None = None
-    street: str | None = None
-    cycle: str | None = None
-    stage: str | None = None
-    search: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,8 +128,7 @@ def create_from_match(
     require("write")
     on = on or date.today()
     with session_scope() as session:
-        enterprise = session.get(Enterprise, enterprise_id)
-        owner = owner_officer_id or (enterprise.owner_officer_id if enterprise else None)
+        owner = owner_officer_id or enterprise_store.owner_of(session=session, enterprise_id=enterprise_id)
         return store.create_application(
             session=session,
             enterprise_id=enterprise_id,
@@ -192,7 +180,7 @@ def update(
 def get(application_id: int) -> Card:
     """One application as a card."""
     with session_scope() as session:
-        rows = session.exec(_card_query(PipelineFilter()).where(Application.id == application_id)).all()
+        rows = board_rows.card_rows(session=session, filters=PipelineFilter(), application_id=application_id)
         if not rows:
             raise NotFoundError(entity="application", record_id=application_id)
         return _card(rows[0], deadlines.policy_titles())
@@ -202,23 +190,20 @@ def board(filters: PipelineFilter, *, per_column: int = 50) -> list[Column]:
     """Kanban columns in stage order: each stage's total and its most recently moved cards."""
     titles = deadlines.policy_titles()
     with session_scope() as session:
-        totals = dict(
-            session.exec(
-                _where(select(Application.stage, func.count()), filters).group_by(Application.stage)
-            ).all()
-        )
-        columns = []
-        for s in store.stages(session=session):
-            query = (
-                _card_query(filters)
-                .where(Application.stage == s.code)
-                .order_by(col(Application.stage_since).desc(), col(Application.id).desc())
-                .limit(per_column)
+        totals = board_rows.totals_by_stage(session=session, filters=filters)
+        return [
+            Column(
+                _stage(s),
+                totals.get(s.code, 0),
+                [
+                    _card(r, titles)
+                    for r in board_rows.card_rows(
+                        session=session, filters=filters, stage=s.code, limit=per_column
+                    )
+                ],
             )
-            columns.append(
-                Column(_stage(s), int(totals.get(s.code, 0)), [_card(r, titles) for r in session.exec(query)])
-            )
-        return columns
+            for s in store.stages(session=session)
+        ]
 
 
 def list_applications(
@@ -227,53 +212,27 @@ def list_applications(
     """One page of applications (newest stage change first) and the total."""
     titles = deadlines.policy_titles()
     with session_scope() as session:
-        total = session.exec(_where(select(func.count()).select_from(Application), filters)).one()
-        query = (
-            _card_query(filters)
-            .order_by(col(Application.stage_since).desc(), col(Application.id).desc())
-            .offset((max(page, 1) - 1) * page_size)
-            .limit(page_size)
+        total = board_rows.count(session=session, filters=filters)
+        rows = board_rows.card_rows(
+            session=session, filters=filters, offset=(max(page, 1) - 1) * page_size, limit=page_size
         )
-        return [_card(r, titles) for r in session.exec(query)], int(total)
+        return [_card(r, titles) for r in rows], total
 
 
 def for_enterprise(enterprise_id: int) -> list[Card]:
     """The enterprise's applications (detail page)."""
     titles = deadlines.policy_titles()
     with session_scope() as session:
-        query = _card_query(PipelineFilter()).where(Application.enterprise_id == enterprise_id)
-        return [_card(r, titles) for r in session.exec(query.order_by(col(Application.id).desc()))]
+        rows = board_rows.card_rows(
+            session=session, filters=PipelineFilter(), enterprise_id=enterprise_id, order="newest"
+        )
+        return [_card(r, titles) for r in rows]
 
 
-def _card_query(filters: PipelineFilter) -> Any:
-    query = select(Application, Enterprise.name, Enterprise.street, Officer.display_name).join(
-        Officer, col(Officer.id) == Application.owner_officer_id, isouter=True
-    )
-    return _where(query, filters)
-
-
-def _where(query: Any, f: PipelineFilter) -> Any:
-    query = query.join(Enterprise, col(Enterprise.id) == Application.enterprise_id).where(
-        col(Application.deleted_at).is_(None), col(Enterprise.deleted_at).is_(None)
-    )
-    for column, value in (
-        (Application.owner_officer_id, f.officer_id),
-        (Application.policy_id, f.policy_id),
-        (Enterprise.street, f.street),
-        (Application.cycle, f.cycle),
-        (Application.stage, f.stage),
-    ):
-        if value is not None and value != "":
-            query = query.where(column == value)
-    if f.search:
-        query = query.where(col(Enterprise.name).contains(f.search.strip(), autoescape=True))
-    return query
-
-
-def _card(row: Any, titles: dict[str, str]) -> Card:
+def _card(row: board_rows.CardRow, titles: dict[str, str]) -> Card:
     app, name, street, owner = row
     return Card(
-        app.id,
+        app.id or 0,
         app.version,
         app.enterprise_id,
         name,
@@ -287,15 +246,3 @@ def _card(row: Any, titles: dict[str, str]) -> Card:
         app.amount_secured,
         app.notes,
     )
-
-
-def stage_counts(session: Session, *, cycle_prefix: str | None = None) -> dict[str, int]:
-    """Live applications per stage (optionally of cycles starting with a year)."""
-    query = select(Application.stage, func.count()).where(col(Application.deleted_at).is_(None))
-    if cycle_prefix:
-        query = query.where(
-            sa.or_(
-                col(Application.cycle) == cycle_prefix, col(Application.cycle).startswith(cycle_prefix + "-")
-            )
-        )
-    return {k: int(v) for k, v in session.exec(query.group_by(Application.stage)).all()}

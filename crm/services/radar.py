@@ -9,19 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
-
-import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
 
 from crm import calendar as cal
 from crm import domain
 from crm.db import session_scope
-from crm.domain import VALIDITY_YEARS
-from crm.models import Application, Credential, Enterprise, Task
 from crm.services import deadlines
-from crm.store import match_source
-from crm.store import radar as radar_queries
+from crm.store import Session, applications
+from crm.store import radar as queries
 
 
 @dataclass(frozen=True)
@@ -108,35 +102,22 @@ def untold(
 ) -> Section:
     """Eligible or near miss (``TELL_OUTCOMES``: the verdicts an officer can act on today) but no application
     past its first stage for the closing cycle. Open verdicts wait for data: they are in ``to_collect``."""
-    m = match_source.current().select()
-    first = radar_queries.first_stage(session)
+    active = applications.stages(session=session)
+    first = active[0].code if active else "recommended"
     rank = {o: i for i, o in enumerate(domain.TELL_OUTCOMES)}
     total, items = 0, []
     for w in _earliest_per_policy(closing):
-        told = (
-            select(Application.id)
-            .where(
-                Application.enterprise_id == m.c.enterprise_id,
-                Application.policy_id == w.policy_id,
-                Application.cycle == w.cycle,
-                Application.stage != first,
-                col(Application.deleted_at).is_(None),
-            )
-            .exists()
-        )
         # one bounded query per policy (at most CAP rows), ranked here: eligible first
         rows = (
-            session.exec(
-                select(m.c.enterprise_id, Enterprise.name, m.c.outcome)
-                .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
-                .where(
-                    m.c.policy_id == w.policy_id,
-                    m.c.outcome.in_(domain.TELL_OUTCOMES),
-                    ~told,
-                    *radar_queries.owned_matches(m, officer_id),
-                )
-                .limit(CAP - total)
-            ).all()
+            queries.untold(
+                session=session,
+                policy_id=w.policy_id,
+                cycle=w.cycle,
+                first_stage=first,
+                outcomes=domain.TELL_OUTCOMES,
+                officer_id=officer_id,
+                limit=CAP - total,
+            )
             if total < CAP
             else []
         )
@@ -164,29 +145,20 @@ def stalled(
     session: Session, on: date, officer_id: int | None, days: int, limit: int, exempt: tuple[str, ...] = ()
 ) -> Section:
     """Open applications (owned by the officer) whose stage has not changed for ``days`` calendar days."""
-    titles, labels = deadlines.policy_titles(), radar_queries.stage_labels(session)
-    total, found = 0, list[Any]()
-    for code in [
-        c for c in radar_queries.open_stages(session) if c not in exempt
-    ]:  # one index range per stage
-        where: list[Any] = [
-            Application.stage == code,
-            Application.stage_since <= on - timedelta(days=days),
-            col(Application.deleted_at).is_(None),
-            col(Enterprise.deleted_at).is_(None),
-        ]
-        if officer_id is not None:
-            where.append(Application.owner_officer_id == officer_id)
-        total += radar_queries.capped_count(
-            session, select(Application.id).join(Enterprise).where(*where), CAP - total
+    titles, labels = deadlines.policy_titles(), applications.stage_labels(session=session)
+    total, found = 0, []
+    open_stages = applications.stage_codes(session=session, outcome="open")
+    for code in [c for c in open_stages if c not in exempt]:  # one index range per stage
+        n, rows = queries.stalled(
+            session=session,
+            stage=code,
+            since=on - timedelta(days=days),
+            officer_id=officer_id,
+            cap=CAP - total,
+            limit=limit,
         )
-        found += session.exec(
-            select(Application, Enterprise.name)
-            .join(Enterprise)
-            .where(*where)
-            .order_by(col(Application.stage_since), col(Application.id))
-            .limit(limit)
-        ).all()
+        total += n
+        found += rows
     found.sort(key=lambda row: (row[0].stage_since, row[0].id))
     items = [
         Item(
@@ -207,69 +179,32 @@ def stalled(
 
 def expiring(session: Session, on: date, officer_id: int | None, days: int, limit: int) -> Section:
     """Certificates (HNTE 3 years, ...) ending within ``days``: time to prepare the re-application."""
-    until = on + timedelta(days=days)
-    end = sa.case(
-        *[
-            (
-                col(Credential.kind) == kind,
-                func.coalesce(
-                    Credential.expires_on, radar_queries.plus_years(session, Credential.issued_on, years)
-                ),
-            )
-            for kind, years in VALIDITY_YEARS.items()
-        ],
-        else_=Credential.expires_on,
+    total, rows = queries.expiring(
+        session=session, on=on, until=on + timedelta(days=days), officer_id=officer_id, cap=CAP, limit=limit
     )
-    where = [
-        col(Credential.deleted_at).is_(None),
-        col(Credential.kind).in_(tuple(VALIDITY_YEARS)),
-        radar_queries.ends_between(on, until),
-        *radar_queries.live_owned(officer_id),
-    ]
-    total = radar_queries.capped_count(session, select(Credential.id).join(Enterprise).where(*where), CAP)
-    query = (
-        select(Credential, Enterprise.name, end.label("ends"))
-        .join(Enterprise)
-        .where(*where)
-        .order_by(sa.text("ends"), col(Credential.id))
-        .limit(limit)
-    )
-    items = []
-    for c, name, ends in session.exec(query):
-        ends = ends if isinstance(ends, date) else date.fromisoformat(str(ends)[:10])
-        label = domain.label(domain.CREDENTIAL_KINDS, c.kind)
-        items.append(
-            Item(
-                c.enterprise_id,
-                name,
-                f"{label}到期，准备重新申报",
-                f"有效期至 {ends}",
-                ends,
-                cal.days_left(on, ends),
-                c.kind,
-            )
+    items = [
+        Item(
+            c.enterprise_id,
+            name,
+            f"{domain.label(domain.CREDENTIAL_KINDS, c.kind)}到期，准备重新申报",
+            f"有效期至 {ends}",
+            ends,
+            cal.days_left(on, ends),
+            c.kind,
         )
+        for c, name, ends in rows
+    ]
     return Section("expiring", f"资质 {days} 天内到期", total, items)
 
 
 def tasks(session: Session, on: date, officer_id: int | None, within: int, limit: int) -> Section:
     """Open tasks overdue or due within ``within`` working days."""
-    until = cal.add_working_days(on, within)
-    where: list[Any] = [
-        col(Task.deleted_at).is_(None),
-        Task.status == "open",
-        col(Task.due_date).is_not(None),
-        col(Task.due_date) <= until,
-    ]
-    if officer_id is not None:
-        where.append(Task.assignee_id == officer_id)
-    total = radar_queries.capped_count(session, select(Task.id).where(*where), CAP)
-    query = (
-        select(Task, Enterprise.name)
-        .join(Enterprise, isouter=True)
-        .where(*where)
-        .order_by(col(Task.due_date), col(Task.id))
-        .limit(limit)
+    total, rows = queries.tasks_due(
+        session=session,
+        until=cal.add_working_days(on, within),
+        officer_id=officer_id,
+        cap=CAP,
+        limit=limit,
     )
     items = [
         Item(
@@ -280,7 +215,7 @@ def tasks(session: Session, on: date, officer_id: int | None, within: int, limit
             t.due_date,
             cal.days_left(on, t.due_date) if t.due_date else None,
         )
-        for t, name in session.exec(query)
+        for t, name in rows
     ]
     return Section("tasks", "待办到期或逾期", total, items)
 
@@ -289,28 +224,16 @@ def to_collect(
     session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int
 ) -> Section:
     """Verdicts held up by unknown facts, for policies with a window coming up: what to ask the enterprise."""
-    m = match_source.current().select()
     windows = {w.policy_id: w for w in _earliest_per_policy(closing)}
     # one bounded pass over every policy with a window coming up (per officer: over their enterprises)
     rows = (
-        session.execute(
-            sa.select(
-                m.c.enterprise_id,
-                Enterprise.__table__.c.name,  # type: ignore[attr-defined]
-                m.c.to_collect,
-                m.c.outcome,
-                m.c.policy_id,
-            )
-            .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
-            .where(
-                col(m.c.policy_id).in_(tuple(windows)),
-                m.c.outcome.in_(domain.COLLECT_OUTCOMES),
-                m.c.to_collect.is_not(None),
-                m.c.to_collect != "",
-                *radar_queries.owned_matches(m, officer_id),
-            )
-            .limit(CAP)
-        ).all()
+        queries.to_collect(
+            session=session,
+            policy_ids=tuple(windows),
+            outcomes=domain.COLLECT_OUTCOMES,
+            officer_id=officer_id,
+            limit=CAP,
+        )
         if windows
         else []
     )

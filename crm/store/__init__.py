@@ -7,6 +7,8 @@ re-match differences). May import crm.models, crm.records,
 crm.db, crm.i18n and crm.domain; never crm.rules, crm.packs, crm.services or the UI.
 """
 
+from sqlmodel import Session
+
 from crm.store.core import (
     ENTITY_OF,
     MODEL_OF,
@@ -49,6 +51,7 @@ __all__ = [
     "ENTITY_OF",
     "MODEL_OF",
     "SORTABLE",
+    "Session",
     "Aggregate",
     "ConflictError",
     "EnterpriseQuery",

@@ -171,6 +171,16 @@ def stages(*, session: Session, include_inactive: bool = False) -> list[Pipeline
     return list(session.exec(query.order_by(col(PipelineStage.position), col(PipelineStage.id))))
 
 
+def stage_codes(*, session: Session, outcome: str) -> list[str]:
+    """Codes of every stage (inactive ones too) with this outcome: open | won | lost."""
+    return list(session.exec(select(PipelineStage.code).where(PipelineStage.outcome == outcome)))
+
+
+def stage_labels(*, session: Session) -> dict[str, str]:
+    """Stage code -> Chinese label, for every stage ever configured."""
+    return {s.code: s.label_zh for s in session.exec(select(PipelineStage))}
+
+
 def save_stages(*, session: Session, rows: list[dict[str, Any]], actor: str) -> list[PipelineStage]:
     """Rename, reorder (list order), add (rows without ``id``) and (de)activate stages in one save.
 

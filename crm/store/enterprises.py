@@ -188,3 +188,12 @@ def history(*, session: Session, enterprise_id: int, limit: int = 500) -> list[A
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+# --- small reads ----------------------------------------------------------------------------------
+
+
+def owner_of(*, session: Session, enterprise_id: int) -> int | None:
+    """The officer an enterprise (live or deleted) is assigned to; None when unassigned or unknown."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    return enterprise.owner_officer_id if enterprise else None

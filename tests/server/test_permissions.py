@@ -146,7 +146,6 @@ OPEN = {
         "for_enterprise",
         "get",
         "list_applications",
-        "stage_counts",
         "stages",
     },
     "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
