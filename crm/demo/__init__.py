@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import MetaData, text
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import SQLModel
 
 from crm import store
 from crm.db import session_scope
 from crm.demo.generate import AS_OF, DemoEnterprise, DemoSet, generate
 from crm.models import (
-    AuditEntry,
     ComplianceEvent,
     Contact,
     Credential,
@@ -25,11 +23,12 @@ from crm.models import (
     FiscalYear,
     Interaction,
     IPAsset,
-    Officer,
     Task,
 )
 from crm.records import validation
-from crm.store import ENTITY_OF
+from crm.store import ENTITY_OF, Session, maintenance
+from crm.store import enterprises as enterprise_store
+from crm.store import officers as officer_store
 
 __all__ = ["ACTOR", "AS_OF", "generate", "has_enterprises", "load_demo"]
 
@@ -52,7 +51,7 @@ def load_demo(count: int = 320, seed: int = 20240601, replace: bool = False) -> 
     demo = generate(count, seed, AS_OF)
     with session_scope() as session:
         if replace:
-            clear_database(session)
+            maintenance.clear_records(session=session)
         clashes = _existing_codes(session, demo)
         if clashes:
             return (
@@ -63,35 +62,14 @@ def load_demo(count: int = 320, seed: int = 20240601, replace: bool = False) -> 
         counts = write_enterprises(session, demo.enterprises, officers)
     with session_scope() as session:
         # planner statistics: without them SQLite walks the index on deleted_at (all NULL) for every list
-        session.execute(text("ANALYZE"))
+        maintenance.analyze(session=session)
     return _summary(counts, len(officers), seed)
 
 
 def has_enterprises() -> bool:
     """Whether the configured database holds any enterprise (live or deleted)."""
     with session_scope() as session:
-        return session.exec(select(Enterprise.id).limit(1)).first() is not None
-
-
-def clear_database(session: Session) -> None:
-    """Delete the CRM's records and every row that refers to them; reference data stays."""
-    meta = MetaData()
-    meta.reflect(bind=session.connection())
-    doomed = {str(AuditEntry.__tablename__), *ENTITY_OF.values()}  # entity names are the table names
-    grew = True
-    while grew:  # tables other features added that point at these (applications, packs, ...)
-        before = len(doomed)
-        doomed |= {
-            t.name for t in meta.sorted_tables if any(fk.column.table.name in doomed for fk in t.foreign_keys)
-        }
-        grew = len(doomed) > before
-    tables = [t for t in reversed(meta.sorted_tables) if t.name in doomed]
-    if session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
-    else:
-        for table in tables:
-            session.execute(table.delete())
+        return enterprise_store.any_enterprise(session=session)
 
 
 def write_enterprises(
@@ -130,17 +108,14 @@ def _insert_audited(session: Session, model: type[SQLModel], rows: list[dict[str
 
 def _existing_codes(session: Session, demo: DemoSet) -> int:
     codes = [e.data["uscc"] for e in demo.enterprises if e.data.get("uscc")]
-    found = session.exec(
-        select(Enterprise.uscc).where(col(Enterprise.uscc).in_(codes), col(Enterprise.deleted_at).is_(None))
-    ).all()
-    return len(found)
+    return enterprise_store.count_usccs(session=session, codes=codes)
 
 
 def _officers(session: Session, demo: DemoSet) -> dict[str, int]:
     """The demo officers' ids by username, created through the store when missing."""
     ids: dict[str, int] = {}
     for data in demo.officers:
-        officer = session.exec(select(Officer).where(Officer.username == data["username"])).first()
+        officer = officer_store.officer_by_username(session=session, username=data["username"])
         if officer is None:
             officer = store.create_officer(session=session, data=data, actor=ACTOR)
         assert officer.id is not None

@@ -4,20 +4,19 @@ Every table with an ``enterprise_id`` foreign key (fiscal years, IP, credentials
 tasks, match results, packs, applications, ...) has the loser's rows re-pointed to the winner. A row
 that would clash with one of the winner's (the same fiscal year) stays with the loser and fills the
 winner's blanks. The winner gains the loser's name as a former name and its blank fields; the loser is
-soft-deleted. Each step is audited; the MergeRecord holds what undo needs.
+soft-deleted. Each step is audited; the MergeRecord holds what undo needs. This module decides; every
+write goes through ``crm.store`` (``crm.store.merges`` re-points the rows and records the merge).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
-
 from crm import store
 from crm.i18n import register
-from crm.models import AuditEntry, Enterprise, FiscalYear, MergeRecord, utcnow
+from crm.models import Enterprise, FiscalYear, MergeRecord
 from crm.records.fields import FISCAL_YEAR_FIELDS
+from crm.store import Session, merges
 
 _FIGURES = [f.name for f in FISCAL_YEAR_FIELDS if f.name != "year"]
 _SKIP = {"name", "former_names", "uscc_override_reason", "tags", "notes"}
@@ -39,8 +38,9 @@ def merge(*, session: Session, winner_id: int, loser_id: int, actor: str) -> Mer
     winner = store.get_record(session=session, model=Enterprise, record_id=winner_id)
     loser = store.get_record(session=session, model=Enterprise, record_id=loser_id)
     detail: dict[str, Any] = {"moved": {}, "filled_years": {}, "winner_before": {}}
-    for table in _child_tables():
-        detail["moved"][table.name] = _move_rows(session, table, loser_id, winner_id, actor)
+    detail["moved"] = merges.move_children(
+        session=session, loser_id=loser_id, winner_id=winner_id, actor=actor
+    )
     detail["filled_years"] = _fill_years(session, loser_id, winner_id, actor)
     changes = _winner_changes(winner, loser)
     detail["winner_before"] = {k: _jsonable(getattr(winner, k)) for k in changes}
@@ -55,26 +55,19 @@ def merge(*, session: Session, winner_id: int, loser_id: int, actor: str) -> Mer
             data=changes,
             actor=actor,
         )
-    record = MergeRecord(actor=actor, winner_id=winner_id, loser_id=loser_id, detail=detail)
-    session.add(record)
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action="merge",
-            entity="enterprise",
-            entity_id=winner_id,
-            enterprise_id=winner_id,
-            field="merged_from",
-            new=f"{loser.name}（#{loser_id}）",
-        )
+    return merges.record_merge(
+        session=session,
+        actor=actor,
+        winner_id=winner_id,
+        loser_id=loser_id,
+        loser_name=loser.name,
+        detail=detail,
     )
-    session.flush()
-    return record
 
 
 def undo(*, session: Session, merge_id: int, actor: str) -> MergeRecord:
     """Undo a merge: the loser comes back with its rows, the winner gets its fields back."""
-    record = session.get(MergeRecord, merge_id)
+    record = merges.merge_record(session=session, merge_id=merge_id)
     if record is None or record.undone_at is not None:
         raise MergeError("该合并记录不存在或已撤销")
     detail = record.detail
@@ -99,91 +92,14 @@ def undo(*, session: Session, merge_id: int, actor: str) -> MergeRecord:
             data={f: None for f in fields},
             actor=actor,
         )
-    for table in _child_tables():
-        ids = detail.get("moved", {}).get(table.name, [])
-        _repoint(session, table, ids, record.loser_id, record.winner_id, actor)
-    record.undone_at, record.undone_by = utcnow(), actor
-    session.add(record)
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action="restore",
-            entity="enterprise",
-            entity_id=record.winner_id,
-            enterprise_id=record.winner_id,
-            field="merged_from",
-            old=f"#{record.loser_id}",
-        )
+    merges.move_back(
+        session=session,
+        moved=detail.get("moved", {}),
+        to_id=record.loser_id,
+        from_id=record.winner_id,
+        actor=actor,
     )
-    session.flush()
-    return record
-
-
-def _child_tables() -> list[sa.Table]:
-    """Tables whose rows belong to an enterprise (a foreign key enterprise_id -> enterprise.id)."""
-    out = []
-    for table in SQLModel.metadata.sorted_tables:
-        column = table.c.get("enterprise_id")
-        if (
-            column is not None
-            and any(fk.column.table.name == "enterprise" for fk in column.foreign_keys)
-            and table.name != "mergerecord"
-        ):
-            out.append(table)
-    return out
-
-
-def _move_rows(session: Session, table: sa.Table, loser_id: int, winner_id: int, actor: str) -> list[int]:
-    """Re-point the loser's rows that do not clash with a unique key of the winner's rows."""
-    rows = session.execute(sa.select(table).where(table.c.enterprise_id == loser_id)).mappings().all()
-    clashing = _clashes(session, table, rows, winner_id)
-    ids = [int(r["id"]) for r in rows if int(r["id"]) not in clashing]
-    _repoint(session, table, ids, winner_id, loser_id, actor)
-    return ids
-
-
-def _clashes(session: Session, table: sa.Table, rows: Any, winner_id: int) -> set[int]:
-    out: set[int] = set()
-    for constraint in table.constraints:
-        if not isinstance(constraint, sa.UniqueConstraint) or "enterprise_id" not in constraint.columns:
-            continue
-        others = [c.name for c in constraint.columns if c.name != "enterprise_id"]
-        taken = {
-            tuple(r)
-            for r in session.execute(
-                sa.select(*[table.c[c] for c in others]).where(table.c.enterprise_id == winner_id)
-            )
-        }
-        out |= {int(r["id"]) for r in rows if tuple(r[c] for c in others) in taken}
-    return out
-
-
-def _repoint(session: Session, table: sa.Table, ids: list[int], to_id: int, from_id: int, actor: str) -> None:
-    if not ids:
-        return
-    values: dict[str, Any] = {"enterprise_id": to_id}
-    if "version" in table.c:
-        values["version"] = table.c.version + 1
-    if "updated_at" in table.c:
-        values["updated_at"] = utcnow()
-    session.execute(
-        sa.update(table).where(table.c.id.in_(ids), table.c.enterprise_id == from_id).values(**values)
-    )
-    session.add_all(
-        [
-            AuditEntry(
-                actor=actor,
-                action="merge",
-                entity=table.name,
-                entity_id=i,
-                enterprise_id=to_id,
-                field="enterprise_id",
-                old=str(from_id),
-                new=str(to_id),
-            )
-            for i in ids
-        ]
-    )
+    return merges.mark_undone(session=session, record=record, actor=actor)
 
 
 def _fill_years(session: Session, loser_id: int, winner_id: int, actor: str) -> dict[str, list[str]]:

@@ -6,12 +6,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from crm.auth import require
 from crm.db import session_scope
 from crm.models import AuditEntry
+from crm.store import audit as audit_store
 
 ACTIONS: dict[str, str] = {
     "create": "新建",
@@ -67,24 +65,25 @@ class AuditRow:
 def audit_entries(query: AuditQuery) -> tuple[list[AuditRow], int]:
     """One page of matching audit rows, newest first, and the total count (admin)."""
     require("admin")
-    where = _where(query)
     with session_scope() as session:
-        total = session.exec(select(func.count()).select_from(AuditEntry).where(*where)).one()
-        rows = session.exec(
-            select(AuditEntry)
-            .where(*where)
-            .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
-            .offset((max(query.page, 1) - 1) * query.page_size)
-            .limit(query.page_size)
-        ).all()
-        return [_row(e) for e in rows], int(total)
+        rows, total = audit_store.entries(
+            session=session,
+            actor=query.actor,
+            entity=query.entity,
+            record_id=query.record_id,
+            since=_utc(query.since) if query.since else None,
+            before=_utc(query.until + timedelta(days=1)) if query.until else None,
+            offset=(max(query.page, 1) - 1) * query.page_size,
+            limit=query.page_size,
+        )
+        return [_row(e) for e in rows], total
 
 
 def audit_actors() -> list[str]:
     """Everyone who appears in the audit trail (for the user filter; admin)."""
     require("admin")
     with session_scope() as session:
-        return sorted(session.exec(select(AuditEntry.actor).distinct()).all())
+        return audit_store.actors(session=session)
 
 
 def export_audit_xlsx(query: AuditQuery, *, limit: int = 100_000) -> bytes:
@@ -94,23 +93,6 @@ def export_audit_xlsx(query: AuditQuery, *, limit: int = 100_000) -> bytes:
     require("admin")
     rows, _ = audit_entries(replace(query, page=1, page_size=limit))
     return write_xlsx(HEADERS, (r.cells() for r in rows), sheet="审计记录", title="惠企 · 审计记录")
-
-
-def _where(q: AuditQuery) -> list[Any]:
-    where: list[Any] = []
-    if q.actor:
-        where.append(AuditEntry.actor == q.actor)
-    if q.entity:
-        where.append(AuditEntry.entity == q.entity)
-        if q.record_id is not None:
-            where.append(AuditEntry.entity_id == q.record_id)
-    elif q.record_id is not None:
-        where.append(AuditEntry.enterprise_id == q.record_id)
-    if q.since:
-        where.append(col(AuditEntry.at) >= _utc(q.since))
-    if q.until:
-        where.append(col(AuditEntry.at) < _utc(q.until + timedelta(days=1)))
-    return where
 
 
 def _utc(day: date) -> datetime:

@@ -11,13 +11,11 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlmodel import select
-
 from crm import demo as demo_data
 from crm.auth import require
 from crm.db import session_scope
-from crm.models import Application, Enterprise
 from crm.store import applications as store
+from crm.store import enterprises as enterprise_store
 from crm.store import match_source
 
 AS_OF = date(2026, 11, 28)
@@ -67,7 +65,7 @@ def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
     """Add the demo windows and applications (skipped when applications exist); return a summary."""
     require("write")
     with session_scope() as session:
-        if session.exec(select(Application.id).limit(1)).first() is not None:
+        if store.any_application(session=session):
             return "已有申报数据，跳过演示申报 / applications exist: demo pipeline skipped"
         for window in DEMO_WINDOWS:
             store.create_cycle_window(session=session, data=dict(window), actor=actor)
@@ -75,7 +73,7 @@ def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
     rnd = random.Random(seed)
     made = 0
     with session_scope() as session:
-        owners = dict(session.exec(select(Enterprise.id, Enterprise.owner_officer_id)).all())
+        owners = enterprise_store.owners(session=session)
         for enterprise_id, policy_id, outcome in rows:
             stage = _pick(rnd, policy_id)
             if stage is None:
@@ -116,14 +114,9 @@ def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:
 
 def _matches() -> list[tuple[int, str, str]]:
     with session_scope() as session:
-        m = match_source.current().select()
-        found = session.exec(
-            select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
-            .where(m.c.outcome.in_(("eligible", "likely")))
-            .order_by(m.c.enterprise_id, m.c.policy_id)
-        ).all()
+        found = match_source.matched(session=session, outcomes=("eligible", "likely"))
     if found:
-        return [tuple(r) for r in found]
+        return found
     from crm.services import matching
 
     matching.rematch_all(on=AS_OF)
@@ -132,15 +125,7 @@ def _matches() -> list[tuple[int, str, str]]:
 
 def _matches_stored() -> list[tuple[int, str, str]]:
     with session_scope() as session:
-        m = match_source.current().select()
-        return [
-            tuple(r)
-            for r in session.exec(
-                select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
-                .where(m.c.outcome.in_(("eligible", "likely")))
-                .order_by(m.c.enterprise_id, m.c.policy_id)
-            ).all()
-        ]
+        return match_source.matched(session=session, outcomes=("eligible", "likely"))
 
 
 def _pick(rnd: random.Random, policy_id: str) -> str | None:

@@ -6,15 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast
-from sqlmodel import col, select
-
 from crm import store
 from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.models import AuditEntry, Enterprise, Officer
 from crm.records.validation import FieldError, ValidationFailed
 from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page
+from crm.store import enterprises as enterprise_store
+from crm.store import officers as officer_store
 
 __all__ = [
     "Aggregate",
@@ -146,14 +145,12 @@ class Facets:
 
 def facets() -> Facets:
     """Distinct tags in use (for the list's tag filter)."""
-    # distinct tag lists first: a few dozen combinations to decode instead of every enterprise's row
-    stored = cast(Enterprise.__table__.c.tags, String)  # type: ignore[attr-defined]
     with session_scope() as session:
-        lists = session.exec(select(stored).distinct().where(col(Enterprise.deleted_at).is_(None)))
-        return Facets(sorted({tag for text in lists for tag in json.loads(text or "[]")}))
+        lists = enterprise_store.tag_lists(session=session)
+    return Facets(sorted({tag for text in lists for tag in json.loads(text or "[]")}))
 
 
 def officers() -> list[Officer]:
     """Active officer accounts."""
     with session_scope() as session:
-        return list(session.exec(select(Officer).where(Officer.active == True)))  # noqa: E712
+        return officer_store.active_officers(session=session)

@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from crm import domain, store
 from crm.auth import current_principal, require
 from crm.config import get_settings
@@ -21,9 +19,12 @@ from crm.intake.commit import commit_import
 from crm.intake.importer import ImportResult, Mode, Preview, RowIssue, RowPlan, plan_import
 from crm.intake.limits import Limits, check_size
 from crm.intake.readers import Table, UnreadableFile, read_table
-from crm.models import Enterprise, FiscalYear, MergeRecord
+from crm.models import FiscalYear, MergeRecord
 from crm.services import search as search_service
 from crm.store import EnterpriseQuery
+from crm.store import enterprises as enterprise_store
+from crm.store import matches as match_store
+from crm.store import merges as merge_store
 
 __all__ = ["ImportResult", "Mode", "Preview", "RowIssue", "RowPlan", "Table", "UnreadableFile"]
 
@@ -149,13 +150,9 @@ def export_enterprises(query: EnterpriseQuery | None = None, *, years: int = 3) 
     year_list = list(range(last, last - years, -1))
     with session_scope() as session:
         page = store.list_enterprises(session=session, query=_all_pages(query))
-        ids = [e.id for e in page.rows]
+        ids = [e.id or 0 for e in page.rows]
         fiscal: dict[int, dict[int, FiscalYear]] = {}
-        for fy in session.exec(
-            select(FiscalYear).where(
-                col(FiscalYear.enterprise_id).in_(ids), col(FiscalYear.deleted_at).is_(None)
-            )
-        ):
+        for fy in enterprise_store.fiscal_years_of(session=session, enterprise_ids=ids):
             fiscal.setdefault(fy.enterprise_id, {})[fy.year] = fy
         rows = [export.enterprise_row(e, fiscal.get(e.id or 0, {}), year_list) for e in page.rows]
     return export.write_xlsx(export.enterprise_headers(year_list), rows, sheet="企业名单")
@@ -177,23 +174,17 @@ def export_matches(rows: list[dict[str, Any]], headers: dict[str, str]) -> bytes
 
 def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
     """The stored policy-match verdicts of the filtered enterprises as .xlsx with Chinese headers."""
-    from crm.models import MatchResult
     from crm.services.matching import policies
 
     titles = {p.id: p.title for p in policies()}
     with session_scope() as session:
         ids = [
-            e.id
+            e.id or 0
             for e in store.list_enterprises(
                 session=session, query=_all_pages(query or EnterpriseQuery())
             ).rows
         ]
-        rows = session.exec(
-            select(Enterprise.id, Enterprise.name, Enterprise.uscc, MatchResult)
-            .join(MatchResult, col(MatchResult.enterprise_id) == col(Enterprise.id))
-            .where(col(Enterprise.id).in_(ids))
-            .order_by(col(Enterprise.name), col(MatchResult.rank))
-        ).all()
+        rows = match_store.results_with_names(session=session, enterprise_ids=ids)
     headers = {
         "id": "编号",
         "name": "企业名称",
@@ -242,11 +233,7 @@ class DuplicatePair:
 def find_duplicates(*, threshold: float = dedupe.DEFAULT_THRESHOLD, limit: int = 500) -> list[DuplicatePair]:
     """Suspected duplicate pairs across the whole database, best first."""
     with session_scope() as session:
-        rows = session.exec(
-            select(Enterprise.id, Enterprise.name, Enterprise.uscc)
-            .where(col(Enterprise.deleted_at).is_(None))
-            .order_by(col(Enterprise.id))
-        ).all()
+        rows = enterprise_store.identities(session=session)
     pairs = dedupe.scan([r[1] for r in rows], [r[2] for r in rows], threshold=threshold)
     return [
         DuplicatePair(
@@ -283,9 +270,4 @@ def undo_merge(merge_id: int, *, actor: str | None = None) -> None:
 def merges(enterprise_id: int | None = None) -> list[MergeRecord]:
     """Merges, newest first (of one enterprise when given)."""
     with session_scope() as session:
-        query = select(MergeRecord).order_by(col(MergeRecord.id).desc())
-        if enterprise_id is not None:
-            query = query.where(
-                (MergeRecord.winner_id == enterprise_id) | (MergeRecord.loser_id == enterprise_id)
-            )
-        return list(session.exec(query))
+        return merge_store.merges(session=session, enterprise_id=enterprise_id)

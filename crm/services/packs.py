@@ -19,17 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from crm import store
 from crm.auth import current_principal, require
 from crm.config import Settings, get_settings, override_settings
 from crm.db import session_scope
 from crm.domain import ACTIONABLE_OUTCOMES
 from crm.errors import HuiqiError
-from crm.models import Enterprise, Officer, PackRecord
+from crm.models import Officer, PackRecord
 from crm.packs import build_context, render_pack
 from crm.services import pack_input
+from crm.store import enterprises as enterprise_store
+from crm.store import officers as officer_store
+from crm.store import packs as pack_store
 
 Progress = Callable[[int, int, str], None]  # (done, total, enterprise name)
 
@@ -82,13 +83,7 @@ def preview_pack(enterprise_id: int, *, officer: str | None = None, on: date | N
 def list_packs(enterprise_id: int) -> list[PackView]:
     """An enterprise's past packs, newest first, each flagged when rules or data changed since."""
     with session_scope() as session:
-        records = list(
-            session.exec(
-                select(PackRecord)
-                .where(PackRecord.enterprise_id == enterprise_id)
-                .order_by(col(PackRecord.created_at).desc(), col(PackRecord.id).desc())
-            )
-        )
+        records = pack_store.pack_records(session=session, enterprise_id=enterprise_id)
         if not records:
             return []
         aggregate = store.load_aggregate(session=session, enterprise_id=enterprise_id)
@@ -103,7 +98,7 @@ def list_packs(enterprise_id: int) -> list[PackView]:
 def open_pack(record_id: int) -> bytes:
     """The stored PDF of a past pack (checked against the sha256 recorded when it was made)."""
     with session_scope() as session:
-        record = session.get(PackRecord, record_id)
+        record = pack_store.pack_record(session=session, record_id=record_id)
     if record is None:
         raise HuiqiError(f"没有这个服务包记录：{record_id}")
     data = (get_settings().packs_dir / record.file_path).read_bytes()
@@ -205,7 +200,7 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
     report = pack_input.evaluate(enterprise_id, on)  # the matching service's verdicts, settlements included
     aggregate, verdicts, rules_hash = report.aggregate, report.verdicts, report.rules_hash
     with session_scope() as session:
-        officer_row = session.exec(select(Officer).where(Officer.username == officer)).first()
+        officer_row = officer_store.officer_by_username(session=session, username=officer)
     context = build_context(
         enterprise=pack_input.enterprise_block(aggregate),
         officer=_officer_block(officer, officer_row),
@@ -269,11 +264,23 @@ def _pool(workers: int, settings: Settings) -> ProcessPoolExecutor:
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or getattr(pool, "_broken", False):
+            _stop_at_exit()
             context = multiprocessing.get_context("spawn")  # no fork: the UI process runs threads
             pool = _pools[key] = ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_warm_worker, initargs=(settings,)
             )
         return pool
+
+
+def _stop_at_exit() -> None:
+    """Stop the pools when the process ends: registered with the first pool, not at import."""
+    global _stopping_at_exit
+    if not _stopping_at_exit:
+        atexit.register(shutdown_workers)
+        _stopping_at_exit = True
+
+
+_stopping_at_exit = False
 
 
 def shutdown_workers() -> None:
@@ -283,9 +290,6 @@ def shutdown_workers() -> None:
         _pools.clear()
     for pool in pools:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-atexit.register(shutdown_workers)
 
 
 def _warm_worker(settings: Settings) -> None:
@@ -339,12 +343,10 @@ def _record(rendered: dict[str, Any], batch_id: str | None = None) -> PackRecord
         "sha256",
         "pages",
     )
-    record = PackRecord(**{k: rendered[k] for k in fields}, size=len(rendered["pdf"]), batch_id=batch_id)
     with session_scope() as session:
-        session.add(record)
-        session.flush()
-        session.refresh(record)
-    return record
+        return pack_store.record_pack(
+            session=session, **{k: rendered[k] for k in fields}, size=len(rendered["pdf"]), batch_id=batch_id
+        )
 
 
 def _staleness(record: PackRecord, rules_hash: str, data_hash: str) -> tuple[bool, list[str]]:
@@ -382,8 +384,8 @@ def _zip(folder: Path) -> Path:
 def _name_of(enterprise_id: int) -> str:
     try:
         with session_scope() as session:
-            enterprise = session.get(Enterprise, enterprise_id)
-            return enterprise.name if enterprise else f"#{enterprise_id}"
+            name = enterprise_store.name_of(session=session, enterprise_id=enterprise_id)
+            return name if name is not None else f"#{enterprise_id}"
     except Exception:  # noqa: BLE001 - the name is only for the failure list
         return f"#{enterprise_id}"
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
-
 from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.errors import HuiqiError
-from crm.models import SavedFilter, utcnow
+from crm.store import filters as filters_store
 
 NAME_MAX = 80
 
@@ -34,11 +32,7 @@ def saved_filters(screen: str = "enterprises") -> list[Saved]:
     """The signed-in officer's saved filters on a screen, by name."""
     officer = current_principal().username
     with session_scope() as session:
-        rows = session.exec(
-            select(SavedFilter)
-            .where(SavedFilter.officer == officer, SavedFilter.screen == screen)
-            .order_by(col(SavedFilter.name))
-        ).all()
+        rows = filters_store.saved_filters(session=session, officer=officer, screen=screen)
         return [Saved(r.name, dict(r.filters)) for r in rows]
 
 
@@ -49,18 +43,9 @@ def save_filter(name: str, filters: dict[str, Any], screen: str = "enterprises")
     if not name or len(name) > NAME_MAX:
         raise BadFilterName(f"筛选名称不能为空，且不超过 {NAME_MAX} 个字")
     with session_scope() as session:
-        row = session.exec(
-            select(SavedFilter).where(
-                SavedFilter.officer == principal.username,
-                SavedFilter.screen == screen,
-                SavedFilter.name == name,
-            )
-        ).first()
-        if row is None:
-            row = SavedFilter(officer=principal.username, screen=screen, name=name, filters=dict(filters))
-        else:
-            row.filters, row.updated_at = dict(filters), utcnow()
-        session.add(row)
+        filters_store.save_filter(
+            session=session, officer=principal.username, screen=screen, name=name, filters=filters
+        )
     return Saved(name, dict(filters))
 
 
@@ -68,14 +53,6 @@ def delete_filter(name: str, screen: str = "enterprises") -> bool:
     """Delete one of the signed-in officer's saved filters; False when there was none of that name."""
     principal = require("write")
     with session_scope() as session:
-        row = session.exec(
-            select(SavedFilter).where(
-                SavedFilter.officer == principal.username,
-                SavedFilter.screen == screen,
-                SavedFilter.name == name,
-            )
-        ).first()
-        if row is None:
-            return False
-        session.delete(row)
-    return True
+        return filters_store.delete_filter(
+            session=session, officer=principal.username, screen=screen, name=name
+        )

@@ -160,6 +160,11 @@ def find_application(
     return session.exec(query).first()
 
 
+def any_application(*, session: Session) -> bool:
+    """Whether the database holds any application (live or deleted)."""
+    return session.exec(select(Application.id).limit(1)).first() is not None
+
+
 # --- stages ---------------------------------------------------------------------------------------
 
 

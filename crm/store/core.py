@@ -49,7 +49,7 @@ ENTITY_OF: dict[type[Versioned], str] = {
     CycleWindow: "cyclewindow",
 }
 # PipelineStage is reference data seeded by a migration: audited under its table name, not listed here
-# (crm.demo.clear_database empties every table named in ENTITY_OF)
+# (crm.store.maintenance.clear_records empties every table named in ENTITY_OF)
 MODEL_OF: dict[str, type[Versioned]] = {v: k for k, v in ENTITY_OF.items()}
 
 
@@ -261,6 +261,14 @@ def write_audit(
             old=_show(old),
             new=_show(new),
         )
+    )
+    session.flush()
+
+
+def write_audits(*, session: Session, rows: list[dict[str, Any]]) -> None:
+    """Many audit rows at once (``write_audit``'s keywords per row), e.g. the rows a merge re-points."""
+    session.add_all(
+        [AuditEntry(**{**r, "old": _show(r.get("old")), "new": _show(r.get("new"))}) for r in rows]
     )
     session.flush()
 

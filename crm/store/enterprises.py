@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 
 from crm.models import (
@@ -197,3 +198,53 @@ def owner_of(*, session: Session, enterprise_id: int) -> int | None:
     """The officer an enterprise (live or deleted) is assigned to; None when unassigned or unknown."""
     enterprise = session.get(Enterprise, enterprise_id)
     return enterprise.owner_officer_id if enterprise else None
+
+
+def name_of(*, session: Session, enterprise_id: int) -> str | None:
+    """An enterprise's name (live or deleted); None for an unknown id."""
+    enterprise = session.get(Enterprise, enterprise_id)
+    return enterprise.name if enterprise else None
+
+
+def fiscal_years_of(*, session: Session, enterprise_ids: list[int]) -> list[FiscalYear]:
+    """The live fiscal years of some enterprises (exports)."""
+    query = select(FiscalYear).where(
+        col(FiscalYear.enterprise_id).in_(enterprise_ids), col(FiscalYear.deleted_at).is_(None)
+    )
+    return list(session.exec(query))
+
+
+def identities(*, session: Session) -> list[tuple[int, str, str | None]]:
+    """(id, name, USCC) of every live enterprise, by id: what the duplicate scan compares."""
+    query = (
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc)
+        .where(col(Enterprise.deleted_at).is_(None))
+        .order_by(col(Enterprise.id))
+    )
+    return [(i or 0, name, uscc) for i, name, uscc in session.exec(query)]
+
+
+def tag_lists(*, session: Session) -> list[str]:
+    """The distinct tag lists of live enterprises, as stored (JSON text): a few dozen combinations to
+    decode instead of every enterprise's row."""
+    stored = cast(Enterprise.__table__.c.tags, String)  # type: ignore[attr-defined]
+    query = select(stored).distinct().where(col(Enterprise.deleted_at).is_(None))
+    return list(session.exec(query))
+
+
+def any_enterprise(*, session: Session) -> bool:
+    """Whether the database holds any enterprise (live or deleted)."""
+    return session.exec(select(Enterprise.id).limit(1)).first() is not None
+
+
+def count_usccs(*, session: Session, codes: list[str]) -> int:
+    """How many live enterprises carry one of these USCCs."""
+    query = select(Enterprise.uscc).where(
+        col(Enterprise.uscc).in_(codes), col(Enterprise.deleted_at).is_(None)
+    )
+    return len(session.exec(query).all())
+
+
+def owners(*, session: Session) -> dict[int, int | None]:
+    """Enterprise id (live or deleted) -> the officer it is assigned to."""
+    return {i or 0: owner for i, owner in session.exec(select(Enterprise.id, Enterprise.owner_officer_id))}

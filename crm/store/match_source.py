@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from crm.store.matches import match_rows_select
 
@@ -75,3 +76,14 @@ def current() -> MatchSource:
 class _Stored:
     def select(self) -> Any:
         return match_rows_select().subquery("matches")
+
+
+def matched(*, session: Session, outcomes: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """(enterprise id, policy, outcome) of the current source's rows with one of ``outcomes``, in that order."""
+    m = current().select()
+    query = (
+        sa.select(m.c.enterprise_id, m.c.policy_id, m.c.outcome)
+        .where(m.c.outcome.in_(outcomes))
+        .order_by(m.c.enterprise_id, m.c.policy_id)
+    )
+    return [(eid, pid, outcome) for eid, pid, outcome in session.execute(query)]

@@ -168,3 +168,16 @@ def recent_diffs(*, session: Session, limit: int = 200) -> list[dict[str, Any]]:
         .limit(limit)
     )
     return [d.model_dump() | {"enterprise_name": name} for d, name in session.exec(query)]
+
+
+def results_with_names(
+    *, session: Session, enterprise_ids: list[int]
+) -> list[tuple[int, str, str | None, MatchResult]]:
+    """(enterprise id, name, USCC, stored verdict) of some enterprises, by name then rank (exports)."""
+    query = (
+        select(Enterprise.id, Enterprise.name, Enterprise.uscc, MatchResult)
+        .join(MatchResult, col(MatchResult.enterprise_id) == col(Enterprise.id))
+        .where(col(Enterprise.id).in_(enterprise_ids))
+        .order_by(col(Enterprise.name), col(MatchResult.rank))
+    )
+    return [(i or 0, name, uscc, m) for i, name, uscc, m in session.exec(query)]

@@ -1,14 +1,18 @@
-"""Officer accounts: creation (updates go through the generic version-checked write)."""
+"""Officer accounts: creation, look-ups, password hashes, and the sign-in events kept in the audit trail.
+
+Field updates of an account go through the generic version-checked write (``crm.store.core``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from crm.models import Officer
+from crm.models import AuditEntry, Officer, utcnow
 from crm.records import validation
-from crm.store.core import insert_one
+from crm.store.core import insert_one, table_of, write_audit
 
 # --- officers -------------------------------------------------------------------------------------
 
@@ -35,5 +39,79 @@ def officer_by_username(*, session: Session, username: str, live: bool = False) 
 
 
 def active_officers(*, session: Session) -> list[Officer]:
-    """Accounts marked active (deleted ones included: the flag is what counts for assignment lists)."""
+    """Accounts with the active flag set (the owner choices of the enterprise forms)."""
     return list(session.exec(select(Officer).where(Officer.active == True)))  # noqa: E712
+
+
+def live_officers(*, session: Session) -> list[Officer]:
+    """Every account that is not deleted, by username (the settings' account list)."""
+    query = select(Officer).where(col(Officer.deleted_at).is_(None)).order_by(col(Officer.username))
+    return list(session.exec(query).all())
+
+
+def active_admins(
+    *, session: Session, except_id: int | None = None, with_password: bool = False
+) -> list[Officer]:
+    """Live, active administrators (but ``except_id``; only those with a password when asked)."""
+    query = select(Officer).where(
+        Officer.role == "admin",
+        Officer.active == True,  # noqa: E712
+        col(Officer.deleted_at).is_(None),
+    )
+    if except_id is not None:
+        query = query.where(Officer.id != except_id)
+    if with_password:
+        query = query.where(col(Officer.password_hash).isnot(None))
+    return list(session.exec(query).all())
+
+
+# --- sign-in bookkeeping: kept in the audit trail (entity ``officer``) --------------------------------
+
+
+def sign_in_events(
+    *, session: Session, username: str, actions: tuple[str, ...], limit: int
+) -> list[AuditEntry]:
+    """The newest ``limit`` sign-in events (``actions``) recorded under ``username``, newest first."""
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity == "officer", AuditEntry.actor == username, col(AuditEntry.action).in_(actions)
+        )
+        .order_by(col(AuditEntry.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def record_sign_in_event(
+    *, session: Session, username: str, action: str, officer_id: int, note: str | None = None
+) -> None:
+    """One sign-in event (login, login_failed, unlock) of ``username``, as an audit row under that name."""
+    write_audit(
+        session=session, actor=username, action=action, entity="officer", entity_id=officer_id, new=note
+    )
+
+
+def set_password_hash(
+    *, session: Session, officer: Officer, password_hash: str, actor: str, note: str
+) -> None:
+    """Store a new password hash (version bumped); the audit row says that it changed, never the hash.
+
+    Not version-checked: a password is set whole (an admin's reset, the owner's change, a re-hash at login).
+    """
+    table = table_of(Officer)
+    session.execute(
+        update(table)
+        .where(table.c.id == officer.id)
+        .values(password_hash=password_hash, version=table.c.version + 1, updated_at=utcnow())
+    )
+    write_audit(
+        session=session,
+        actor=actor,
+        action="update",
+        entity="officer",
+        entity_id=officer.id or 0,
+        field="password",
+        new=note,
+    )
+    session.refresh(officer)
