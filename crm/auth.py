@@ -1,4 +1,4 @@
-"""Who is acting, and what they may do: roles, argon2 passwords, login with lockout, session expiry.
+"""Who is acting, and what they may do: roles, argon2 passwords, the sessions' write guard, session expiry.
 
 Desktop mode has one user, the configured officer, acting as admin without a login. Server mode has
 no default: every call must run as a signed-in principal (set with ``acting_as`` or by the UI's
@@ -6,8 +6,10 @@ provider), otherwise it is refused. Permission checks live here and in the servi
 session-level guard also refuses any database write by a principal without the ``write``
 permission, so a service that forgets its ``require`` still cannot write for a viewer.
 
-Login bookkeeping (successes, failures, unlocks) is kept in the audit trail (entity ``officer``),
-so lockout works across server processes and admins can see failed logins.
+The guard is installed by ``crm.db`` when it makes an engine (``guard_writes``), not on import. This
+module holds no data: sign-in, lockout and accounts (``crm.services.auth``) keep their bookkeeping in
+the audit trail through ``crm.store.officers``. May import crm.config, crm.errors, crm.i18n and
+crm.domain only (``crm.db`` imports it).
 """
 
 from __future__ import annotations
@@ -17,20 +19,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import event, update
+from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col, select
 
 from crm.config import get_settings
+from crm.domain import OFFICER_ROLES
 from crm.errors import HuiqiError
 from crm.i18n import register, t
-from crm.models import AuditEntry, Officer, utcnow
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"read", "write", "admin"}),
@@ -142,8 +142,6 @@ def require(permission: str) -> Principal:
     """The acting principal if it has ``permission``; PermissionDenied (in Chinese) otherwise."""
     principal = current_principal()
     if not principal.can(permission):
-        from crm.domain import OFFICER_ROLES
-
         role = OFFICER_ROLES.get(principal.role, (principal.role,))[0]
         raise PermissionDenied(
             name=principal.display_name or principal.username,
@@ -164,8 +162,12 @@ def _guard_execute(state: ORMExecuteState) -> None:
         require("write")
 
 
-event.listen(OrmSession, "before_flush", _guard_flush)
-event.listen(OrmSession, "do_orm_execute", _guard_execute)
+def guard_writes() -> None:
+    """Make every ORM session refuse a write (flush or INSERT/UPDATE/DELETE) by a principal without
+    ``write``. Idempotent; ``crm.db`` calls it when it makes an engine, so no session escapes it."""
+    if not event.contains(OrmSession, "before_flush", _guard_flush):
+        event.listen(OrmSession, "before_flush", _guard_flush)
+        event.listen(OrmSession, "do_orm_execute", _guard_execute)
 
 
 # --- passwords ----------------------------------------------------------------------------------------
@@ -189,6 +191,16 @@ class WeakPassword(AuthError):
     key = "auth.weak_password"
 
 
+def needs_rehash(password_hash: str | None) -> bool:
+    """True when a stored hash was made with weaker argon2 parameters than today's (upgrade it at login)."""
+    return _hasher.check_needs_rehash(password_hash or "")
+
+
+def rehash(password: str) -> str:
+    """Today's hash of a password that just verified (no strength check: it is not a new password)."""
+    return _hasher.hash(password)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; always spends the same argon2 time, hash or not."""
     try:
@@ -197,110 +209,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-# --- login, lockout, session expiry ------------------------------------------------------------------
-
-
-def login(session: Session, username: str, password: str) -> Principal:
-    """Check the password of an active officer; record the attempt; lock after repeated failures."""
-    username = (username or "").strip()[:64]
-    settings = get_settings()
-    if is_locked(session, username):
-        raise AccountLocked(minutes=settings.lockout_minutes)
-    officer = session.exec(
-        select(Officer).where(Officer.username == username, col(Officer.deleted_at).is_(None))
-    ).first()
-    ok = verify_password(officer.password_hash if officer else None, password)
-    if not (ok and officer is not None and officer.active):
-        _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
-        raise LoginFailed()
-    if _hasher.check_needs_rehash(officer.password_hash or ""):
-        with acting_as(SYSTEM):  # nobody is signed in yet: the write guard would refuse the upgrade
-            _write_password(session, officer, _hasher.hash(password), actor=username, note="rehash")
-    _record(session, username, "login", officer.id or 0)
-    return Principal(officer.username, officer.role, officer.display_name)
-
-
-def is_locked(session: Session, username: str) -> bool:
-    """True when the last ``lockout_failures`` attempts all failed and the newest is recent."""
-    settings = get_settings()
-    recent = list(
-        session.exec(
-            select(AuditEntry)
-            .where(
-                AuditEntry.entity == "officer",
-                AuditEntry.actor == username,
-                col(AuditEntry.action).in_(LOGIN_ACTIONS),
-            )
-            .order_by(col(AuditEntry.id).desc())
-            .limit(settings.lockout_failures)
-        )
-    )
-    if len(recent) < settings.lockout_failures or any(e.action != "login_failed" for e in recent):
-        return False
-    newest = recent[0].at if recent[0].at.tzinfo else recent[0].at.replace(tzinfo=utcnow().tzinfo)
-    return utcnow() - newest < timedelta(minutes=settings.lockout_minutes)
-
-
-def unlock(session: Session, username: str) -> None:
-    """Clear a lockout (admin)."""
-    admin = require("admin")
-    officer = session.exec(select(Officer).where(Officer.username == username)).first()
-    with acting_as(SYSTEM):
-        session.add(
-            AuditEntry(
-                actor=username,
-                action="unlock",
-                entity="officer",
-                entity_id=officer.id if officer and officer.id else 0,
-                new=f"由 {admin.username} 解锁",
-            )
-        )
-        session.flush()
+# --- session expiry -----------------------------------------------------------------------------------
 
 
 def session_expired(login_at: float, now: float | None = None) -> bool:
     """True when a login made at ``login_at`` (epoch seconds) is older than the session lifetime."""
     now = time.time() if now is None else now
     return not 0 <= now - login_at < get_settings().session_hours * 3600
-
-
-def principal_for(session: Session, username: str) -> Principal | None:
-    """The current role of an active account (a deactivated or deleted account gets None)."""
-    officer = session.exec(select(Officer).where(Officer.username == username)).first()
-    if officer is None or not officer.active or officer.deleted_at is not None:
-        return None
-    return Principal(officer.username, officer.role, officer.display_name)
-
-
-def _record(session: Session, username: str, action: str, officer_id: int) -> None:
-    with acting_as(SYSTEM):
-        session.add(AuditEntry(actor=username, action=action, entity="officer", entity_id=officer_id))
-        session.flush()
-
-
-def _write_password(session: Session, officer: Officer, password_hash: str, *, actor: str, note: str) -> None:
-    """Store a new hash; the audit row says that it changed, never the hash itself."""
-    table = Officer.__table__  # type: ignore[attr-defined]
-    session.execute(
-        update(table)
-        .where(table.c.id == officer.id)
-        .values(password_hash=password_hash, version=table.c.version + 1, updated_at=utcnow())
-    )
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action="update",
-            entity="officer",
-            entity_id=officer.id or 0,
-            field="password",
-            new=note,
-        )
-    )
-    session.flush()
-    session.refresh(officer)
-
-
-def set_password(session: Session, officer: Officer, password: str, *, actor: str) -> None:
-    """Set an officer's password (admin reset, or the officer's own change)."""
-    with acting_as(SYSTEM):
-        _write_password(session, officer, hash_password(password), actor=actor, note="（密码已更改）")

@@ -1,4 +1,8 @@
-"""Engine and session factory; SQLite pragmas; Alembic migrations applied at start-up."""
+"""Engine and session factory; SQLite pragmas; Alembic migrations applied at start-up.
+
+Making an engine also installs the sessions' write guard (``crm.auth.guard_writes``): a principal
+without the ``write`` permission cannot write through any session. May import crm.config and crm.auth.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from crm.auth import guard_writes
 from crm.config import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -21,7 +26,8 @@ _engines: dict[str, Engine] = {}
 
 
 def make_engine(url: str) -> Engine:
-    """A new engine for ``url`` (SQLite: WAL, foreign keys, busy timeout)."""
+    """A new engine for ``url`` (SQLite: WAL, foreign keys, busy timeout); sessions refuse a viewer's writes."""
+    guard_writes()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

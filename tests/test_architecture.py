@@ -1,13 +1,19 @@
-"""The house's arrows, checked on the imports: no cycles, no upward or sideways import.
+"""The house's arrows, checked on the imports: no cycles, no upward or sideways import, no SQL in services.
 
 Each unit of ``crm`` (a package or a top-level module) lists the units it may import; anything else is a
-wrong arrow. ``ui`` reaches ``crm`` only through the services and the plain vocabulary modules. The
-self-tests plant a bad import and a cycle in a scratch tree and check that both are reported.
+wrong arrow. ``ui`` reaches ``crm`` only through the services and the plain vocabulary modules. Every
+query and write lives in ``crm.store``: the services import neither sqlalchemy nor sqlmodel and call no
+session method that runs SQL. The self-tests plant a bad import, a cycle and a query in a scratch tree
+and check that each is reported.
+
+Run ``pytest tests/test_architecture.py`` to see that there are no import cycles and no wrong arrows.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +24,7 @@ LEAVES = {"config", "i18n", "errors", "domain", "parsing", "paths"}
 # unit -> the crm units it may import (besides itself); leaves may import each other
 ALLOWED: dict[str, set[str]] = {
     **{leaf: LEAVES for leaf in LEAVES},
-    "db": LEAVES,
+    "db": LEAVES | {"auth"},  # making an engine installs the sessions' write guard (crm.auth.guard_writes)
     "models": LEAVES,
     "migrations": LEAVES | {"db", "models"},
     "svgchart": LEAVES,
@@ -28,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "packs": LEAVES,
     "calendar": LEAVES,
     "store": LEAVES | {"db", "models", "records"},
-    "auth": LEAVES | {"db", "models", "store"},
+    "auth": LEAVES,  # principals, roles, passwords, the write guard: no data (accounts are in services)
     "intake": LEAVES | {"db", "models", "records", "store"},
     "demo": LEAVES | {"db", "models", "records", "store"},
     "ops": LEAVES | {"db", "models", "store", "rules", "packs", "facts", "calendar"},
@@ -37,6 +43,8 @@ ALLOWED: dict[str, set[str]] = {
     | {"demo", "svgchart"},
     "cli": LEAVES | {"db", "services", "rules", "facts", "ops"},  # ops: `huiqi doctor` runs its checks itself
 }
+# pure units, and the services (which reach the database only through crm.store)
+NO_SQLALCHEMY = ("crm.rules", "crm.facts", "crm.packs", "crm.services")
 UI_MAY_IMPORT = ("crm.services", "crm.i18n", "crm.domain", "crm.records.fields", "crm.config", "crm.errors")
 UI_MAY_IMPORT += ("crm.cli",)  # ui/cli.py extends the `huiqi` command with `app` and `serve`
 
@@ -102,7 +110,7 @@ def wrong_arrows(root: Path) -> list[str]:
                 source, dest = unit(name), unit(target)
                 if source != dest and dest not in ALLOWED.get(source, set()):
                     wrong.append(f"{name} -> {target}")
-            elif name.startswith(("crm.rules", "crm.facts", "crm.packs")) and target.split(".")[0] in (
+            elif name.startswith(NO_SQLALCHEMY) and target.split(".")[0] in (
                 "sqlmodel",
                 "sqlalchemy",
             ):
@@ -146,6 +154,50 @@ def cycles(root: Path) -> list[list[str]]:
     return found
 
 
+SQL_BUILDERS = {"select", "insert", "update", "delete", "text"}
+SESSION_SQL = {"exec", "execute", "add", "add_all", "flush", "delete", "get", "merge", "scalar", "scalars"}
+SESSION_SQL |= {"query", "refresh", "commit", "begin_nested", "connection"}
+
+
+def sql_in(path: Path) -> list[str]:
+    """Where a file builds SQL (select/insert/... from sqlalchemy or sqlmodel) or runs it on a session."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    modules, builders = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name.split(".")[0] in _SQL_PACKAGES}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _SQL_PACKAGES:
+            builders |= {a.asname or a.name for a in node.names if a.name in SQL_BUILDERS}
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in builders:
+            found.append(f"{path.name}:{node.lineno} {func.id}(")
+        elif isinstance(func, ast.Attribute):
+            owner = ast.unparse(func.value)
+            if (
+                owner in modules
+                and func.attr in SQL_BUILDERS
+                or func.attr in SESSION_SQL
+                and _is_session(func.value)
+            ):
+                found.append(f"{path.name}:{node.lineno} {owner}.{func.attr}(")
+    return found
+
+
+_SQL_PACKAGES = ("sqlalchemy", "sqlmodel")
+
+
+def _is_session(node: ast.expr) -> bool:
+    """A session by its name (``session``, ``s``, ``db_session``...) or a ``session_scope()`` call."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name == "s" or "session" in name.lower()
+
+
 # --- the house -----------------------------------------------------------------------------------
 
 
@@ -157,6 +209,48 @@ def test_no_import_against_the_arrows() -> None:
 def test_no_import_cycles() -> None:
     found = cycles(ROOT)
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
+
+
+def test_services_hold_no_sql() -> None:
+    found = [hit for path in sorted((ROOT / "crm" / "services").rglob("*.py")) for hit in sql_in(path)]
+    assert not found, "SQL in crm.services (move it into crm.store):\n" + "\n".join(found)
+
+
+def test_importing_the_code_registers_no_sqlalchemy_listener() -> None:
+    """Listeners are installed explicitly (an engine installs the write guard, the search index its
+    change hook); importing every crm and ui module must register none."""
+    script = f"""
+import importlib, pkgutil, sys
+import sqlalchemy.event as event
+
+ours = ({str(ROOT / "crm")!r}, {str(ROOT / "ui")!r})
+calls = []
+
+
+def spy(real):
+    def call(*args, **kwargs):
+        where = sys._getframe(1).f_code.co_filename
+        if where.startswith(ours):
+            calls.append(f"{{where}}: {{args[1]}}")
+        return real(*args, **kwargs)
+
+    return call
+
+
+event.listen, event.listens_for = spy(event.listen), spy(event.listens_for)
+import crm, ui
+
+for package in (crm, ui):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if ".migrations" not in info.name:
+            importlib.import_module(info.name)
+print(calls)
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]", f"listeners registered on import: {run.stdout}"
 
 
 def test_every_crm_unit_is_on_the_map() -> None:
@@ -251,6 +345,29 @@ def test_a_clean_scratch_house_passes(tmp_path: Path) -> None:
 def test_a_planted_wrong_arrow_is_reported(tmp_path: Path, planted: dict[str, str], expected: str) -> None:
     root = _plant(tmp_path, {**HOUSE, **planted})
     assert any(line.startswith(expected) for line in wrong_arrows(root)), wrong_arrows(root)
+
+
+@pytest.mark.parametrize(
+    ("planted", "expected"),
+    [
+        ("from sqlmodel import select\n\ndef f(session):\n    return select(X)\n", "select("),
+        ("import sqlalchemy as sa\n\ndef f():\n    return sa.update(t)\n", "sa.update("),
+        ("def f(session):\n    session.add(x)\n", "session.add("),
+        ("def f():\n    with session_scope() as s:\n        return s.exec(q).all()\n", "s.exec("),
+        ("def f(self):\n    self.session.execute(q)\n", "self.session.execute("),
+    ],
+    ids=["sqlmodel select", "sa.update", "session.add", "with-bound s.exec", "attribute session"],
+)
+def test_planted_sql_in_a_service_is_reported(tmp_path: Path, planted: str, expected: str) -> None:
+    root = _plant(tmp_path, {**HOUSE, "crm/services/match.py": planted})
+    found = sql_in(root / "crm" / "services" / "match.py")
+    assert any(hit.split(" ", 1)[1] == expected for hit in found), found
+    assert sql_in(_plant(tmp_path / "clean", HOUSE) / "crm" / "services" / "match.py") == []
+
+
+def test_a_planted_sqlalchemy_import_in_a_service_is_reported(tmp_path: Path) -> None:
+    root = _plant(tmp_path, {**HOUSE, "crm/services/match.py": "from sqlmodel import Session\n"})
+    assert "crm.services.match -> sqlmodel" in wrong_arrows(root)
 
 
 def test_a_planted_cycle_is_reported(tmp_path: Path) -> None:

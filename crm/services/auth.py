@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
-
-from sqlmodel import Session, col, select
 
 from crm import auth, store
 from crm.auth import (
+    LOGIN_ACTIONS,
+    SYSTEM,
     AccountLocked,
     AuthError,
     LoginFailed,
@@ -24,10 +25,11 @@ from crm.auth import (
 )
 from crm.config import get_settings
 from crm.db import session_scope
-from crm.models import Officer
+from crm.models import Officer, utcnow
 from crm.records import validation
 from crm.records.validation import ValidationFailed
-from crm.store import ConflictError
+from crm.store import ConflictError, Session
+from crm.store import officers as officer_store
 
 __all__ = [
     "AccountLocked",
@@ -54,18 +56,62 @@ def is_server_mode() -> bool:
 
 def login(username: str, password: str) -> Principal:
     """The principal for a correct password; LoginFailed / AccountLocked otherwise (attempt recorded)."""
+    username = (username or "").strip()[:64]
     with session_scope() as session:
-        try:
-            return auth.login(session, username, password)
-        except LoginFailed:
-            session.commit()  # keep the failure on record: it counts towards the lockout
-            raise
+        if _is_locked(session, username):
+            raise AccountLocked(minutes=get_settings().lockout_minutes)
+        principal = _check_password(session, username, password)
+    if principal is None:  # raised only now: the failure is committed, it counts towards the lockout
+        raise LoginFailed()
+    return principal
+
+
+def _check_password(session: Session, username: str, password: str) -> Principal | None:
+    """The principal of an active account whose password matches, else None; the attempt is recorded."""
+    officer = officer_store.officer_by_username(session=session, username=username, live=True)
+    ok = auth.verify_password(officer.password_hash if officer else None, password)
+    with acting_as(SYSTEM):  # nobody is signed in yet: the write guard would refuse the bookkeeping
+        if not (ok and officer is not None and officer.active):
+            _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
+            return None
+        if auth.needs_rehash(officer.password_hash):
+            officer_store.set_password_hash(
+                session=session,
+                officer=officer,
+                password_hash=auth.rehash(password),
+                actor=username,
+                note="rehash",
+            )
+        _record(session, username, "login", officer.id or 0)
+    return Principal(officer.username, officer.role, officer.display_name)
+
+
+def _is_locked(session: Session, username: str) -> bool:
+    """True when the last ``lockout_failures`` attempts all failed and the newest is recent."""
+    settings = get_settings()
+    recent = officer_store.sign_in_events(
+        session=session, username=username, actions=LOGIN_ACTIONS, limit=settings.lockout_failures
+    )
+    if len(recent) < settings.lockout_failures or any(e.action != "login_failed" for e in recent):
+        return False
+    newest = recent[0].at if recent[0].at.tzinfo else recent[0].at.replace(tzinfo=utcnow().tzinfo)
+    return utcnow() - newest < timedelta(minutes=settings.lockout_minutes)
+
+
+def _record(session: Session, username: str, action: str, officer_id: int, note: str | None = None) -> None:
+    with acting_as(SYSTEM):
+        officer_store.record_sign_in_event(
+            session=session, username=username, action=action, officer_id=officer_id, note=note
+        )
 
 
 def principal_for(username: str) -> Principal | None:
     """The current role of an active account, re-read on every page (None: deactivated or gone)."""
     with session_scope() as session:
-        return auth.principal_for(session, username)
+        officer = officer_store.officer_by_username(session=session, username=username)
+        if officer is None or not officer.active or officer.deleted_at is not None:
+            return None
+        return Principal(officer.username, officer.role, officer.display_name)
 
 
 @dataclass(frozen=True)
@@ -86,10 +132,7 @@ def list_accounts() -> list[Account]:
     """Every officer account, with whether it is locked out (admin)."""
     require("admin")
     with session_scope() as session:
-        officers = session.exec(
-            select(Officer).where(col(Officer.deleted_at).is_(None)).order_by(col(Officer.username))
-        ).all()
-        return [_account(session, o) for o in officers]
+        return [_account(session, o) for o in officer_store.live_officers(session=session)]
 
 
 def create_account(data: dict[str, Any], password: str) -> Account:
@@ -130,47 +173,50 @@ def reset_password(officer_id: int, new_password: str) -> None:
     admin = require("admin")
     with session_scope() as session:
         officer = store.get_record(session=session, model=Officer, record_id=officer_id)
-        auth.set_password(session, officer, new_password, actor=admin.username)
+        _set_password(session, officer, new_password, actor=admin.username)
 
 
 def change_own_password(old_password: str, new_password: str) -> None:
     """The signed-in officer changes their own password (any role)."""
     me = require("read")
     with session_scope() as session:
-        officer = session.exec(select(Officer).where(Officer.username == me.username)).first()
+        officer = officer_store.officer_by_username(session=session, username=me.username)
         if officer is None or not auth.verify_password(officer.password_hash, old_password):
             raise LoginFailed() from None
-        auth.set_password(session, officer, new_password, actor=me.username)
+        _set_password(session, officer, new_password, actor=me.username)
+
+
+def _set_password(session: Session, officer: Officer, password: str, *, actor: str) -> None:
+    """Set an officer's password (admin reset, or the officer's own change); audited, never the hash."""
+    password_hash = auth.hash_password(password)
+    with acting_as(SYSTEM):
+        officer_store.set_password_hash(
+            session=session, officer=officer, password_hash=password_hash, actor=actor, note="（密码已更改）"
+        )
 
 
 def unlock_account(username: str) -> None:
     """Lift a lockout after repeated failed logins (admin)."""
+    admin = require("admin")
     with session_scope() as session:
-        auth.unlock(session, username)
+        officer = officer_store.officer_by_username(session=session, username=username)
+        _record(
+            session,
+            username,
+            "unlock",
+            officer.id if officer and officer.id else 0,
+            f"由 {admin.username} 解锁",
+        )
 
 
 def has_active_admin_with_password() -> bool:
     """Whether anybody can sign in to administer a server (``huiqi serve`` checks this first)."""
     with session_scope() as session:
-        query = select(Officer).where(
-            Officer.role == "admin",
-            Officer.active == True,  # noqa: E712
-            col(Officer.password_hash).isnot(None),
-            col(Officer.deleted_at).is_(None),
-        )
-        return session.exec(query).first() is not None
+        return bool(officer_store.active_admins(session=session, with_password=True))
 
 
 def _keep_one_admin(session: Session, leaving_id: int) -> None:
-    others = session.exec(
-        select(Officer).where(
-            Officer.role == "admin",
-            Officer.active == True,  # noqa: E712
-            Officer.id != leaving_id,
-            col(Officer.deleted_at).is_(None),
-        )
-    ).all()
-    if not others:
+    if not officer_store.active_admins(session=session, except_id=leaving_id):
         raise auth.LastAdmin()
 
 
@@ -187,7 +233,7 @@ def _account(session: Session, o: Officer) -> Account:
         o.active,
         o.version,
         o.password_hash is not None,
-        auth.is_locked(session, o.username),
+        _is_locked(session, o.username),
         o.phone,
         o.email,
     )

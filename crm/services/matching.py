@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlmodel import Session
 
 from crm import facts as facts_mod
 from crm.auth import current_principal, require
@@ -23,7 +22,7 @@ from crm.models import ManualSettlement
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
 from crm.rules.cases import coerce_facts
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
-from crm.store import load_aggregate, matches
+from crm.store import Session, load_aggregate, matches
 from crm.store.facts import load_aggregates
 
 

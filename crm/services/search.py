@@ -7,16 +7,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, func
-from sqlmodel import Session, col, select
-
 from crm.db import session_scope
 from crm.intake.search import Record, SearchIndex
-from crm.models import Contact, Enterprise
+from crm.store import search as index_store
 
 # below this size a stale index is rebuilt before answering (a few ms); above, in the background
 SYNC_REBUILD_LIMIT = 20_000
 CHECK_EVERY_S = 1.0
+WATCHED = {"enterprise", "contact"}  # the tables the index is built from
 
 
 @dataclass(frozen=True)
@@ -40,45 +38,11 @@ def invalidate() -> None:
     _cache.stale = True
 
 
-def build_index(session: Session) -> SearchIndex:
-    """A fresh index of all live enterprises and their live contacts."""
-    contacts: dict[int, tuple[list[str], list[str]]] = {}
-    query = select(Contact.enterprise_id, Contact.name, Contact.phone).where(
-        col(Contact.deleted_at).is_(None)
-    )
-    for eid, name, phone in session.exec(query):
-        names, phones = contacts.setdefault(eid, ([], []))
-        names.append(name)
-        if phone:
-            phones.append(phone)
-    rows = session.exec(
-        select(Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.former_names).where(
-            col(Enterprise.deleted_at).is_(None)
-        )
-    )
-    empty: tuple[list[str], list[str]] = ([], [])
-    return SearchIndex(
-        Record(
-            i or 0,
-            n,
-            u,
-            tuple(f or ()),
-            tuple(contacts.get(i or 0, empty)[0]),
-            tuple(contacts.get(i or 0, empty)[1]),
-        )
-        for i, n, u, f in rows
-    )
-
-
-def _signature(session: Session) -> tuple[Any, ...]:
-    parts: list[Any] = []
-    for model in (Enterprise, Contact):
-        parts += list(
-            session.exec(
-                select(func.count(), func.max(model.id), func.max(model.updated_at)).select_from(model)
-            ).one()
-        )
-    return tuple(parts)
+def _build_index() -> tuple[tuple[Any, ...], SearchIndex]:
+    """The tables' signature and a fresh index of all live enterprises and their live contacts."""
+    with session_scope() as session:
+        signature = index_store.signature(session=session)
+        return signature, SearchIndex(Record(*row) for row in index_store.index_rows(session=session))
 
 
 class _IndexCache:
@@ -96,6 +60,7 @@ class _IndexCache:
     def current(self) -> SearchIndex:
         from crm.config import get_settings
 
+        index_store.watch(WATCHED, invalidate)  # imports and edits elsewhere mark the index stale on commit
         url = get_settings().database_url
         if self.index is None or self.url != url:
             self._rebuild(url)
@@ -107,7 +72,7 @@ class _IndexCache:
     def _refresh_if_changed(self, url: str) -> None:
         self.checked, self.stale = time.monotonic(), False
         with session_scope() as session:
-            if _signature(session) == self.signature:
+            if index_store.signature(session=session) == self.signature:
                 return
         if self.index is not None and len(self.index) > SYNC_REBUILD_LIMIT:
             if not self.rebuilding:
@@ -119,9 +84,7 @@ class _IndexCache:
     def _rebuild(self, url: str) -> None:
         with self.lock:
             try:
-                with session_scope() as session:
-                    signature = _signature(session)
-                    index = build_index(session)
+                signature, index = _build_index()
                 self.index, self.signature, self.url = index, signature, url
                 self.checked = time.monotonic()
             finally:
@@ -129,26 +92,3 @@ class _IndexCache:
 
 
 _cache = _IndexCache()
-_WATCHED = {"enterprise", "contact"}
-
-
-@event.listens_for(Session, "after_flush")
-def _note_orm_changes(session: Session, _context: Any) -> None:
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if any(getattr(type(o), "__tablename__", None) in _WATCHED for o in touched):
-        session.info["search_stale"] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_statement_changes(state: Any) -> None:
-    # the store writes updates as version-checked UPDATE statements, which after_flush does not see
-    if state.is_update or state.is_insert or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in _WATCHED:
-            state.session.info["search_stale"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _refresh_after_commit(session: Session) -> None:
-    if session.info.pop("search_stale", False):
-        invalidate()

@@ -10,7 +10,7 @@ from sqlmodel import select, update
 
 from crm import auth, config
 from crm.db import session_scope
-from crm.models import AuditEntry, Enterprise
+from crm.models import AuditEntry, Enterprise, Officer, utcnow
 from crm.services import auth as accounts_service
 from crm.services import enterprises
 from crm.services.auth import AccountLocked, LoginFailed, NotSignedIn, PermissionDenied, Principal, acting_as
@@ -73,7 +73,7 @@ def test_a_hash_made_with_older_argon2_parameters_is_upgraded_at_login(
         "li", "officer", "李专员"
     )  # nobody signed in yet
     with session_scope() as session:
-        stored = session.exec(select(auth.Officer).where(auth.Officer.username == "li")).one().password_hash
+        stored = session.exec(select(Officer).where(Officer.username == "li")).one().password_hash
     assert stored is not None and not auth._hasher.check_needs_rehash(stored)
 
 
@@ -93,7 +93,7 @@ def test_a_lockout_ends_by_itself_after_the_lockout_period(accounts: dict) -> No
     for _ in range(5):
         with pytest.raises(LoginFailed):
             accounts_service.login("li", "guess")
-    earlier = auth.utcnow() - timedelta(minutes=config.get_settings().lockout_minutes + 1)
+    earlier = utcnow() - timedelta(minutes=config.get_settings().lockout_minutes + 1)
     with acting_as(auth.SYSTEM), session_scope() as session:
         session.exec(update(AuditEntry).where(AuditEntry.action == "login_failed").values(at=earlier))  # type: ignore[call-overload]
     assert accounts_service.login("li", PASSWORD).username == "li"

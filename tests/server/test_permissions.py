@@ -151,7 +151,7 @@ OPEN = {
     "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
     "saved_filters": {"saved_filters"},
-    "search": {"build_index", "invalidate", "search"},
+    "search": {"invalidate", "search"},
 }
 
 
