@@ -1,8 +1,9 @@
 """The demo data set: Yangpu sports enterprises for trying Huiqi out, the same every time for a seed.
 
 Every record is cleaned by ``crm.records.validation`` like a form or an import would be, written in bulk
-(one INSERT per table, not one per record) and audited as created by the actor ``demo`` with the
-same audit rows ``crm.store`` writes for a single create.
+(one INSERT per table, not one per record, by ``crm.store.insert_many``) and audited as created by the
+actor ``demo`` with the same audit rows ``crm.store`` writes for a single create. Every read and write
+goes through crm.store. May import crm.models, crm.records, crm.db, crm.store and the leaf modules.
 """
 
 from __future__ import annotations

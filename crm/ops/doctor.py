@@ -115,14 +115,11 @@ def _cjk_font() -> Check:
 
 
 def _names_in_database() -> str:
-    from sqlmodel import Session, select
+    from crm.db import session_scope
+    from crm.store.enterprises import all_names
 
-    from crm.db import get_engine
-    from crm.models import Contact, Enterprise
-
-    with Session(get_engine()) as session:
-        names = list(session.exec(select(Enterprise.name))) + list(session.exec(select(Contact.name)))
-    return "".join(names)
+    with session_scope() as session:
+        return "".join(all_names(session=session))
 
 
 def _weasyprint() -> Check:

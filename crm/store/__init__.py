@@ -1,10 +1,15 @@
-"""Every database write, and the queries behind every screen: keyword-only, version-checked, audited.
+"""Every database write, and every query behind a screen: keyword-only, version-checked, audited.
 
 core (insert, version-checked update, soft delete/restore, audit rows, bulk insert) <- enterprises (the
-enterprise aggregate and its children), officers, applications (pipeline, windows, stages), queries (the
-enterprise list), facts (every live aggregate for a re-match), matches (stored verdicts, settlements,
-re-match differences). May import crm.models, crm.records,
-crm.db, crm.i18n and crm.domain; never crm.rules, crm.packs, crm.services or the UI.
+enterprise aggregate, its children and small reads), officers (accounts, password hashes, sign-in events),
+applications (pipeline, windows, stages), board (the applications board and list), queries (the
+enterprise list, import matching), facts (every live aggregate for a re-match), matches (stored verdicts,
+settlements, re-match differences), match_source (where verdicts are read from), dashboard, radar (and
+the calendar's tasks), packs (pack history), merges (the writes of a merge and its undo), filters (saved
+filters), audit (reading the trail), search (the search index's rows and its change hook), maintenance
+(emptying the records, planner statistics). Services compose these and hold no SQL of their own; they
+take the ``Session`` type from here. May import crm.models, crm.records, crm.db, crm.i18n and crm.domain;
+never crm.rules, crm.packs, crm.services or the UI.
 """
 
 from sqlmodel import Session

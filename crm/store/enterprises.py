@@ -248,3 +248,8 @@ def count_usccs(*, session: Session, codes: list[str]) -> int:
 def owners(*, session: Session) -> dict[int, int | None]:
     """Enterprise id (live or deleted) -> the officer it is assigned to."""
     return {i or 0: owner for i, owner in session.exec(select(Enterprise.id, Enterprise.owner_officer_id))}
+
+
+def all_names(*, session: Session) -> list[str]:
+    """Every enterprise's and contact's name, deleted ones too (the font check of ``huiqi doctor``)."""
+    return list(session.exec(select(Enterprise.name))) + list(session.exec(select(Contact.name)))
