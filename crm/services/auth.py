@@ -70,11 +70,11 @@ def _check_password(session: Session, username: str, password: str) -> Principal
     """The principal of an active account whose password matches, else None; the attempt is recorded."""
     officer = officer_store.officer_by_username(session=session, username=username, live=True)
     ok = auth.verify_password(officer.password_hash if officer else None, password)
-    with acting_as(SYSTEM):  # nobody is signed in yet: the write guard would refuse the bookkeeping
-        if not (ok and officer is not None and officer.active):
-            _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
-            return None
-        if auth.needs_rehash(officer.password_hash):
+    if not (ok and officer is not None and officer.active):
+        _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
+        return None
+    if auth.needs_rehash(officer.password_hash):
+        with acting_as(SYSTEM):  # nobody is signed in yet: the write guard would refuse the upgrade
             officer_store.set_password_hash(
                 session=session,
                 officer=officer,
@@ -82,7 +82,7 @@ def _check_password(session: Session, username: str, password: str) -> Principal
                 actor=username,
                 note="rehash",
             )
-        _record(session, username, "login", officer.id or 0)
+    _record(session, username, "login", officer.id or 0)
     return Principal(officer.username, officer.role, officer.display_name)
 
 
@@ -99,7 +99,7 @@ def _is_locked(session: Session, username: str) -> bool:
 
 
 def _record(session: Session, username: str, action: str, officer_id: int, note: str | None = None) -> None:
-    with acting_as(SYSTEM):
+    with acting_as(SYSTEM):  # sign-in bookkeeping is written before anybody is signed in
         officer_store.record_sign_in_event(
             session=session, username=username, action=action, officer_id=officer_id, note=note
         )
