@@ -1,10 +1,11 @@
 """The fact catalogue and its derivations: the only bridge from stored records to the rule engine.
 
-catalogue (every fact: type, unit, labels, what it reads) <- derive (how, as of a date) ; columns (fact
-rows as typed numpy columns for the batch engine) ; profile (a YAML/JSON enterprise profile as an
-aggregate). Pure: may import crm.domain and its own modules, never the database, store or rules.
+bounds (partly known numbers as intervals) <- catalogue (every fact: type, unit, labels, what it reads) <-
+derive (how, as of a date) ; columns (fact rows as typed numpy columns for the batch engine) ; states (a
+yes/no fact's phrases) ; profile (a YAML/JSON enterprise profile as an aggregate). Pure: may import crm.domain and its own modules, never the database, store or rules.
 """
 
+from crm.facts.bounds import Interval
 from crm.facts.catalogue import (
     CATALOGUE,
     FACT_TYPES,
@@ -19,6 +20,7 @@ from crm.facts.catalogue import (
     to_collect,
 )
 from crm.facts.columns import column, columns, fact_table
+from crm.facts.states import state_text
 
 __all__ = [
     "CATALOGUE",
@@ -28,11 +30,13 @@ __all__ = [
     "UNITS",
     "CollectItem",
     "Fact",
+    "Interval",
     "Read",
     "collect_items",
     "column",
     "columns",
     "derive",
     "fact_table",
+    "state_text",
     "to_collect",
 ]

@@ -214,6 +214,8 @@ def _facts() -> list[Fact]:
              (_E("total_assets", _Y1),), fy("total_assets")),
         Fact("tax_paid_last_year", "money", "上年纳税额", "Tax paid, last year", (_E("tax_paid", _Y1),),
              fy("tax_paid")),
+        Fact("total_cost_last_year", "money", "上年成本费用总额", "Total cost and expense, last year",
+             (_E("total_cost", _Y1),), fy("total_cost")),
         Fact("rd_expense_last_year", "money", "上年研发费用", "R&D expense, last year",
              (_E("rd_expense", _Y1),), fy("rd_expense")),
         Fact("rd_ratio_last_year", "ratio", "上年研发费用占销售收入比例", "R&D / sales, last year",

@@ -1,6 +1,9 @@
 """Fact rows as typed columns: the input of the batch engine (``crm.rules.evaluate_batch``).
 
 Numbers, booleans and dates (as ordinals) become float64 with NaN for unknown; codes become str with ''.
+A numeric fact that is partly known in some row (``crm.facts.bounds.Interval``) is NaN in its column and
+gets two more columns, ``<fact>.low`` and ``<fact>.high``, holding every row's bounds (the value itself for
+an exact row, NaN for an unknown one).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from crm.facts.bounds import Interval, high_key, low_key
 from crm.facts.catalogue import CATALOGUE, Fact, derive
 
 
@@ -22,16 +26,27 @@ def columns(
     for name, fact in (catalogue or CATALOGUE).items():
         values = [row.get(name) for row in rows]
         out[name] = column(fact.type, values)
+        if any(isinstance(v, Interval) for v in values):
+            out[low_key(name)], out[high_key(name)] = bound_columns(values)
     return out
 
 
 def column(fact_type: str, values: Iterable[Any]) -> np.ndarray:
-    """One typed column from Python values (None = unknown)."""
+    """One typed column from Python values (None = unknown; a partly known value is NaN here)."""
     if fact_type == "code":
         return np.array(["" if v is None else str(v) for v in values], dtype=object)
     if fact_type == "date":
         return np.array([np.nan if v is None else float(v.toordinal()) for v in values], dtype=np.float64)
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    return np.array(
+        [np.nan if v is None or isinstance(v, Interval) else float(v) for v in values], dtype=np.float64
+    )
+
+
+def bound_columns(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The lower and upper bounds of a numeric fact's values (NaN where unknown)."""
+    low = [np.nan if v is None else v.low if isinstance(v, Interval) else float(v) for v in values]
+    high = [np.nan if v is None else v.high if isinstance(v, Interval) else float(v) for v in values]
+    return np.array(low, dtype=np.float64), np.array(high, dtype=np.float64)
 
 
 def fact_table(aggregates: Sequence[Any], on: date) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from crm.domain import IP_KINDS, VALIDITY_YEARS
+from crm.facts.bounds import Interval, Partial, count_bounds, ratio_bounds, sum_bounds
 
 
 class View:
@@ -60,14 +61,14 @@ def field_missing(aggregate: Any, field: str, year: int | None) -> bool:
     return row is None or getattr(row, field, None) is None
 
 
-def ratio(num: float | None, den: float | None) -> float | None:
-    if num is None or den is None or den <= 0:
-        return None
-    return num / den
+def ratio(num: Partial, den: Partial) -> Partial:
+    """num / den; an interval when a part is partly known (``crm.facts.bounds``), None when it says nothing."""
+    return ratio_bounds(num, den)
 
 
-def sum_known(values: list[float | None]) -> float | None:
-    return None if not values or any(v is None for v in values) else sum(v for v in values if v is not None)
+def sum_known(values: list[float | None]) -> Partial:
+    """The sum; at least the known part's sum when some parts are unknown (figures are never negative)."""
+    return sum_bounds(values)
 
 
 # --- derivations -----------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ def window(v: View, n: int) -> list[int]:
     return backs or [1]
 
 
-def ratio_3y(v: View, num: str, den: str) -> float | None:
+def ratio_3y(v: View, num: str, den: str) -> Partial:
     backs = window(v, 3)
     return ratio(sum_known([v.fy(b, num) for b in backs]), sum_known([v.fy(b, den) for b in backs]))
 
@@ -116,11 +117,12 @@ def ip_class(ip: Any) -> int | None:
     return entry[2] if entry else None
 
 
-def core_ip_count(v: View) -> int | None:
+def core_ip_count(v: View) -> int | Interval:
+    """Core items; between the checked ones and all of them while some are not checked."""
     counted = [ip for ip in v.valid_ip() if ip_class(ip) in (1, 2)]
     core = sum(1 for ip in counted if getattr(ip, "core_to_main_product", None) is True)
-    unknown = any(getattr(ip, "core_to_main_product", None) is None for ip in counted)
-    return None if core == 0 and unknown else core
+    unchecked = sum(1 for ip in counted if getattr(ip, "core_to_main_product", None) is None)
+    return count_bounds(core, unchecked)
 
 
 def any_event(kinds: tuple[str, ...], severities: tuple[str, ...], days: int) -> Callable[[View], bool]:
@@ -185,7 +187,7 @@ def fy(name: str, back: int = 1) -> Callable[[View], float | None]:
     return lambda v: v.fy(back, name)
 
 
-def fy_ratio(num: str, den: str) -> Callable[[View], float | None]:
+def fy_ratio(num: str, den: str) -> Callable[[View], Partial]:
     return lambda v: ratio(v.fy(1, num), v.fy(1, den))
 
 

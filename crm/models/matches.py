@@ -6,12 +6,13 @@ Registered on the metadata by ``crm.models``, like every table.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel, col
 
-from crm.models.base import utcnow
+from crm.models.base import money, utcnow
 
 
 class MatchResult(SQLModel, table=True):
@@ -33,6 +34,9 @@ class MatchResult(SQLModel, table=True):
     gaps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     to_collect: str | None = Field(default=None, max_length=2000)  # "请补充" items joined by "、"
     pending: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # the policy's estimated benefit, CNY (per year or once, as its file says); NULL: unbounded or unknown
+    value_low: Decimal | None = money()
+    value_high: Decimal | None = money()
 
 
 class ManualSettlement(SQLModel, table=True):

@@ -5,6 +5,7 @@ never ORM objects, so templates cannot reach the database. The verdict mapping e
 
     {"policy_id": "hnte", "title": "高新技术企业认定", "level": "national", "authority": "科技部 ...",
      "outcome": "near_miss", "rank": 2, "summary": "...", "confidence": "high",
+     "value_text": "12.00 万元/年",  # the estimated benefit in words (optional; 未估算 when missing)
      "benefits": ["企业所得税减按15%征收"], "materials": ["营业执照", ...],
      "basis": [{"doc": "高新技术企业认定管理办法", "number": "国科发火〔2016〕32号", "clause": "第十一条"}],
      "window": {"opens": date, "closes": date, "note": "..."} or None,
@@ -96,6 +97,8 @@ def _policy(verdict: Mapping[str, Any], on: date) -> dict[str, Any]:
         "outcome_label": outcome_label(outcome),
         "outcome_class": outcome,
         "rank": verdict.get("rank"),
+        "value_text": verdict.get("value_text") or "未估算",
+        "value_basis": verdict.get("value_basis") or "",
         "benefits": list(verdict.get("benefits", [])),
         "materials": list(verdict.get("materials", [])),
         "basis": [dict(b) for b in verdict.get("basis", [])],

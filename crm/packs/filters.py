@@ -59,6 +59,8 @@ def qty(value: Any, unit: str | None = None) -> Markup:
         return Markup(UNKNOWN)
     if isinstance(value, bool):
         return Markup("是" if value else "否")
+    if isinstance(value, str):  # already in words ("未列入经营异常名录", "12.00 万元以上")
+        return Markup("{}").format(value)
     if unit == "CNY":
         return wan(value)
     if unit == "ratio":

@@ -10,13 +10,27 @@ from typing import Any
 import numpy as np
 
 from crm.domain import LIKELY_MAX_UNKNOWN_FACTS
+from crm.facts.bounds import high_key, low_key
+from crm.rules.arrays import (
+    any_nan,
+    band_span,
+    band_values,
+    combine,
+    interval_statuses,
+    limit,
+    nearest_ends,
+    number,
+    numeric_met,
+    outcome_codes,
+    shortfalls,
+    statuses,
+    unknown_mask,
+)
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
-    INELIGIBLE,
     LIKELY,
     MET,
-    NEAR_MISS,
     NEEDS_DATA,
     NOT_MET,
     OUTCOMES,
@@ -33,6 +47,7 @@ from crm.rules.model import (
     Relation,
     Score,
 )
+from crm.rules.value import estimate_batch
 
 Columns = Mapping[str, np.ndarray]
 
@@ -48,6 +63,8 @@ class BatchVerdicts:
     to_collect: dict[str, np.ndarray] = field(default_factory=dict)  # fact -> row needs it
     pending: dict[str, np.ndarray] = field(default_factory=dict)
     held_until: np.ndarray | None = None
+    value_low: np.ndarray | None = None  # estimated benefit, CNY (NaN: unbounded or unknown); None: no value
+    value_high: np.ndarray | None = None
 
     def outcome_names(self) -> np.ndarray:
         return np.array(OUTCOMES, dtype=object)[self.outcome]
@@ -60,6 +77,9 @@ class BatchVerdicts:
             "near": sorted(c for c, a in self.near.items() if a[i]),
             "to_collect": sorted(f for f, a in self.to_collect.items() if a[i]),
             "pending": sorted(c for c, a in self.pending.items() if a[i]),
+            "value": None
+            if self.value_low is None or self.value_high is None
+            else (number(self.value_low[i]), number(self.value_high[i])),
         }
 
 
@@ -70,13 +90,16 @@ def evaluate_batch(
     *,
     settled: Mapping[str, Mapping[str, np.ndarray]] | None = None,
     max_unknown: int = LIKELY_MAX_UNKNOWN_FACTS,
+    values: bool = True,
 ) -> dict[str, BatchVerdicts]:
-    """Every policy over every row; ``settled[policy][condition]`` holds MET/NOT_MET/UNKNOWN codes per row."""
+    """Every policy over every row; ``settled[policy][condition]`` holds MET/NOT_MET/UNKNOWN codes per row.
+
+    ``values=False`` skips the value estimates (the benchmark's baseline)."""
     n = len(next(iter(cols.values())))
     outcomes: dict[str, np.ndarray] = {}
     result = {}
     for policy in policies:
-        run = _Run(cols, n, on, (settled or {}).get(policy.id, {}), outcomes, max_unknown)
+        run = _Run(cols, n, on, (settled or {}).get(policy.id, {}), outcomes, max_unknown, values)
         verdicts = run.policy(policy)
         outcomes[policy.id] = verdicts.outcome
         result[policy.id] = verdicts
@@ -103,9 +126,10 @@ class _Run:
         settled: Mapping[str, np.ndarray],
         outcomes: Mapping[str, np.ndarray],
         max_unknown: int = LIKELY_MAX_UNKNOWN_FACTS,
+        values: bool = True,
     ) -> None:
         self.cols, self.n, self.on, self.settled, self.outcomes = cols, n, on, settled, outcomes
-        self.max_unknown = max_unknown
+        self.max_unknown, self.values = max_unknown, values
         self.status: dict[str, np.ndarray] = {}
         self.forced: dict[str, np.ndarray] = {}
         self.leaves: list[_Leaf] = []
@@ -125,6 +149,8 @@ class _Run:
         unknown_facts = np.sum(list(verdicts.to_collect.values()), axis=0) if verdicts.to_collect else 0
         needs_data = (outcome == LIKELY) & ((unknown_facts > self.max_unknown) | waits)
         verdicts.outcome = np.where(needs_data, NEEDS_DATA, outcome).astype(np.int8)
+        if policy.value is not None and self.values:
+            verdicts.value_low, verdicts.value_high = estimate_batch(policy.value, self.cols, self.n)
         return verdicts
 
     def node(self, node: Node) -> None:
@@ -161,25 +187,30 @@ class _Run:
         if node.op in ("in", "not_in", "eq", "ne", "is"):
             return self._match(node, value)
         threshold, missing = self._threshold(node.threshold)
-        unknown = _unknown(value) | _any_nan(threshold)
-        met = _numeric_met(node.op, value, threshold)
-        status = _status(unknown, met)
-        leaf = _Leaf(node, status, missing=[(node.fact, _unknown(value)), *missing])
+        if low_key(node.fact) in self.cols:  # some rows know the fact only as an interval
+            low, high = self.cols[low_key(node.fact)], self.cols[high_key(node.fact)]
+            status = interval_statuses(node.op, low, high, threshold)
+            value = nearest_ends(node.op, low, high, threshold)
+        else:
+            status = statuses(
+                unknown_mask(value) | any_nan(threshold), numeric_met(node.op, value, threshold)
+            )
+        leaf = _Leaf(node, status, missing=[(node.fact, unknown_mask(self.cols[node.fact])), *missing])
         if node.op in ("ge", "gt", "le", "lt", "between") and not node.negated:
             with np.errstate(invalid="ignore"):
-                gap, bound = _shortfall(node.op, value, threshold)
+                gap, bound = shortfalls(node.op, value, threshold)
                 leaf.shortfall = np.where(status == NOT_MET, gap, np.nan)
-                leaf.near = (status == NOT_MET) & (gap <= _limit(node.tolerance, bound)) & (not node.hard)
+                leaf.near = (status == NOT_MET) & (gap <= limit(node.tolerance, bound)) & (not node.hard)
         return leaf
 
     def _match(self, node: Compare, value: np.ndarray) -> _Leaf:
-        unknown = _unknown(value)
+        unknown = unknown_mask(value)
         options = [node.threshold.value] if isinstance(node.threshold, Const) else list(node.threshold)
         if value.dtype != object:
             options = [float(o) for o in options]
         hit = np.isin(value, options)
         met = ~hit if node.op in ("ne", "not_in") else hit
-        return _Leaf(node, _status(unknown, met), missing=[(node.fact, unknown)])
+        return _Leaf(node, statuses(unknown, met), missing=[(node.fact, unknown)])
 
     def _threshold(self, threshold: Any) -> tuple[Any, list[tuple[str, np.ndarray]]]:
         if isinstance(threshold, tuple):
@@ -189,9 +220,13 @@ class _Run:
             value = threshold.value
             return float(value.toordinal()) if isinstance(value, date) else value, []
         by = self.cols[threshold.by]
-        conds = [by <= up for up in threshold.uppers]
-        chosen = np.select(conds, list(threshold.values), default=threshold.default)
-        return np.where(np.isnan(by), np.nan, chosen), [(threshold.by, np.isnan(by))]
+        missing = [(threshold.by, np.isnan(by))]
+        if low_key(threshold.by) not in self.cols:
+            return np.where(np.isnan(by), np.nan, band_values(threshold, by)), missing
+        low, high = self.cols[low_key(threshold.by)], self.cols[high_key(threshold.by)]
+        chosen, other = band_values(threshold, low), band_values(threshold, high)
+        known = ~np.isnan(low) & (chosen == other)  # both ends in one band
+        return np.where(known, chosen, np.nan), missing
 
     def score(self, node: Score) -> _Leaf:
         low = np.zeros(self.n)
@@ -222,14 +257,17 @@ class _Run:
             low = np.maximum.reduce([p[0] for p in parts])
             high = np.maximum.reduce([p[1] for p in parts])
             return low, high, [m for p in parts for m in p[2]]
-        value = self.cols[comp.fact or ""]
+        fact = comp.fact or ""
+        value, unknown = self.cols[fact], np.isnan(self.cols[fact])
+        if low_key(fact) in self.cols:
+            low, high = band_span(comp, self.cols[low_key(fact)], self.cols[high_key(fact)])
+            return low, high, [(fact, unknown)]
         conds = [value >= b.x if b.op == "ge" else value > b.x for b in comp.bands]
         low = np.select(conds, [b.lo for b in comp.bands], default=comp.otherwise[0])
         high = np.select(conds, [b.hi for b in comp.bands], default=comp.otherwise[1])
-        unknown = np.isnan(value)
         low = np.where(unknown, min([b.lo for b in comp.bands] + [comp.otherwise[0]]), low)
         high = np.where(unknown, max([b.hi for b in comp.bands] + [comp.otherwise[1]]), high)
-        return low, high, [(comp.fact or "", unknown)]
+        return low, high, [(fact, unknown)]
 
     def settle(self, node: Node, leaf: _Leaf) -> _Leaf:
         decided = self.settled.get(node.id)
@@ -281,70 +319,3 @@ class _Run:
             )
         if leaf.review is not None:
             verdicts.pending[cid] = open_ & leaf.review
-
-
-def combine(op: str, n: int, statuses: list[np.ndarray]) -> np.ndarray:
-    """Kleene combination over arrays (same table as the one-enterprise ``combine``)."""
-    if op == "all":
-        return np.minimum.reduce(statuses).astype(np.int8)
-    if op == "any":
-        return np.maximum.reduce(statuses).astype(np.int8)
-    if op == "not":
-        return (MET - statuses[0]).astype(np.int8)
-    met = np.sum([s == MET for s in statuses], axis=0)
-    unknown = np.sum([s == UNKNOWN for s in statuses], axis=0)
-    return np.where(met >= n, MET, np.where(met + unknown < n, NOT_MET, UNKNOWN)).astype(np.int8)
-
-
-def outcome_codes(status: np.ndarray, forced: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """Outcome per row, as ``evaluate.outcome_code`` (open rows are ``LIKELY`` until the unknowns are counted)."""
-    return np.select(
-        [held, status == MET, status == UNKNOWN, forced != NOT_MET],
-        [HELD, ELIGIBLE, LIKELY, NEAR_MISS],
-        default=INELIGIBLE,
-    ).astype(np.int8)
-
-
-def _unknown(value: np.ndarray) -> np.ndarray:
-    return value == "" if value.dtype == object else np.isnan(value)
-
-
-def _any_nan(threshold: Any) -> np.ndarray | bool:
-    parts = threshold if isinstance(threshold, tuple) else (threshold,)
-    out: Any = False
-    for part in parts:
-        out = out | np.isnan(part)
-    return out
-
-
-def _status(unknown: np.ndarray, met: np.ndarray) -> np.ndarray:
-    return np.where(unknown, UNKNOWN, np.where(met, MET, NOT_MET)).astype(np.int8)
-
-
-def _numeric_met(op: str, value: np.ndarray, threshold: Any) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        if op in ("ge", "date_ge"):
-            return value >= threshold
-        if op == "gt":
-            return value > threshold
-        if op in ("le", "date_le"):
-            return value <= threshold
-        if op == "lt":
-            return value < threshold
-        return (threshold[0] <= value) & (value <= threshold[1])
-
-
-def _shortfall(op: str, value: np.ndarray, threshold: Any) -> tuple[np.ndarray, Any]:
-    if op in ("ge", "gt"):
-        return threshold - value, threshold
-    if op in ("le", "lt"):
-        return value - threshold, threshold
-    low, high = threshold
-    below = value < low
-    return np.where(below, low - value, value - high), np.where(below, low, high)
-
-
-def _limit(tolerance: Any, bound: Any) -> Any:
-    if tolerance.absolute is not None:
-        return tolerance.absolute
-    return (tolerance.relative or 0.0) * np.abs(bound)

@@ -8,6 +8,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from crm.domain import LIKELY_MAX_UNKNOWN_FACTS
+from crm.facts.bounds import Interval
+from crm.rules.logic import (
+    combine,
+    component_range,
+    decide,
+    nearest,
+    relation_status,
+    resolve,
+    score_status,
+    shortfall,
+    unresolved,
+)
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
@@ -17,23 +29,21 @@ from crm.rules.model import (
     NEAR_MISS,
     NEEDS_DATA,
     NOT_MET,
+    NUMERIC_OPS,
     OUTCOMES,
     STATUS_NAMES,
     UNKNOWN,
-    Bands,
     Compare,
-    Component,
-    Const,
     Group,
     Manual,
     Node,
-    Param,
     Policy,
     Relation,
     Score,
     Settlement,
 )
 from crm.rules.rank import rank
+from crm.rules.value import Estimate, estimate
 
 Facts = Mapping[str, Any]
 
@@ -86,6 +96,7 @@ class Verdict:
     held_until: date | None = None
     reapply_from: date | None = None
     rank: int = 0
+    value: Estimate | None = None  # the policy's estimated benefit (None: its file declares no value)
 
     @property
     def policy_id(self) -> str:
@@ -128,7 +139,10 @@ def evaluate(
         code = NEEDS_DATA
     gaps = [_gap(t) for t in _leaves(trace) if t.relevant and t.shortfall is not None]
     pending = [t.node.id for t in open_leaves if t.review]
-    return Verdict(policy, on, OUTCOMES[code], trace, gaps, to_collect, pending, held_until, reapply_from)
+    value = estimate(policy.value, facts) if policy.value is not None else None
+    return Verdict(
+        policy, on, OUTCOMES[code], trace, gaps, to_collect, pending, held_until, reapply_from, value=value
+    )
 
 
 def evaluate_all(
@@ -205,14 +219,14 @@ class _Context:
 
     def compare(self, node: Compare) -> Trace:
         value = self.facts.get(node.fact)
-        threshold, missing = _resolve(node.threshold, self.facts)
-        missing = ((node.fact,) if value is None else ()) + missing
-        if missing or (node.op in ("in", "not_in", "eq", "ne") and value is None):
+        threshold, missing = resolve(node.threshold, self.facts)
+        missing = ((node.fact,) if value is None or isinstance(value, Interval) else ()) + missing
+        status = UNKNOWN if value is None or unresolved(threshold) else decide(node.op, value, threshold)
+        if status == UNKNOWN:
             return Trace(node, UNKNOWN, value, threshold, missing=missing)
-        met = compare_values(node.op, value, threshold)
-        trace = Trace(node, MET if met else NOT_MET, value, threshold)
-        if not met and node.op in ("ge", "gt", "le", "lt", "between") and not node.negated:
-            trace.shortfall, bound = shortfall(node.op, value, threshold)
+        trace = Trace(node, status, value, threshold)
+        if status == NOT_MET and node.op in NUMERIC_OPS and not node.negated:
+            trace.shortfall, bound = shortfall(node.op, nearest(node.op, value, threshold), threshold)
             trace.near = not node.hard and trace.shortfall <= node.tolerance.limit(bound)
         return trace
 
@@ -220,7 +234,7 @@ class _Context:
         ranges = [component_range(c, self.facts) for c in node.components]
         low, high = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
         missing = tuple(dict.fromkeys(f for r in ranges for f in r[2]))
-        threshold, _ = _resolve(node.threshold, self.facts)
+        threshold, _ = resolve(node.threshold, self.facts)
         status = score_status(node.op, low, high, threshold)
         trace = Trace(node, status, low if low == high else [low, high], threshold, missing=missing)
         trace.review = node.review and status == UNKNOWN and not missing
@@ -237,104 +251,6 @@ class _Context:
         return Trace(
             node, MET if settlement.met else NOT_MET, trace.value, trace.threshold, settled=settlement
         )
-
-
-def combine(op: str, n: int, statuses: list[int]) -> int:
-    """Kleene combination: all = min, any = max, not = 2 - x, n_of counts met and unknown."""
-    if op == "all":
-        return min(statuses)
-    if op == "any":
-        return max(statuses)
-    if op == "not":
-        return MET - statuses[0]
-    met, unknown = statuses.count(MET), statuses.count(UNKNOWN)
-    return MET if met >= n else NOT_MET if met + unknown < n else UNKNOWN
-
-
-def relation_status(kind: str, outcome: str | None) -> int:
-    """requires X: met when X is held/eligible, unknown while X is open (likely or needs data), else not met;
-    excludes X: not met when X is held, else met."""
-    if outcome is None:
-        return UNKNOWN
-    if kind == "requires":
-        return (
-            MET
-            if outcome in ("held", "eligible")
-            else UNKNOWN
-            if outcome in ("likely", "needs_data")
-            else NOT_MET
-        )
-    return NOT_MET if outcome == "held" else MET
-
-
-def compare_values(op: str, value: Any, threshold: Any) -> bool:
-    """The comparison itself, on known values."""
-    if op in ("ge", "date_ge"):
-        return value >= threshold
-    if op == "gt":
-        return value > threshold
-    if op in ("le", "date_le"):
-        return value <= threshold
-    if op == "lt":
-        return value < threshold
-    if op == "between":
-        return threshold[0] <= value <= threshold[1]
-    if op in ("eq", "in", "is"):
-        return value in threshold if isinstance(threshold, tuple) else value == threshold
-    return value not in threshold  # ne, not_in
-
-
-def shortfall(op: str, value: Any, threshold: Any) -> tuple[float, float]:
-    """How far a numeric miss is from passing, and the bound it missed."""
-    if op in ("ge", "gt"):
-        return threshold - value, threshold
-    if op in ("le", "lt"):
-        return value - threshold, threshold
-    low, high = threshold
-    return (low - value, low) if value < low else (value - high, high)
-
-
-def score_status(op: str, low: float, high: float, threshold: float) -> int:
-    """Met when the low end clears the bar, not met when the high end cannot, unknown in between."""
-
-    def clears(x: float) -> bool:
-        return x >= threshold if op == "ge" else x > threshold
-
-    return MET if clears(low) else NOT_MET if not clears(high) else UNKNOWN
-
-
-def component_range(comp: Component, facts: Facts) -> tuple[float, float, tuple[str, ...]]:
-    """Points of one score component as (low, high, unknown facts); an unknown fact spans every band."""
-    if comp.judged is not None:
-        return comp.judged[0], comp.judged[1], ()
-    if comp.best_of:
-        parts = [component_range(c, facts) for c in comp.best_of]
-        return max(p[0] for p in parts), max(p[1] for p in parts), tuple(f for p in parts for f in p[2])
-    value = facts.get(comp.fact or "")
-    if value is None:
-        lows = [b.lo for b in comp.bands] + [comp.otherwise[0]]
-        highs = [b.hi for b in comp.bands] + [comp.otherwise[1]]
-        return min(lows), max(highs), (comp.fact or "",)
-    for band in comp.bands:
-        if value >= band.x if band.op == "ge" else value > band.x:
-            return band.lo, band.hi, ()
-    return comp.otherwise[0], comp.otherwise[1], ()
-
-
-def _resolve(threshold: Any, facts: Facts) -> tuple[Any, tuple[str, ...]]:
-    if isinstance(threshold, tuple):
-        if threshold and isinstance(threshold[0], (Const, Param, Bands)):
-            pairs = [_resolve(t, facts) for t in threshold]
-            return tuple(p[0] for p in pairs), tuple(f for p in pairs for f in p[1])
-        return threshold, ()
-    if isinstance(threshold, (Const, Param)):
-        return threshold.value, ()
-    by = facts.get(threshold.by)
-    if by is None:
-        return None, (threshold.by,)
-    return next(
-        (v for up, v in zip(threshold.uppers, threshold.values, strict=True) if by <= up), threshold.default
-    ), ()
 
 
 def _held(policy: Policy, facts: Facts, on: date) -> tuple[date | None, date | None]:

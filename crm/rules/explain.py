@@ -14,9 +14,10 @@ from crm.domain import (
     label,
     outcome_label,
 )
-from crm.facts import CATALOGUE, collect_items, to_collect
+from crm.facts import CATALOGUE, Interval, collect_items, state_text, to_collect
 from crm.rules.evaluate import Gap, Trace, Verdict
 from crm.rules.model import MET, NOT_MET, Compare, Group, Manual, Relation, Score
+from crm.rules.value import Estimate
 
 CODE_VOCABULARIES = {
     "hnte_domain": HNTE_DOMAINS,
@@ -28,6 +29,7 @@ MARKS = {MET: "✓", NOT_MET: "✗"}
 FORMAT = "huiqi.match/2"
 # the units a value, threshold or gap of the JSON document may carry (None: a yes/no, a code or a plain number)
 JSON_UNITS = ("CNY", "ratio", "years", "count", "people", "points", "date", None)
+EXCLUDING = ("ne", "not_in")  # code conditions whose label already says what the value must not be
 GROUP_ZH = {"all": "全部满足", "any": "满足其一", "not": "不得满足", "n_of": "至少满足 {n} 项"}
 
 
@@ -56,6 +58,8 @@ def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "rank": v.rank,
         "held_until": _iso(v.held_until),
         "reapply_from": _iso(v.reapply_from),
+        "value": value_dict(v.value),
+        "value_zh": value_text(v.value),
         "gaps": [gap_dict(g) for g in v.gaps],
         "to_collect": [
             {"fact": i.fact, "field": i.field, "year": i.year, "label": i.label}
@@ -65,6 +69,35 @@ def verdict_dict(v: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "conditions": {t.node.id: condition_dict(t) for t in _walk(v.trace)},
         "trace": trace_dict(v.trace),
     }
+
+
+def value_dict(e: Estimate | None) -> dict[str, Any] | None:
+    """The estimated benefit as plain data (None when the policy file declares no value)."""
+    if e is None:
+        return None
+    low, high = (None if x is None else round(x, 2) for x in (e.low, e.high))
+    return {"low": low, "high": high, "per": e.per, "basis": e.basis, "confidence": e.confidence}
+
+
+def value_text(e: Estimate | None) -> str:
+    """The estimated benefit in 万元 for people: '12.00 万元/年', '最高 300.00 万元（一次性）', '未估算'."""
+    if e is None or not e.known:
+        return "未估算"
+    return value_range_text(e.low, e.high, e.per)
+
+
+def value_range_text(low: float | None, high: float | None, per: str = "year") -> str:
+    """A benefit range in 万元 (None: unbounded); '未估算' when nothing bounds it."""
+    unit = "万元/年" if per == "year" else "万元（一次性）"
+
+    def wan(x: float) -> str:
+        return f"{x / 10000:,.2f}"
+
+    if high is None:
+        return f"至少 {wan(low)} {unit}" if low else "未估算"
+    if low is None or low == 0 and high > 0:
+        return f"最高 {wan(high)} {unit}"
+    return f"{wan(low)} {unit}" if low == high else f"{wan(low)}–{wan(high)} {unit}"
 
 
 def gap_dict(g: Gap) -> dict[str, Any]:
@@ -94,7 +127,7 @@ def condition_dict(t: Trace) -> dict[str, Any]:
         unit = _unit(node)
         out |= {
             "fact": getattr(node, "fact", None),
-            "op": getattr(node, "op", None),
+            "op": node.kind if isinstance(node, Relation) else getattr(node, "op", None),
             "value": _plain(t.value, unit),
             "threshold": _plain(t.threshold, unit),
             "gap": _plain(t.shortfall, unit),
@@ -123,6 +156,8 @@ def render_text(verdicts: list[Verdict], aggregate: Any = None) -> str:
     blocks = []
     for v in verdicts:
         head = f"{v.rank}. {v.policy.title} —— {outcome_label(v.outcome)}"
+        if v.value is not None:
+            head += f"｜预计价值 {value_text(v.value)}"
         if v.held_until:
             head += f"（有效期至 {v.held_until}，建议 {v.reapply_from} 起准备重新申报）"
         lines = [head, *_tree_lines(v.trace, 1)]
@@ -138,7 +173,13 @@ def condition_line(t: Trace) -> str:
     if isinstance(node, Group):
         return f"{mark} {node.label}（{GROUP_ZH[node.op].format(n=node.n)}）"
     text = f"{mark} {node.label}"
-    if isinstance(node, (Compare, Score)) and t.value is not None:
+    if isinstance(node, Compare) and CATALOGUE[node.fact].type == "bool":
+        text += f"：{state_text(node.fact, t.value) or '未知'}"
+    elif isinstance(node, Relation):
+        text += f"：{relation_text(node.kind, t.value)}"
+    elif isinstance(node, Compare) and node.op in EXCLUDING and t.value is not None:
+        text += f"：{_code_label(node, t.value)}"  # the label says what it must not be
+    elif isinstance(node, (Compare, Score)) and t.value is not None:
         op = OP_SYMBOLS.get(getattr(node, "op", ""), "")
         value, threshold = _code_label(node, t.value), _code_label(node, t.threshold)
         text += f"：{fmt(value, _unit(node))}，要求 {op} {fmt(threshold, _unit(node))}"
@@ -152,10 +193,19 @@ def condition_line(t: Trace) -> str:
     return text
 
 
+def relation_text(kind: str, outcome: str | None) -> str:
+    """A relation condition for people: the other policy's outcome label and what is required, no codes."""
+    shown = outcome_label(outcome) if outcome else "未评估"
+    wanted = "要求 符合或已持有" if kind == "requires" else "要求 未持有"
+    return f"{shown}，{wanted}"
+
+
 def fmt(value: Any, unit: str) -> str:
-    """A value for people: money in 万元, ratios as percentages, dates ISO."""
+    """A value for people: money in 万元, ratios as percentages, dates ISO; a partly known one as a range."""
     if value is None:
         return "未知"
+    if isinstance(value, Interval):
+        return fmt(value.low, unit) + ("以上" if value.high == float("inf") else f"–{fmt(value.high, unit)}")
     if isinstance(value, (list, tuple)):
         return "–".join(fmt(v, unit) for v in value)
     if isinstance(value, date):
@@ -210,6 +260,9 @@ def _plain(value: Any, unit: str = "") -> Any:
         return value.isoformat()
     if isinstance(value, (tuple, list)):
         return [_plain(v, unit) for v in value]
+    if isinstance(value, Interval):  # partly known: the bounds every completion lies in (high null: none)
+        high = None if value.high == float("inf") else value.high
+        return {"low": _plain(value.low, unit), "high": _plain(high, unit)}
     if unit == "CNY" and isinstance(value, float):
         return round(value, 2)
     return value
@@ -222,9 +275,14 @@ def _iso(value: date | None) -> str | None:
 def condition_text(cond: dict[str, Any]) -> str:
     """One condition of the JSON document in Chinese: value vs threshold and the gap (no mark, no label)."""
     unit, parts = cond.get("unit") or "", []
-    if cond.get("kind") in ("compare", "score") and cond.get("value") is not None:
+    fact = CATALOGUE.get(cond.get("fact") or "")
+    if cond.get("kind") == "compare" and fact is not None and fact.type == "bool":
+        parts.append(state_text(fact.name, cond.get("value")) or "未知")
+    elif cond.get("kind") == "relation":
+        parts.append(relation_text(cond.get("op") or "requires", cond.get("value")))
+    elif cond.get("kind") in ("compare", "score") and cond.get("value") is not None:
         vocabulary = CODE_VOCABULARIES.get(cond.get("fact") or "")
-        value, threshold = cond["value"], cond.get("threshold")
+        value, threshold = _interval(cond["value"]), cond.get("threshold")
         if vocabulary:
             value = label(vocabulary, value) if isinstance(value, str) else value
             threshold = (
@@ -232,9 +290,12 @@ def condition_text(cond: dict[str, Any]) -> str:
                 if isinstance(threshold, list)
                 else threshold
             )
-        parts.append(
-            f"{fmt(value, unit)}，要求 {OP_SYMBOLS.get(cond.get('op') or '', '')} {fmt(threshold, unit)}"
-        )
+        if cond.get("op") in EXCLUDING:  # "已登记所属高新技术领域：电子信息", not "要求 不属于 不属于"
+            parts.append(fmt(value, unit))
+        else:
+            parts.append(
+                f"{fmt(value, unit)}，要求 {OP_SYMBOLS.get(cond.get('op') or '', '')} {fmt(threshold, unit)}"
+            )
     if cond.get("gap") is not None:
         parts.append(f"差 {fmt(cond['gap'], unit)}" + ("（接近）" if cond.get("near") else ""))
     if cond.get("settled"):
@@ -245,6 +306,13 @@ def condition_text(cond: dict[str, Any]) -> str:
     elif cond.get("review") and cond.get("status") == "unknown":
         parts.append("待人工核定")
     return "，".join(parts)
+
+
+def _interval(value: Any) -> Any:
+    """A JSON value back to what ``fmt`` reads ({low, high} of a partly known value -> Interval)."""
+    if isinstance(value, dict) and set(value) == {"low", "high"}:
+        return Interval(value["low"], float("inf") if value["high"] is None else value["high"])
+    return value
 
 
 def criteria_outline(node: Any) -> dict[str, Any]:
@@ -265,6 +333,8 @@ def _describe(node: Any) -> str:
     if isinstance(node, Score):
         return f"评分 {OP_SYMBOLS[node.op]} {fmt(_plain_threshold(node.threshold), 'points')}（{len(node.components)} 个评分项）"
     fact = CATALOGUE[node.fact]
+    if fact.type == "bool" and node.op == "is":
+        return f"要求：{state_text(fact.name, node.threshold.value)}"
     return f"{fact.zh} {OP_SYMBOLS[node.op]} {_threshold_text(node, fact.unit)}"
 
 

@@ -14,9 +14,10 @@ from pydantic import ValidationError
 
 from crm.rules.cases import DEFAULT_CASE_DATE
 from crm.rules.compile import CompileError, Compiler
-from crm.rules.model import Held, Policy
+from crm.rules.model import Held, Policy, ValueSpec
 from crm.rules.schema import PolicyFile
 from crm.rules.source import LineDict, RuleError, line_of, read_yaml
+from crm.rules.value import ValueSpecError, compile_value
 
 VERSION_SEP = "@"
 
@@ -95,7 +96,7 @@ def _compile(path: Path, raw: Any, titles: Mapping[str, str] | None) -> Policy:
         held = _held(spec, compiler)
     except CompileError as exc:
         raise RuleError(path, exc.line, exc.reason) from None
-    return _policy(spec, raw, root, held, compiler, path)
+    return replace(_policy(spec, raw, root, held, compiler, path), value=_value(spec, raw, path))
 
 
 def load_dir(directory: Path) -> tuple[RuleSet, list[RuleError]]:
@@ -179,6 +180,17 @@ def _validate(path: Path, raw: LineDict) -> PolicyFile:
         where = ".".join(str(p) for p in loc)
         reason = {"extra_forbidden": "未知的键", "missing": "缺少必填项"}.get(err["type"], err["msg"])
         raise RuleError(path, line_of(raw, loc), f"{where}: {reason}") from None
+
+
+def _value(spec: PolicyFile, raw: LineDict, path: Path) -> ValueSpec | None:
+    if spec.value is None:
+        return None
+    block = raw["value"]
+    try:
+        return compile_value(spec.value.model_dump(), spec.params)
+    except ValueSpecError as exc:
+        line = getattr(block, "key_lines", {}).get("estimate", raw.key_lines.get("value", 0))
+        raise RuleError(path, line, f"value.estimate: {exc.reason}") from None
 
 
 def _held(spec: PolicyFile, compiler: Compiler) -> Held | None:

@@ -151,6 +151,22 @@ class Settlement:
     note: str = ""
 
 
+# a compiled value estimate: ("num", x) | ("fact", name) | (op, a, b) for + - * / | ("neg", a)
+# | ("max", args) | ("min", args) | ("between", a, b)   (crm.rules.value)
+Expr = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """How to estimate a policy's benefit: the expression (None: not estimated), its basis and confidence."""
+
+    expr: Expr | None
+    basis: str
+    confidence: str
+    per: str  # year | once
+    facts: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     id: str
@@ -172,6 +188,7 @@ class Policy:
     path: str = ""
     nodes: dict[str, Node] = field(default_factory=dict)
     in_force_line: int = 0  # line of ``in_force:`` in the file (errors about version ranges point here)
+    value: ValueSpec | None = None  # how to estimate the benefit (None: the file says nothing)
 
     def in_force(self, on: date) -> bool:
         return self.in_force_from <= on and (self.in_force_until is None or on <= self.in_force_until)

@@ -70,6 +70,15 @@ class NearMissSpec(Closed):
     absolute: float | None = None
 
 
+class ValueBlock(Closed):
+    """How to estimate what the policy is worth to an enterprise (compiled by ``crm.rules.value``)."""
+
+    estimate: str | float | None = None  # an expression over facts and params; None: not estimated
+    basis: str
+    confidence: Confidence
+    per: Literal["year", "once"] = "year"
+
+
 class CaseExpect(Closed):
     outcome: Outcome
     failing: list[str] | None = None
@@ -106,6 +115,7 @@ class PolicyFile(Closed):
     held: HeldSpec | None = None
     notes: str | None = None
     cases_on: date | None = None
+    value: ValueBlock | None = None
     criteria: dict[str, Any]
     cases: list[Case] = []
 

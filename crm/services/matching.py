@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -204,9 +205,18 @@ def _batch_rows(ids: np.ndarray, batch: dict[str, Any], on: date, rules_hash: st
                     ],
                     "to_collect": "、".join(items) or None,
                     "pending": row["pending"],
+                    **_value_columns(*(row["value"] or (None, None))),
                 }
             )
     return rows
+
+
+def _value_columns(low: float | None, high: float | None) -> dict[str, Decimal | None]:
+    """The estimated benefit as stored (CNY to the fen; None where unbounded or unknown)."""
+    return {
+        "value_low": None if low is None else Decimal(str(round(low, 2))),
+        "value_high": None if high is None else Decimal(str(round(high, 2))),
+    }
 
 
 def _store_one(
@@ -223,6 +233,7 @@ def _store_one(
             "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
             "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on)) or None,
             "pending": v.pending,
+            **_value_columns(*((v.value.low, v.value.high) if v.value else (None, None))),
         }
         for v in verdicts
     ]
@@ -275,6 +286,18 @@ def condition_text(cond: dict[str, Any]) -> str:
     from crm.rules.explain import condition_text as text
 
     return text(cond)
+
+
+def assumption_text(name: str, value: Any) -> str:
+    """A what-if assumption in words: the fact's label and its value (a yes/no fact's phrase), no keys."""
+    fact = facts_mod.CATALOGUE[name]
+    if fact.type == "bool":
+        shown = facts_mod.state_text(name, value) or "未知"
+    else:
+        from crm.rules.explain import fmt
+
+        shown = fmt(value, fact.unit)
+    return f"{fact.zh}＝{shown}"
 
 
 def what_if_facts() -> list[tuple[str, str, str]]:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from crm.domain import SPORTS_DIVISIONS, label
-from crm.facts import CATALOGUE
+from crm.facts import CATALOGUE, Interval, state_text
 from crm.rules.evaluate import Trace, Verdict
-from crm.rules.model import UNKNOWN, Group, Param
+from crm.rules.explain import CODE_VOCABULARIES, fmt, relation_text, value_text
+from crm.rules.model import UNKNOWN, Compare, Group, Param, Relation
+from crm.rules.rank import next_window
 
 
 def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
@@ -28,6 +29,8 @@ def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "authority": policy.authority,
         "outcome": verdict.outcome,
         "rank": verdict.rank,
+        "value_text": value_text(verdict.value),
+        "value_basis": verdict.value.basis if verdict.value is not None else "",
         "confidence": policy.confidence,
         "summary": meta.get("notes") or "",
         "benefits": list(meta.get("benefits") or []),
@@ -37,20 +40,6 @@ def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "conditions": [_condition(t, meta.get("params") or {}) | routes.get(id(t), {}) for t in leaves],
         "to_collect": _to_collect(verdict, leaves, aggregate),
     }
-
-
-def next_window(windows: Iterable[dict[str, Any]], on: date) -> dict[str, Any] | None:
-    """The yearly window (MM-DD to MM-DD) that closes next on or after ``on``."""
-    best: tuple[date, date, str] | None = None
-    for w in windows:
-        for year in (on.year, on.year + 1):
-            opens, closes = _md(w["opens"], year), _md(w["closes"], year)
-            if closes < opens:
-                closes = _md(w["closes"], year + 1)
-            if closes >= on and (best is None or closes < best[1]):
-                best = (opens, closes, w.get("note") or "")
-                break
-    return None if best is None else {"opens": best[0], "closes": best[1], "note": best[2]}
 
 
 def data_used(aggregate: Any, on: date) -> list[dict[str, Any]]:
@@ -105,9 +94,42 @@ def _condition(t: Trace, params: Mapping[str, Any]) -> dict[str, Any]:
         "note": "（接近达标）" if t.near and t.status != UNKNOWN else "",
         "provisional": _provisional(node, params),
     }
+    condition.update(_in_words(t))
     if t.settled is not None:
         condition.update(_settled(t.settled, condition["value"]))
     return condition
+
+
+def _in_words(t: Trace) -> dict[str, Any]:
+    """Values that are not numbers, as words: a yes/no fact's phrase, a relation's outcome label, a code's
+    label, a partly known figure's range. Never a bare 是/否, a code or an outcome key."""
+    node = t.node
+    if isinstance(node, Relation):
+        shown, wanted = relation_text(node.kind, t.value).split("，要求 ")
+        return {"value": shown, "threshold": wanted, "unit": None, "op": ""}
+    if not isinstance(node, Compare):
+        return {}
+    if CATALOGUE[node.fact].type == "bool":
+        required = node.threshold.value if node.op == "is" else None
+        return {
+            "value": state_text(node.fact, t.value) or None,
+            "threshold": state_text(node.fact, required) if required is not None else None,
+            "unit": None,
+            "op": "",
+        }
+    vocabulary = CODE_VOCABULARIES.get(node.fact)
+    if vocabulary is not None:
+        options = t.threshold if isinstance(t.threshold, tuple) else (t.threshold,)
+        excluding = node.op in ("ne", "not_in")  # the label says what it must not be: no second negation
+        return {
+            "value": label(vocabulary, t.value) or None,
+            "threshold": None if excluding else "、".join(label(vocabulary, o) for o in options),
+            "unit": None,
+            "op": "",
+        }
+    if isinstance(t.value, Interval):  # printed as words; the gap keeps its unit
+        return {"value": fmt(t.value, CATALOGUE[node.fact].unit)}
+    return {}
 
 
 def _provisional(node: Any, params: Mapping[str, Any]) -> str:
@@ -186,13 +208,6 @@ def _leaves(trace: Trace) -> list[Trace]:
     if isinstance(trace.node, Group):
         return [leaf for child in trace.children for leaf in _leaves(child)]
     return [trace]
-
-
-def _md(month_day: str, year: int) -> date:
-    month, day = (int(x) for x in month_day.split("-"))
-    if (month, day) == (2, 29) and not calendar.isleap(year):
-        day = 28
-    return date(year, month, day)
 
 
 # --- one enterprise's pack input ----------------------------------------------------------------

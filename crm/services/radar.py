@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from crm import calendar as cal
 from crm import domain
 from crm.db import session_scope
+from crm.rules import loader
+from crm.rules.explain import value_range_text
 from crm.services import deadlines
 from crm.store import Session, applications
 from crm.store import radar as queries
@@ -44,6 +46,7 @@ class Item:
     outcome: str | None = None
     application_id: int | None = None
     cycle: str | None = None
+    worth: float = float("inf")  # minus the estimated value (sorts the more valuable first); inf: unknown
 
 
 CAP = 1000  # the radar is a call list, not statistics: totals stop counting here ("1000+")
@@ -123,21 +126,26 @@ def untold(
         )
         total += len(rows)
         left = cal.days_left(on, w.closes)
+        per = _value_per(w.policy_id)
         items += [
             Item(
                 eid,
                 name,
                 f"告知申报：{w.title}",
-                f"{domain.outcome_label(outcome)}；材料交区截止 {w.internal_deadline}，申报截止 {w.closes}",
+                f"{domain.outcome_label(outcome)}；预计价值 {value_range_text(_num(low), _num(high), per)}；"
+                f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}",
                 w.closes,
                 left,
                 w.policy_id,
                 outcome,
                 cycle=w.cycle,
+                worth=_worth((eid, name, outcome, low, high)),
             )
-            for eid, name, outcome in sorted(rows, key=lambda r: (rank[r[2]], r[0]))[:limit]
+            for eid, name, outcome, low, high in sorted(rows, key=lambda r: (rank[r[2]], _worth(r), r[0]))[
+                :limit
+            ]
         ]
-    items.sort(key=lambda i: (i.due, rank.get(i.outcome or "", 9), i.enterprise_id))
+    items.sort(key=lambda i: (i.due, rank.get(i.outcome or "", 9), i.worth, i.enterprise_id))
     return Section("untold", "符合条件尚未告知（窗口即将截止）", total, items[:limit])
 
 
@@ -256,6 +264,22 @@ def to_collect(
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _worth(row: Any) -> float:
+    """Sort key: the higher estimated value first (the middle of its range), unknown values last."""
+    low, high = _num(row[3]), _num(row[4])
+    return -(low + high) / 2 if low is not None and high is not None else float("inf")
+
+
+def _value_per(policy_id: str) -> str:
+    """'year' or 'once': how the policy's value is counted (its file's ``value.per``)."""
+    policy = next((p for p in loader.current().policies if p.id == policy_id), None)
+    return policy.value.per if policy is not None and policy.value is not None else "year"
 
 
 def _earliest_per_policy(windows: list[cal.Window]) -> list[cal.Window]:

@@ -1,8 +1,9 @@
 """Where the pipeline, radar and dashboard read match results from: one small interface.
 
 A source gives a SQL selectable with the columns ``enterprise_id`` (int), ``policy_id`` (str),
-``outcome`` (a code of ``crm.domain.OUTCOMES``) and ``to_collect`` (facts to collect,
-joined by "、", or NULL), so the radar can anti-join it against applications inside the database.
+``outcome`` (a code of ``crm.domain.OUTCOMES``), ``to_collect`` (facts to collect, joined by "、", or
+NULL) and ``value_low``/``value_high`` (the policy's estimated benefit in CNY, NULL where unknown), so the
+radar can anti-join it against applications inside the database.
 The stored match results (``crm.store.matches``) are the default; tests and the benchmark install their
 own rows with ``use``.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -18,7 +20,7 @@ from sqlmodel import Session
 
 from crm.store.matches import match_rows_select
 
-COLUMNS = ("enterprise_id", "policy_id", "outcome", "to_collect")
+COLUMNS = ("enterprise_id", "policy_id", "outcome", "to_collect", "value_low", "value_high")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class MatchRow:
     policy_id: str
     outcome: str
     to_collect: str | None = None
+    value_low: Decimal | None = None
+    value_high: Decimal | None = None
 
 
 class MatchSource(Protocol):
@@ -51,6 +55,9 @@ class RowsSource:
                 sa.literal(r.policy_id, sa.String).label("policy_id"),
                 sa.literal(r.outcome, sa.String).label("outcome"),
                 sa.literal(r.to_collect, sa.String).label("to_collect"),
+                # cast: PostgreSQL types a bare NULL parameter as text, which a union cannot mix with numbers
+                sa.cast(sa.literal(r.value_low, sa.Numeric(18, 2)), sa.Numeric(18, 2)).label("value_low"),
+                sa.cast(sa.literal(r.value_high, sa.Numeric(18, 2)), sa.Numeric(18, 2)).label("value_high"),
             )
             for r in rows
         ]

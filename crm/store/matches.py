@@ -135,9 +135,12 @@ def _enterprises_with_packs(session: Session, ids: set[int]) -> set[int]:
 
 
 def match_rows_select() -> Any:
-    """Stored verdicts as a selectable (enterprise_id, policy_id, outcome, to_collect) for pipeline and radar."""
+    """Stored verdicts as a selectable (enterprise_id, policy_id, outcome, to_collect, value_low, value_high)
+    for pipeline and radar."""
     t = MatchResult.__table__  # type: ignore[attr-defined]
-    return sa.select(t.c.enterprise_id, t.c.policy_id, t.c.outcome, t.c.to_collect)
+    return sa.select(
+        t.c.enterprise_id, t.c.policy_id, t.c.outcome, t.c.to_collect, t.c.value_low, t.c.value_high
+    )
 
 
 def results_of(*, session: Session, enterprise_id: int) -> list[MatchResult]:

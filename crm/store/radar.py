@@ -7,6 +7,7 @@ Rows come back as plain tuples (or a model with the enterprise's name).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,9 +29,9 @@ def untold(
     outcomes: tuple[str, ...],
     officer_id: int | None,
     limit: int,
-) -> list[tuple[int, str, str]]:
-    """(enterprise id, name, outcome) matched ``outcomes`` on ``policy_id`` with no application of ``cycle``
-    past ``first_stage``; live enterprises (of one officer), at most ``limit`` rows."""
+) -> list[tuple[int, str, str, Decimal | None, Decimal | None]]:
+    """(enterprise id, name, outcome, value low, value high) matched ``outcomes`` on ``policy_id`` with no
+    application of ``cycle`` past ``first_stage``; live enterprises (of one officer), at most ``limit`` rows."""
     m = match_source.current().select()
     told = (
         select(Application.id)
@@ -43,8 +44,14 @@ def untold(
         )
         .exists()
     )
-    rows = session.exec(
-        select(m.c.enterprise_id, Enterprise.name, m.c.outcome)
+    rows = session.execute(
+        sa.select(
+            m.c.enterprise_id,
+            Enterprise.__table__.c.name,  # type: ignore[attr-defined]
+            m.c.outcome,
+            m.c.value_low,
+            m.c.value_high,
+        )
         .join(Enterprise, col(Enterprise.id) == m.c.enterprise_id)
         .where(
             m.c.policy_id == policy_id,
@@ -54,7 +61,7 @@ def untold(
         )
         .limit(limit)
     ).all()
-    return [(eid, name, outcome) for eid, name, outcome in rows]
+    return [(eid, name, outcome, low, high) for eid, name, outcome, low, high in rows]
 
 
 def to_collect(

@@ -213,6 +213,8 @@ def test_wan(value: object, expected: str) -> None:
         (True, None, "是"),
         (date(2026, 3, 5), None, "2026-03-05"),
         ("<b>", None, "&lt;b&gt;"),
+        ("未列入经营异常名录", None, "未列入经营异常名录"),  # a yes/no fact in words, never 是/否
+        ("1,200.00 万元以上", "CNY", "1,200.00 万元以上"),  # a partly known figure, already in words
     ],
 )
 def test_qty(value: object, unit: str | None, expected: str) -> None:

@@ -31,6 +31,28 @@ def test_matched_but_untold_with_the_window_closing_within_ten_working_days(offi
     assert "材料交区截止 2026-12-03" in untold.items[0].detail
 
 
+def test_within_an_outcome_the_more_valuable_verdict_comes_first_and_says_its_value(office: Office) -> None:
+    from decimal import Decimal
+
+    from crm.store import match_source
+    from crm.store.match_source import MatchRow
+
+    match_source.use(
+        match_source.RowsSource(
+            [
+                MatchRow(office.ent["跃动"], "hnte", "eligible", None, Decimal(100000), Decimal(100000)),
+                MatchRow(office.ent["蓝湾"], "hnte", "eligible", None, Decimal(0), Decimal(800000)),
+                MatchRow(office.ent["赛途"], "hnte", "eligible"),  # no estimate: after the valued ones
+            ]
+        )
+    )
+    untold = radar.radar(on=TODAY).section("untold")
+    assert names(untold) == ["上海蓝湾电竞有限公司", "上海跃动体育科技有限公司", "上海赛途体育发展有限公司"]
+    assert "预计价值 最高 80.00 万元/年" in untold.items[0].detail
+    assert "预计价值 10.00 万元/年" in untold.items[1].detail
+    assert "预计价值 未估算" in untold.items[2].detail
+
+
 def test_telling_an_enterprise_takes_it_off_the_call_list(office: Office) -> None:
     app = pipeline.create_from_match(office.ent["跃动"], "hnte", on=TODAY)
     assert radar.radar(on=TODAY).section("untold").total == 2  # recommended is not told yet

@@ -10,7 +10,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm.facts import CATALOGUE, columns
+from crm.facts import CATALOGUE, Interval, columns
+from crm.facts.bounds import INF
 from crm.rules import evaluate_all, evaluate_batch, load_dir, load_policy
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Score, walk
 
@@ -34,7 +35,15 @@ SETTLEABLE = [
 
 def _value(name: str) -> st.SearchStrategy:
     kind = CATALOGUE[name].type
-    known = {
+    known = _known(name, kind)
+    if kind in ("money", "ratio", "count", "years"):  # partly known: an interval, possibly open above
+        bounds = st.tuples(known, known | st.just(INF)).map(lambda p: Interval(min(p), max(p)))
+        return st.none() | known | bounds
+    return st.none() | known
+
+
+def _known(name: str, kind: str) -> st.SearchStrategy:
+    return {
         "money": st.sampled_from([0.0, 9e5, 1e6, 4.5e6, 1.6e7, 2e7, 3e7, 5e7, 1.2e8, 2e8, 2.5e8]),
         "ratio": st.sampled_from([0.0, 0.02, 0.029, 0.03, 0.045, 0.05, 0.1, 0.25, 0.35, 0.6, 0.95]),
         "count": st.integers(0, 6) | st.sampled_from([450, 500, 900, 1200]),
@@ -44,7 +53,6 @@ def _value(name: str) -> st.SearchStrategy:
         "code": st.sampled_from(CODES.get(name, ["x"])),
         "date": st.integers(-400, 900).map(lambda d: ON + timedelta(days=d)),
     }[kind]
-    return st.none() | known
 
 
 ROW = st.fixed_dictionaries({name: _value(name) for name in CATALOGUE})
@@ -77,6 +85,7 @@ def _plain(verdict) -> dict:
         "near": sorted(g.condition for g in verdict.gaps if g.near),
         "to_collect": sorted(verdict.to_collect),
         "pending": sorted(verdict.pending),
+        "value": None if verdict.value is None else (verdict.value.low, verdict.value.high),
     }
 
 

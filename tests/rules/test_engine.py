@@ -11,7 +11,8 @@ import pytest
 from crm.facts import columns
 from crm.rules import batch as B
 from crm.rules import evaluate, evaluate_all, load_dir
-from crm.rules.evaluate import combine, compare_values, outcome_code, relation_status, score_status, shortfall
+from crm.rules.evaluate import outcome_code
+from crm.rules.logic import combine, compare_values, relation_status, score_status, shortfall
 from crm.rules.model import ELIGIBLE, HELD, INELIGIBLE, LIKELY, MET, NEAR_MISS, NOT_MET, UNKNOWN, Settlement
 
 T, U, F = MET, UNKNOWN, NOT_MET

@@ -36,6 +36,11 @@ CASES = [
     ("n_of_range", 10, "n_of 的 n=3 应在 1 到 1 之间"),
     ("hard_not_bool", 11, "hard 只能写 true 或 false"),
     ("hard_with_tolerance", 11, "为 hard（界定适用对象），不能再写 tolerance"),
+    # value estimates
+    ("value_unknown_fact", 10, "未知的事实或参数 'total_income_lastyear'，是否指 'total_income_last_year'？"),
+    ("value_divide_by_fact", 10, "除数只能是正的数字或参数"),
+    ("value_bad_function", 10, "不支持的函数 sqrt"),
+    ("value_code_fact", 10, "事实 'hnte_domain' 是 code，不能参与计算"),
 ]
 
 

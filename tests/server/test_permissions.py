@@ -109,6 +109,7 @@ OPEN = {
         "target_label",
     },
     "matching": {
+        "assumption_text",
         "condition_text",
         "match",
         "match_profile",
@@ -128,7 +129,6 @@ OPEN = {
         "enterprise_block",
         "evaluate",
         "fingerprint",
-        "next_window",
         "settlements",
         "verdict_input",
     },

@@ -38,6 +38,14 @@ register(
         "match.whatif_active": ("当前假设：{items}", "Assuming: {items}"),
         "match.whatif_bad": ("无法识别的值：{value}", "Cannot read the value: {value}"),
         "match.create_app": ("建申报", "Create application"),
+        "match.value_title": ("（预计价值：{value}）", " (estimated value: {value})"),
+        "match.value": (
+            "预计价值 {value}；估算依据：{basis}（可信度：{confidence}）",
+            "Estimated value {value}; basis: {basis} (confidence: {confidence})",
+        ),
+        "match.confidence.high": ("高", "high"),
+        "match.confidence.medium": ("中", "medium"),
+        "match.confidence.low": ("低，仅供参考", "low, for reference only"),
         "match.app_created": (
             "已建申报 #{id}（批次 {cycle}），见“申报”页",
             "Application #{id} created (cycle {cycle}); see Applications",
@@ -77,13 +85,15 @@ class MatchTab:
                 "flat dense"
             ).mark("match-refresh")
         if self.overrides:
-            items = "、".join(f"{k}={v}" for k, v in self.overrides.items())
+            items = "、".join(matching.assumption_text(k, v) for k, v in self.overrides.items())
             ui.label(tr("match.whatif_active", items=items)).classes("text-warning").mark("whatif-active")
         for policy in doc["policies"]:
             self.policy_card(policy)
 
     def policy_card(self, p: dict[str, Any]) -> None:
         title = f"{p['rank']}. {p['title']} —— {p['outcome_zh']}"
+        if p["value"] is not None:
+            title += tr("match.value_title", value=p["value_zh"])
         with (
             ui.expansion(title, value=p["outcome"] in ACTIONABLE_OUTCOMES)
             .classes("w-full")
@@ -96,6 +106,15 @@ class MatchTab:
                     icon="post_add",
                     on_click=lambda _, pid=p["policy"], o=p["outcome"]: self.create_application(pid, o),
                 ).props("flat dense no-caps").mark(f"create-app-{p['policy']}")
+            if p["value"] is not None:
+                ui.label(
+                    tr(
+                        "match.value",
+                        value=p["value_zh"],
+                        basis=p["value"]["basis"],
+                        confidence=tr(f"match.confidence.{p['value']['confidence']}"),
+                    )
+                ).classes("text-caption text-grey-8").mark(f"value-{p['policy']}")
             if p["held_until"]:
                 ui.label(tr("match.held", until=p["held_until"], reapply=p["reapply_from"])).classes(
                     "text-teal"
