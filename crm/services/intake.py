@@ -20,6 +20,7 @@ from crm.intake.importer import ImportResult, Mode, Preview, RowIssue, RowPlan, 
 from crm.intake.limits import Limits, check_size
 from crm.intake.readers import Table, UnreadableFile, read_table
 from crm.models import FiscalYear, MergeRecord
+from crm.rules.explain import value_range_text
 from crm.services import search as search_service
 from crm.store import EnterpriseQuery
 from crm.store import enterprises as enterprise_store
@@ -164,6 +165,10 @@ def _all_pages(query: EnterpriseQuery) -> EnterpriseQuery:
     return replace(query, page=1, page_size=10_000_000)
 
 
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def export_matches(rows: list[dict[str, Any]], headers: dict[str, str]) -> bytes:
     """Match results (or any table of plain values) as .xlsx: ``headers`` maps keys to Chinese headers."""
     keys = list(headers)
@@ -177,6 +182,7 @@ def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
     from crm.services.matching import policies
 
     titles = {p.id: p.title for p in policies()}
+    per = {p.id: p.value.per for p in policies() if p.value is not None}
     with session_scope() as session:
         ids = [
             e.id or 0
@@ -191,6 +197,7 @@ def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
         "uscc": "统一社会信用代码",
         "policy": "政策",
         "outcome": "匹配结果",
+        "value": "预计价值",
         "to_collect": "待补充信息",
         "as_of": "评估日期",
         "rules_hash": "规则版本",
@@ -203,6 +210,11 @@ def export_match_results(query: EnterpriseQuery | None = None) -> bytes:
                 "uscc": u,
                 "policy": titles.get(m.policy_id, m.policy_id),
                 "outcome": domain.outcome_label(m.outcome),
+                "value": value_range_text(
+                    _float(m.value_low), _float(m.value_high), per.get(m.policy_id, "year")
+                )
+                if m.policy_id in per
+                else "",
                 "to_collect": m.to_collect,
                 "as_of": m.as_of,
                 "rules_hash": m.rules_hash[:12],

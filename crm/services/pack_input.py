@@ -128,7 +128,8 @@ def _in_words(t: Trace) -> dict[str, Any]:
             "op": "",
         }
     if isinstance(t.value, Interval):  # printed as words; the gap keeps its unit
-        return {"value": fmt(t.value, CATALOGUE[node.fact].unit)}
+        unit = CATALOGUE[node.fact].unit
+        return {"value": fmt(t.value, unit) + {"count": " 项", "people": " 人"}.get(unit, "")}
     return {}
 
 

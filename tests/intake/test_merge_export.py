@@ -117,6 +117,8 @@ def test_match_results_export_names_policy_and_outcome_in_chinese() -> None:
     matching.match(e.id)
     ws = load_workbook(io.BytesIO(intake.export_match_results())).active
     header, *rows = list(ws.iter_rows(values_only=True))
-    assert header[:5] == ("编号", "企业名称", "统一社会信用代码", "政策", "匹配结果")
+    assert header[:6] == ("编号", "企业名称", "统一社会信用代码", "政策", "匹配结果", "预计价值")
     assert rows and {r[1] for r in rows} == {"上海力动体育有限公司"}
     assert {r[4] for r in rows} <= {zh for zh, _ in OUTCOMES.values()}
+    fund = next(r for r in rows if r[3] == "上海市文化创意产业发展财政扶持资金")
+    assert fund[5] == "最高 300.00 万元（一次性）"  # the estimated value in 万元, never a bare number

@@ -47,7 +47,7 @@ def _condition(verdict: dict, cid: str) -> dict:
 def test_yes_no_conditions_and_codes_are_words() -> None:
     talent, fund = _verdicts()["talent_employer"], _verdicts()["wenchuang_fund"]
     credit = _condition(talent, "credit")
-    assert (credit["value"], credit["threshold"]) == ("未列入严重失信名单", "未列入严重失信名单")
+    assert (credit["value"], credit["threshold"]) == ("未列入失信名单", "未列入失信名单")
     sector = _condition(fund, "sector")
     assert sector["value"] == "电竞" and "esports" not in sector["threshold"]
 
@@ -76,5 +76,5 @@ def test_the_pack_prints_words_and_values_not_codes() -> None:
         r"\s+", "", "".join(p.extract_text() for p in PdfReader(BytesIO(render_pdf(context))).pages)
     )
     assert "预计价值" in text and "最高300.00万元（一次性）" in text  # the 文创 fund's capped grant
-    assert "未列入严重失信名单" in text
+    assert "未列入失信名单" in text
     assert not re.search(r"eligible|likely|needs_data|near_miss|esports|innovative_sme", text)

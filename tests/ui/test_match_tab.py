@@ -40,7 +40,7 @@ async def test_what_if_moves_a_verdict_without_saving(user: User) -> None:
     user.find("whatif-fact").elements.pop().set_value("abnormal_operation_listed")
     user.find("whatif-value").type("是")
     user.find("whatif-apply").click()
-    await user.should_see("当前假设：列入经营异常名录＝已列入经营异常名录")  # no fact key, no True
+    await user.should_see("当前假设：列入经营异常名录＝已列入异常名录")  # no fact key, no True
     await user.should_see("人才引进（用人单位申办本市常住户口） —— 不符合")
 
 
@@ -49,13 +49,13 @@ def _text(user: User, marker: str) -> str:
 
 
 async def test_conditions_read_in_plain_words(user: User) -> None:
-    """A yes/no condition shows what holds ("未列入严重失信名单"), never a bare 是/否; a relation shows the other
+    """A yes/no condition shows what holds ("未列入失信名单"), never a bare 是/否; a relation shows the other
     policy's outcome label, never its code."""
     ent = _enterprise()
     await user.open(f"/enterprises/{ent.id}")
     await user.should_see("人才引进（用人单位申办本市常住户口）")
-    assert _text(user, "cond-talent_employer-credit") == "未列入严重失信名单"
-    assert _text(user, "cond-talent_employer-normal") == "未列入经营异常名录"
+    assert _text(user, "cond-talent_employer-credit") == "未列入失信名单"
+    assert _text(user, "cond-talent_employer-normal") == "未列入异常名录"
     relation = _text(user, "cond-zjtx_sme-requires_innovative_sme")
     assert (
         relation.endswith("要求 符合或已持有")

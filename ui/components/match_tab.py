@@ -43,6 +43,7 @@ register(
             "预计价值 {value}；估算依据：{basis}（可信度：{confidence}）",
             "Estimated value {value}; basis: {basis} (confidence: {confidence})",
         ),
+        "match.no_value": ("预计价值：未估算（{basis}）", "Estimated value: not estimated ({basis})"),
         "match.confidence.high": ("高", "high"),
         "match.confidence.medium": ("中", "medium"),
         "match.confidence.low": ("低，仅供参考", "low, for reference only"),
@@ -92,7 +93,7 @@ class MatchTab:
 
     def policy_card(self, p: dict[str, Any]) -> None:
         title = f"{p['rank']}. {p['title']} —— {p['outcome_zh']}"
-        if p["value"] is not None:
+        if _estimated(p["value"]):
             title += tr("match.value_title", value=p["value_zh"])
         with (
             ui.expansion(title, value=p["outcome"] in ACTIONABLE_OUTCOMES)
@@ -107,9 +108,10 @@ class MatchTab:
                     on_click=lambda _, pid=p["policy"], o=p["outcome"]: self.create_application(pid, o),
                 ).props("flat dense no-caps").mark(f"create-app-{p['policy']}")
             if p["value"] is not None:
+                key = "match.value" if _estimated(p["value"]) else "match.no_value"
                 ui.label(
                     tr(
-                        "match.value",
+                        key,
                         value=p["value_zh"],
                         basis=p["value"]["basis"],
                         confidence=tr(f"match.confidence.{p['value']['confidence']}"),
@@ -205,6 +207,11 @@ class MatchTab:
 
 
 _BAD = object()
+
+
+def _estimated(value: dict[str, Any] | None) -> bool:
+    """Whether a verdict's value estimate says anything (a bounded range, or a positive floor)."""
+    return value is not None and (value["high"] is not None or (value["low"] or 0) > 0)
 
 
 def parse_value(kind: str, text: str) -> Any:
