@@ -40,8 +40,14 @@ def main() -> None:
     cols, settled = random_table(args.rows, seed=7)
     plain = {k: v for k, v in cols.items() if not k.endswith((".low", ".high"))}
     baseline = _best(lambda: evaluate_batch(ruleset.policies, plain, ON, settled=settled, values=False))
+    baseline_cpu = _best(
+        lambda: evaluate_batch(ruleset.policies, plain, ON, settled=settled, values=False), time.process_time
+    )
+    all_cpu = _best(lambda: evaluate_batch(ruleset.policies, cols, ON, settled=settled), time.process_time)
     batch_all, batch_hnte, _ = bench_batch(ruleset, cols, settled)
-    print_table(args.rows, one, batch_all, batch_hnte, baseline, len(ruleset.policies))
+    print_table(
+        args.rows, one, (batch_all, all_cpu), batch_hnte, (baseline, baseline_cpu), len(ruleset.policies)
+    )
     if args.zen_rows:  # zen-engine knows no intervals: compare on the table without them
         plain_hnte = evaluate_batch(ruleset.policies, plain, ON, settled=settled)["hnte"].outcome
         bench_zen(ruleset, plain, settled, plain_hnte, args.zen_rows, batch_hnte * args.zen_rows / args.rows)
@@ -152,18 +158,26 @@ def bench_batch(ruleset, cols, settled) -> tuple[float, float, np.ndarray]:
     return all_s, hnte_s, result["hnte"].outcome
 
 
-def _best(fn, repeat: int = 3) -> float:
+def _best(fn, clock=time.perf_counter, repeat: int = 3) -> float:
+    """Best of ``repeat`` runs on ``clock``: wall time, or process CPU time (numpy runs on one core here, so
+    CPU time is what the run takes on an idle core when other work shares the machine)."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
 
 
 def print_table(
-    rows: int, one: dict[str, float], batch_all: float, batch_hnte: float, baseline: float, policies: int
+    rows: int,
+    one: dict[str, float],
+    batch_all: tuple[float, float],
+    batch_hnte: float,
+    baseline: tuple[float, float],
+    policies: int,
 ) -> None:
+    """The figures; re-match rows give wall time and, in brackets, CPU time (the target applies to it)."""
     print("\n| measurement | figure | target |")
     print("|---|---|---|")
     print(f"| one enterprise, facts derived from records | {one['derive']:.3f} ms | – |")
@@ -173,10 +187,15 @@ def print_table(
     print(f"| ... plus the JSON verdict documents | {one['evaluate+json']:.3f} ms | – |")
     print(
         f"| re-match {rows:,} enterprises x {policies} policies (outcome, gaps, to-collect, bounds, values) "
-        f"| {batch_all:.3f} s | < 0.3 s |"
+        f"| {batch_all[0]:.3f} s (CPU {batch_all[1]:.3f} s) | < 0.3 s |"
     )
-    print(f"| the same without bounds and values (baseline) | {baseline:.3f} s | – |")
-    print(f"| ratio with / without bounds and values | {batch_all / baseline:.2f}x | – |")
+    print(
+        f"| the same without bounds and values (baseline) | {baseline[0]:.3f} s (CPU {baseline[1]:.3f} s) | – |"
+    )
+    print(
+        f"| ratio with / without bounds and values | {batch_all[0] / baseline[0]:.2f}x "
+        f"(CPU {batch_all[1] / baseline[1]:.2f}x) | – |"
+    )
     print(f"| re-match {rows:,} enterprises, HNTE only | {batch_hnte:.3f} s | – |")
 
 
