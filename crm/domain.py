@@ -72,7 +72,7 @@ HNTE_DOMAINS: Final[dict[str, tuple[str, str]]] = {
     "new_energy": ("新能源与节能", "New energy and energy saving"),
     "resources_env": ("资源与环境", "Resources and environment"),
     "advanced_manufacturing": ("先进制造与自动化", "Advanced manufacturing and automation"),
-    "none": ("不属于", "None"),
+    "none": ("不属于八大领域", "None of the eight"),
 }
 
 # IP kinds: code -> (zh, en, HNTE class 1/2, or None when it does not count)

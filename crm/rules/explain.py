@@ -335,6 +335,8 @@ def _describe(node: Any) -> str:
     fact = CATALOGUE[node.fact]
     if fact.type == "bool" and node.op == "is":
         return f"要求：{state_text(fact.name, node.threshold.value)}"
+    if node.op in EXCLUDING:  # "高新技术领域不得为：不属于八大领域", not "不属于 不属于"
+        return f"{fact.zh}不得为：{_threshold_text(node, fact.unit)}"
     return f"{fact.zh} {OP_SYMBOLS[node.op]} {_threshold_text(node, fact.unit)}"
 
 
