@@ -33,10 +33,13 @@ from crm.facts.derive import (
     ip_count,
     key_institution,
     listed,
+    mean_years,
     net_assets,
     ratio_3y,
-    sum_known,
+    since_last_year,
+    sum_years,
     valid_until,
+    within_years,
     years_since_registration,
 )
 
@@ -111,21 +114,30 @@ class Fact:
     def unit(self) -> str:
         return self.measure or UNITS[self.type]
 
-    def collect_items(self, on: date, aggregate: Any = None) -> list[str]:
+    def collect_items(self, on: date, aggregate: Any = None, registered: date | None = None) -> list[str]:
         """Precise "please collect" items; with an aggregate, only the fields actually missing."""
-        return [item.label for item in self.to_collect(on, aggregate)]
+        return [item.label for item in self.to_collect(on, aggregate, registered)]
 
-    def to_collect(self, on: date, aggregate: Any = None) -> list[CollectItem]:
-        """The record fields (and fiscal years) to collect to know this fact; the fact itself when none."""
-        items = []
+    def to_collect(
+        self, on: date, aggregate: Any = None, registered: date | None = None
+    ) -> list[CollectItem]:
+        """The record fields (and fiscal years) to collect to know this fact; the fact itself when none.
+
+        Never a fiscal year before the enterprise was registered (``registered``, or the aggregate's date).
+        """
+        if registered is None and aggregate is not None:
+            registered = getattr(aggregate.enterprise, "registration_date", None)
+        items, before = [], False
         for read in self.reads:
             years: list[int | None] = [on.year - back for back in read.years_back] or [None]
             for year in years:
-                if aggregate is None or field_missing(aggregate, read.field, year):
+                if year is not None and registered is not None and year < registered.year:
+                    before = True  # the enterprise did not exist: nothing to ask
+                elif aggregate is None or field_missing(aggregate, read.field, year):
                     prefix = f"{year} 年" if year else ""
                     label = f"{prefix}{FIELD_ZH.get(read.field, read.field)}"
                     items.append(CollectItem(self.name, read.field, year, label))
-        return items or [CollectItem(self.name, None, None, self.zh)]
+        return items or ([] if before else [CollectItem(self.name, None, None, self.zh)])
 
 
 @dataclass(frozen=True)
@@ -146,17 +158,22 @@ def derive(aggregate: Any, on: date, overrides: Mapping[str, Any] | None = None)
     return facts
 
 
-def collect_items(names: Iterable[str], on: date, aggregate: Any = None) -> list[str]:
-    """Deduplicated "请补充" items for unknown facts."""
-    return [item.label for item in to_collect(names, on, aggregate)]
+def collect_items(
+    names: Iterable[str], on: date, aggregate: Any = None, registered: date | None = None
+) -> list[str]:
+    """Deduplicated "请补充" items for unknown facts (none for years before ``registered``)."""
+    return [item.label for item in to_collect(names, on, aggregate, registered)]
 
 
-def to_collect(names: Iterable[str], on: date, aggregate: Any = None) -> list[CollectItem]:
+def to_collect(
+    names: Iterable[str], on: date, aggregate: Any = None, registered: date | None = None
+) -> list[CollectItem]:
     """What to collect for unknown facts, one item per field and year (the first fact needing it named)."""
     seen: dict[str, CollectItem] = {}
     for name in names:
         fact = CATALOGUE.get(name)
-        for item in fact.to_collect(on, aggregate) if fact else [CollectItem(name, None, None, name)]:
+        items = fact.to_collect(on, aggregate, registered) if fact else [CollectItem(name, None, None, name)]
+        for item in items:
             seen.setdefault(item.label, item)
     return list(seen.values())
 
@@ -174,6 +191,8 @@ _BAD = ("major", "serious")
 def _facts() -> list[Fact]:
     return [
         # identity
+        Fact("registration_date", "date", "注册成立日期", "Registration date", (_E("registration_date"),),
+             attr("registration_date")),
         Fact("years_since_registration", "years", "成立年限", "Years since registration",
              (_E("registration_date"),), years_since_registration),
         Fact("resident_enterprise", "bool", "居民企业", "Resident enterprise", (_E("resident_enterprise"),),
@@ -235,9 +254,9 @@ def _facts() -> list[Fact]:
              (_E("total_assets", _Y3), _E("total_liabilities", _Y3)),
              lambda v: growth([net_assets(v, b) for b in (3, 2, 1)])),
         Fact("equity_financing_2y", "money", "近两年新增股权融资", "Equity financing, last 2 years",
-             (_E("equity_financing", _Y2),), lambda v: sum_known([v.fy(b, "equity_financing") for b in (1, 2)])),
+             (_E("equity_financing", _Y2),), lambda v: sum_years(v, "equity_financing", 2)),
         Fact("rd_expense_avg_2y", "money", "近两年平均研发费用", "Average R&D expense, last 2 years",
-             (_E("rd_expense", _Y2),), lambda v: None if (s := sum_known([v.fy(b, "rd_expense") for b in (1, 2)])) is None else s / 2),
+             (_E("rd_expense", _Y2),), lambda v: mean_years(v, "rd_expense", 2)),
         # intellectual property
         Fact("class1_ip_count", "count", "有效Ⅰ类知识产权数", "Valid class I IP items", (_IP,), lambda v: ip_count(v, 1)),
         Fact("class2_ip_count", "count", "可用Ⅱ类知识产权数", "Usable class II IP items", (_IP,), lambda v: ip_count(v, 2)),
@@ -245,11 +264,11 @@ def _facts() -> list[Fact]:
         # compliance
         Fact("major_accident_last_year", "bool", "近一年发生重大安全、质量事故或严重环境违法",
              "Major accident in the last year", (_COMP,),
-             any_event(("safety", "quality", "environmental"), _BAD, 365)),
+             any_event(("safety", "quality", "environmental"), _BAD, lambda on: within_years(1, on))),
         Fact("serious_violation_3y", "bool", "近三年发生重大事故或严重违法", "Serious violation in 3 years", (_COMP,),
-             any_event(("safety", "quality", "environmental", "data_security", "tax"), _BAD, 3 * 365 + 1)),
+             any_event(("safety", "quality", "environmental", "data_security", "tax"), _BAD, lambda on: within_years(3, on))),
         Fact("research_misconduct_2y", "bool", "当年或上年科研严重失信", "Research misconduct, this or last year",
-             (_COMP,), any_event(("research_misconduct",), ("major", "serious", "minor"), 2 * 365)),
+             (_COMP,), any_event(("research_misconduct",), ("major", "serious", "minor"), since_last_year)),
         # credentials
         Fact("holds_hnte", "bool", "持有有效高新技术企业证书", "Holds a valid HNTE certificate", (_CRED,), holds("hnte")),
         Fact("holds_innovative_sme", "bool", "已认定创新型中小企业", "Holds innovative-SME status", (_CRED,),

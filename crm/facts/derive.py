@@ -37,8 +37,9 @@ class View:
     def credentials(self, kind: str) -> list[Any]:
         return [c for c in (self.agg.credentials or []) if c.kind == kind]
 
-    def events(self, kinds: Iterable[str], severities: Iterable[str], days: int) -> list[Any]:
-        kinds, severities, start = set(kinds), set(severities), self.on - timedelta(days=days)
+    def events(self, kinds: Iterable[str], severities: Iterable[str], start: date) -> list[Any]:
+        """Events of these kinds and severities dated from ``start`` to the as-of date (undated ones count)."""
+        kinds, severities = set(kinds), set(severities)
         return [
             e
             for e in (self.agg.compliance_events or [])
@@ -71,12 +72,50 @@ def sum_known(values: list[float | None]) -> Partial:
     return sum_bounds(values)
 
 
+# --- calendar --------------------------------------------------------------------------------------
+# Legal terms (满一年, 满三年, three-year validity) run from calendar anniversaries, not fractions of 365.25 days.
+# The n-th anniversary of 29 February in a common year is 28 February: a period without a corresponding day
+# ends on the last day of that month (民法典第二百零二条). So a firm registered on 2024-02-29 is one year old on
+# 2025-02-28, and a certificate of 2024-02-29 valid for three years holds through 2027-02-27 (the day before
+# its third anniversary, like every other certificate).
+
+
+def anniversary(start: date, years: int) -> date:
+    """``start`` moved by whole ``years`` (negative: back); 29 February becomes 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def age_in_years(start: date, on: date) -> float:
+    """Completed years from ``start`` to ``on`` by anniversaries, plus the elapsed share of the current year
+    (exactly n on the n-th anniversary; 0 before ``start``)."""
+    if on < start:
+        return 0.0
+    full = on.year - start.year
+    if anniversary(start, full) > on:
+        full -= 1
+    last, following = anniversary(start, full), anniversary(start, full + 1)
+    return full + round((on - last).days / (following - last).days, 4)
+
+
+def within_years(years: int, on: date) -> date:
+    """The first day of "the last ``years`` years" before ``on``: the same calendar date ``years`` earlier."""
+    return anniversary(on, -years)
+
+
+def since_last_year(on: date) -> date:
+    """The first day of "上一年及当年" (last year and this year): 1 January of last year."""
+    return date(on.year - 1, 1, 1)
+
+
 # --- derivations -----------------------------------------------------------------------------------
 
 
 def years_since_registration(v: View) -> float | None:
     reg = v.ent_attr("registration_date")
-    return None if reg is None else round((v.on - reg).days / 365.25, 4)
+    return None if reg is None else age_in_years(reg, v.on)
 
 
 def window(v: View, n: int) -> list[int]:
@@ -89,6 +128,18 @@ def window(v: View, n: int) -> list[int]:
 def ratio_3y(v: View, num: str, den: str) -> Partial:
     backs = window(v, 3)
     return ratio(sum_known([v.fy(b, num) for b in backs]), sum_known([v.fy(b, den) for b in backs]))
+
+
+def sum_years(v: View, name: str, n: int) -> Partial:
+    """A figure summed over the last ``n`` fiscal years the enterprise existed in (partly known: an interval)."""
+    return sum_known([v.fy(b, name) for b in window(v, n)])
+
+
+def mean_years(v: View, name: str, n: int) -> Partial:
+    """The yearly average of a figure over the last ``n`` fiscal years the enterprise existed in."""
+    backs = window(v, n)
+    total = sum_known([v.fy(b, name) for b in backs])
+    return None if total is None else total / len(backs)
 
 
 def growth(values: list[float | None]) -> float | None:
@@ -125,13 +176,16 @@ def core_ip_count(v: View) -> int | Interval:
     return count_bounds(core, unchecked)
 
 
-def any_event(kinds: tuple[str, ...], severities: tuple[str, ...], days: int) -> Callable[[View], bool]:
-    return lambda v: bool(v.events(kinds, severities, days))
+def any_event(
+    kinds: tuple[str, ...], severities: tuple[str, ...], start: Callable[[date], date]
+) -> Callable[[View], bool]:
+    """Whether such an event happened from ``start(on)`` to ``on`` (calendar windows, see above)."""
+    return lambda v: bool(v.events(kinds, severities, start(v.on)))
 
 
 def listed(flag: str, kind: str) -> Callable[[View], bool | None]:
     def derive_flag(v: View) -> bool | None:
-        if v.events((kind,), ("major", "serious", "minor"), 365):
+        if v.events((kind,), ("major", "serious", "minor"), within_years(1, v.on)):
             return True
         return v.ent_attr(flag)
 
@@ -153,10 +207,7 @@ def credential_end(cred: Any, years: int) -> date | None:
     start = cred.issued_on or (date(cred.year, 1, 1) if cred.year else None)
     if start is None:
         return None
-    try:
-        return start.replace(year=start.year + years) - timedelta(days=1)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + years, day=28)
+    return anniversary(start, years) - timedelta(days=1)
 
 
 def holds(kind: str) -> Callable[[View], bool]:
@@ -168,7 +219,7 @@ def has_credential(kind: str, years: int | None) -> Callable[[View], bool]:
     def derive_has(v: View) -> bool:
         for cred in v.credentials(kind):
             when = cred.issued_on or (date(cred.year, 12, 31) if cred.year else None)
-            if years is None or (when is not None and (v.on - when).days <= years * 366):
+            if years is None or (when is not None and within_years(years, v.on) <= when):
                 return True
         return False
 

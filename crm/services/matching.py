@@ -72,7 +72,7 @@ def match(
         facts = facts_mod.derive(agg, on, coerce_facts(overrides or {}))
         verdicts = evaluate_all(ruleset.in_force(on), facts, on, settled=settled)
         if store and not overrides and current_principal().can("write"):  # a viewer looks, stores nothing
-            _store_one(session, enterprise_id, verdicts, ruleset.hash, on)
+            _store_one(session, enterprise_id, verdicts, ruleset.hash, on, agg.enterprise.registration_date)
     subject = {"enterprise_id": enterprise_id, "name": agg.enterprise.name, "uscc": agg.enterprise.uscc}
     return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg)
 
@@ -150,11 +150,13 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
     policies = ruleset.in_force(on)
     started = time.perf_counter()
     with session_scope() as session:
-        ids, cols = facts_mod.fact_table(load_aggregates(session), on)
+        aggregates = load_aggregates(session)
+        ids, cols = facts_mod.fact_table(aggregates, on)
         if len(ids) == 0:
             return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
         batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
-        rows = _batch_rows(ids, batch, on, ruleset.hash)
+        registered = [a.enterprise.registration_date for a in aggregates]
+        rows = _batch_rows(ids, batch, on, ruleset.hash, registered)
         diffs = matches.replace_results(
             session=session, rows=rows, enterprise_ids=ids.tolist(), rules_hash=ruleset.hash
         )
@@ -185,12 +187,14 @@ def _settled_columns(
     return out
 
 
-def _batch_rows(ids: np.ndarray, batch: dict[str, Any], on: date, rules_hash: str) -> list[dict[str, Any]]:
+def _batch_rows(
+    ids: np.ndarray, batch: dict[str, Any], on: date, rules_hash: str, registered: list[date | None]
+) -> list[dict[str, Any]]:
     rows = []
     for policy_id, verdicts in batch.items():
         for i, enterprise_id in enumerate(ids):
             row = verdicts.row(i)
-            items = facts_mod.collect_items(row["to_collect"], on)
+            items = facts_mod.collect_items(row["to_collect"], on, registered=registered[i])
             rows.append(
                 {
                     "enterprise_id": int(enterprise_id),
@@ -220,7 +224,12 @@ def _value_columns(low: float | None, high: float | None) -> dict[str, Decimal |
 
 
 def _store_one(
-    session: Session, enterprise_id: int, verdicts: list[Verdict], rules_hash: str, on: date
+    session: Session,
+    enterprise_id: int,
+    verdicts: list[Verdict],
+    rules_hash: str,
+    on: date,
+    registered: date | None,
 ) -> None:
     rows = [
         {
@@ -231,7 +240,7 @@ def _store_one(
             "as_of": on,
             "rules_hash": rules_hash,
             "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
-            "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on)) or None,
+            "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on, registered=registered)) or None,
             "pending": v.pending,
             **_value_columns(*((v.value.low, v.value.high) if v.value else (None, None))),
         }

@@ -14,6 +14,7 @@ from crm.facts import CATALOGUE, Interval, collect_items, derive
 from crm.facts.profile import ProfileError, aggregate, load_profile
 
 ON = date(2025, 6, 1)
+LIBRARY_DIR = Path(__file__).resolve().parents[2] / "policy_rules"
 
 
 def fy(year, **kw):
