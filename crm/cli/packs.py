@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, warn_rules
+
 
 def register(app: typer.Typer) -> None:
     """Add the pack commands to the `huiqi` app."""
@@ -27,9 +29,11 @@ def pack(
     from crm.services.packs import make_pack
 
     result = make_pack(enterprise, officer=officer, on=_date(on))
+    broken = warn_rules()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(result.pdf)
     typer.echo(f"已生成 / written {out} ({result.record.pages} 页, {len(result.pdf) // 1024} KB)")
+    raise typer.Exit(EXIT_PROBLEMS if broken else EXIT_OK)
 
 
 def packs(
@@ -67,9 +71,10 @@ def packs(
         ids=ids or None,
         on=as_of,
     )
+    broken = warn_rules([policy] if policy else [])
     if not chosen:
         typer.echo("没有符合条件的企业 / no enterprise matches")
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PROBLEMS)
     with typer.progressbar(length=len(chosen), label=f"生成服务包 {len(chosen)} 份") as bar:
         result = make_packs(
             chosen,
@@ -85,7 +90,7 @@ def packs(
     )
     for enterprise_id, name, reason in result.failed:
         typer.echo(f"✗ 失败 #{enterprise_id} {name}: {reason}", err=True)
-    raise typer.Exit(1 if result.failed else 0)
+    raise typer.Exit(EXIT_PROBLEMS if result.failed or broken else EXIT_OK)
 
 
 def _date(text: str | None) -> date | None:

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, warn_rules
+
 DirOption = Annotated[Path | None, typer.Option("--dir", help="rules directory (default: configured)")]
 rules_app = typer.Typer(help="政策规则 / policy rules", no_args_is_help=True)
 
@@ -77,13 +79,15 @@ def match_command(
         raise typer.BadParameter("请给出 --enterprise ID 或 --profile FILE 之一")
     when = _date(on)
     report = _report(enterprise, profile, when)
+    broken = warn_rules()
     if as_json:
         typer.echo(json.dumps(report.document(), ensure_ascii=False, indent=2, default=_json_default))
-        return
-    from crm.rules import render_text
+    else:
+        from crm.rules import render_text
 
-    typer.echo(f"{report.subject['name']} · {when} · 规则集 {report.rules_hash}\n")
-    typer.echo(render_text(report.verdicts, report.aggregate))
+        typer.echo(f"{report.subject['name']} · {when} · 规则集 {report.rules_hash}\n")
+        typer.echo(render_text(report.verdicts, report.aggregate))
+    raise typer.Exit(EXIT_PROBLEMS if broken else EXIT_OK)
 
 
 def _report(enterprise: int | None, profile: Path | None, when: date) -> Any:

@@ -6,14 +6,17 @@ import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from crm.rules.cases import DEFAULT_CASE_DATE
+from crm.rules.chain import order as _order
+from crm.rules.chain import versions as _versions
 from crm.rules.compile import CompileError, Compiler
+from crm.rules.lastgood import LastGood
 from crm.rules.model import Held, Policy, ValueSpec
 from crm.rules.schema import PolicyFile
 from crm.rules.source import LineDict, RuleError, line_of, read_yaml
@@ -36,6 +39,8 @@ class RuleSet:
     directory: str = ""
     loaded_at: datetime = field(default_factory=datetime.now)
     versions: tuple[Policy, ...] = ()
+    kept: tuple[str, ...] = ()  # ids of policies with a broken file: built from their last good files
+    loaded: tuple[tuple[str, dict[str, str]], ...] = field(default=(), repr=False)  # policy id, its files
 
     def all_versions(self) -> tuple[Policy, ...]:
         return self.versions or self.policies
@@ -99,16 +104,84 @@ def _compile(path: Path, raw: Any, titles: Mapping[str, str] | None) -> Policy:
     return replace(_policy(spec, raw, root, held, compiler, path), value=_value(spec, raw, path))
 
 
-def load_dir(directory: Path) -> tuple[RuleSet, list[RuleError]]:
-    """Every ``*.yaml`` in a directory: the good policies as a RuleSet, and the errors of the bad files."""
+def load_dir(directory: Path, last_good: LastGood | None = None) -> tuple[RuleSet, list[RuleError]]:
+    """Every ``*.yaml`` in a directory: the good policies as a RuleSet, and the errors of the bad files.
+
+    With ``last_good``, a policy with a file that does not load is built from its files as they last loaded
+    (its id listed in ``RuleSet.kept``): a broken edit never removes or changes a policy. The errors are
+    those of the files on disk; the hash covers the texts used.
+    """
+    directory = Path(directory)
+    texts, unreadable = _read_texts(directory)
+    built = _build(directory, texts)
+    errors, used = unreadable + built.file_errors, texts
+    failed = built.failed | {policy_of(Path(e.path).name) for e in unreadable}
+    candidates = {pid: last_good.files(pid) for pid in failed} if last_good is not None else {}
+    kept = {pid: files for pid, files in candidates.items() if files and files != _files_of(texts, pid)}
+    while kept:  # a kept copy that no longer loads (the code changed under it) is dropped, then retried
+        used = {n: t for n, t in texts.items() if policy_of(n) not in kept}
+        used |= {name: text for files in kept.values() for name, text in files.items()}
+        built = _build(directory, used)
+        if not built.failed & kept.keys():
+            break
+        kept = {pid: files for pid, files in kept.items() if pid not in built.failed}
+        if not kept:
+            used, built = texts, _build(directory, texts)
+    digest = hashlib.sha256()
+    for name in sorted(used):
+        digest.update(name.encode() + b"\0" + used[name].encode() + b"\0")
+    failed |= built.failed
+    fresh = {pid: _files_of(texts, pid) for pid in {policy_of(n) for n in texts} - failed - kept.keys()}
+    ruleset = RuleSet(
+        built.latest,
+        digest.hexdigest()[:16],
+        str(directory),
+        versions=built.ordered,
+        kept=tuple(sorted(kept)),
+        loaded=tuple(sorted(fresh.items())),
+    )
+    return ruleset, errors + built.relation_errors
+
+
+def _read_texts(directory: Path) -> tuple[dict[str, str], list[RuleError]]:
+    """File name -> text of every rule file; a file that cannot be read as UTF-8 is an error, not a crash."""
+    texts: dict[str, str] = {}
+    errors: list[RuleError] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            texts[path.name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            errors.append(RuleError(path, 0, f"文件不是 UTF-8 编码（第 {exc.start} 字节）：请另存为 UTF-8"))
+        except OSError as exc:
+            errors.append(RuleError(path, 0, f"无法读取文件：{exc.strerror or exc}"))
+    return texts, errors
+
+
+def policy_of(file_name: str) -> str:
+    """The policy id a rule file belongs to (``hnte@2026-01-01.yaml`` -> ``hnte``)."""
+    return Path(file_name).stem.partition(VERSION_SEP)[0]
+
+
+def _files_of(texts: Mapping[str, str], policy_id: str) -> dict[str, str]:
+    return {name: text for name, text in texts.items() if policy_of(name) == policy_id}
+
+
+@dataclass(frozen=True)
+class _Built:
+    ordered: tuple[Policy, ...]
+    latest: tuple[Policy, ...]
+    file_errors: list[RuleError]
+    relation_errors: list[RuleError]
+    failed: set[str]  # ids of the policies with a file that did not load
+
+
+def _build(directory: Path, texts: Mapping[str, str]) -> _Built:
+    """Parse, compile, chain the versions of and order the given file texts."""
     errors: list[RuleError] = []
     parsed: list[tuple[Path, Any]] = []
-    digest = hashlib.sha256()
-    for path in sorted(Path(directory).glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
+    for name, text in sorted(texts.items()):
         try:
-            parsed.append((path, read_yaml(path, text)))
+            parsed.append((directory / name, read_yaml(directory / name, text)))
         except RuleError as exc:
             errors.append(exc)
     titles = _titles(parsed)
@@ -122,8 +195,9 @@ def load_dir(directory: Path) -> tuple[RuleSet, list[RuleError]]:
     ordered, relation_errors = _order(versions)
     newest = {p.id: p for p in ordered}  # ordered keeps a policy's versions oldest first
     latest = tuple(p for p in ordered if newest[p.id] is p)
-    ruleset = RuleSet(latest, digest.hexdigest()[:16], str(directory), versions=tuple(ordered))
-    return ruleset, errors + version_errors + relation_errors
+    errors += version_errors
+    failed = {policy_of(Path(e.path).name) for e in errors}
+    return _Built(tuple(ordered), latest, errors, relation_errors, failed)
 
 
 # --- the registry: the rule set in force --------------------------------------------------------------
@@ -142,23 +216,51 @@ def current() -> RuleSet:
 
 
 def last_errors() -> list[RuleError]:
-    """The errors of the last reload (shown in the UI while the last good set stays in force)."""
+    """The errors of the last reload (shown in the UI and by every evaluating command)."""
     return list(_errors)
 
 
-def reload(directory: Path | None = None) -> list[RuleError]:
-    """Re-read the rules; on any error keep the last good set (first load: the good files only)."""
-    global _current, _errors
-    if directory is None:
-        from crm.config import get_settings
+def problems() -> list[dict[str, Any]]:
+    """The errors of the last reload as plain data: file, line, reason, the policy id, and whether that
+    policy's last good version stands in (``kept``) or the file has never loaded (its policy is missing)."""
+    ruleset = current()
+    return [
+        e.to_dict()
+        | {
+            "file": Path(e.path).name,
+            "policy": policy_of(Path(e.path).name),
+            "kept": policy_of(Path(e.path).name) in ruleset.kept,
+        }
+        for e in _errors
+    ]
 
-        directory = get_settings().rules_dir
-    ruleset, errors = load_dir(directory)
+
+def reload(directory: Path | None = None) -> list[RuleError]:
+    """Re-read the rules. A file that does not load keeps its last good version (remembered on disk under
+    the data dir), so an edit never removes or changes a policy until it loads; the errors are returned."""
+    global _current, _errors
+    from crm.config import get_settings
+
+    settings = get_settings()
+    directory = directory or settings.rules_dir
+    store = _last_good(settings.data_dir, Path(directory))
+    ruleset, errors = load_dir(directory, store)
+    for policy_id, files in ruleset.loaded:
+        store.keep(policy_id, files)
     with _lock:
-        if not errors or _current is None:
-            _current = ruleset
-        _errors = errors
+        _current, _errors = ruleset, errors
     return errors
+
+
+_stores: dict[tuple[Path, Path], LastGood] = {}
+
+
+def _last_good(data_dir: Path, directory: Path) -> LastGood:
+    """One store per (data dir, rules dir) for the life of the process (its memory outlives a failed write)."""
+    key = (data_dir, directory)
+    if key not in _stores:
+        _stores[key] = LastGood.for_dir(data_dir, directory)
+    return _stores[key]
 
 
 def use(ruleset: RuleSet | None) -> None:
@@ -253,87 +355,6 @@ def _titles(parsed: list[tuple[Path, Any]]) -> dict[str, str]:
             if stem not in titles or stamp >= titles[stem][0]:
                 titles[stem] = (stamp, title)
     return {k: v[1] for k, v in titles.items()}
-
-
-def _versions(policies: list[Policy]) -> tuple[list[Policy], list[RuleError]]:
-    """Group the versions of each policy and check that their ``in_force`` ranges follow each other.
-
-    Sorted by ``from``, each version ends the day before the next one starts: an open ``until`` is closed
-    there, an explicit one must be exactly that day (later = overlap, earlier = gap). A version that breaks
-    the chain is refused (with its file and the line of ``in_force``) and left out.
-    """
-    errors: list[RuleError] = []
-    by_id: dict[str, list[Policy]] = {}
-    for policy in policies:
-        by_id.setdefault(policy.id, []).append(policy)
-    out: list[Policy] = []
-    for group in by_id.values():
-        kept: list[Policy] = []
-        for policy in sorted(group, key=lambda p: (p.in_force_from, p.path)):
-            if kept:
-                prev = kept[-1]
-                day_before = policy.in_force_from - timedelta(days=1)
-                where = f"{Path(prev.path).name}:{prev.in_force_line}"
-                if prev.in_force_until is None or prev.in_force_until == day_before:
-                    kept[-1] = replace(prev, in_force_until=day_before)
-                elif prev.in_force_until > day_before:
-                    errors.append(
-                        RuleError(
-                            policy.path,
-                            policy.in_force_line,
-                            f"生效期与上一版本重叠：{where} 生效至 {prev.in_force_until}，"
-                            f"本版本自 {policy.in_force_from} 起（应为 {prev.in_force_until + timedelta(days=1)}）",
-                        )
-                    )
-                    continue
-                else:
-                    errors.append(
-                        RuleError(
-                            policy.path,
-                            policy.in_force_line,
-                            f"生效期与上一版本之间有空档：{where} 生效至 {prev.in_force_until}，"
-                            f"本版本自 {policy.in_force_from} 起（应为 {prev.in_force_until + timedelta(days=1)}）",
-                        )
-                    )
-                    continue
-            kept.append(policy)
-        out.extend(kept)
-    return out, errors
-
-
-def _order(policies: list[Policy]) -> tuple[list[Policy], list[RuleError]]:
-    """Topological order of the policy ids over requires/excludes (of any version); a policy's versions stay
-    together, oldest first. Unknown targets and cycles are errors of the referring file."""
-    by_id: dict[str, list[Policy]] = {}
-    for policy in policies:
-        by_id.setdefault(policy.id, []).append(policy)
-    errors: list[RuleError] = []
-    ordered: list[Policy] = []
-    state: dict[str, int] = {}
-    for policy in policies:
-        for target in (*policy.requires, *policy.excludes, *policy.unlocks):
-            if target not in by_id:
-                errors.append(RuleError(policy.path, policy.criteria.line, f"关联的政策 '{target}' 不存在"))
-
-    def visit(pid: str) -> bool:
-        if state.get(pid) == 2:
-            return True
-        versions = by_id[pid]
-        if state.get(pid) == 1:
-            errors.append(
-                RuleError(versions[-1].path, versions[-1].criteria.line, f"政策关联出现循环：{pid}")
-            )
-            return False
-        state[pid] = 1
-        targets = dict.fromkeys(t for p in versions for t in (*p.requires, *p.excludes) if t in by_id)
-        ok = all(visit(t) for t in targets)
-        state[pid] = 2
-        ordered.extend(versions)
-        return ok
-
-    for pid in sorted(by_id):
-        visit(pid)
-    return ordered, errors
 
 
 def check_dir(directory: Path) -> list[RuleError]:

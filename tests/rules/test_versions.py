@@ -125,7 +125,7 @@ def test_the_last_good_rule_set_stays_in_force_when_a_new_version_is_bad(tmp_pat
         errors = registry.reload(tmp_path)
         assert [(Path(e.path).name, e.line) for e in errors] == [("grant@2026-06-01.yaml", 8)]
         assert "重叠" in errors[0].reason
-        assert registry.current() is good
+        assert registry.current().hash == good.hash and registry.current().kept == ("grant",)
         assert _outcome(registry.current(), SWITCH, {"staff_total": 12}) == "eligible"
     finally:
         registry.use(None)
