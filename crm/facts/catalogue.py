@@ -96,6 +96,7 @@ class Read:
 
     field: str
     years_back: tuple[int, ...] = ()
+    ask: bool = True  # False: a record that can settle the fact, but the fact's own field is what to ask for
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ class Fact:
         if registered is None and aggregate is not None:
             registered = getattr(aggregate.enterprise, "registration_date", None)
         items, before = [], False
-        for read in self.reads:
+        asked = [read for read in self.reads if read.ask] or list(self.reads)
+        for read in asked:
             years: list[int | None] = [on.year - back for back in read.years_back] or [None]
             for year in years:
                 if year is not None and registered is not None and year < registered.year:
@@ -183,6 +185,8 @@ def to_collect(
 _E = Read  # enterprise field
 _Y1, _Y2, _Y3 = (1,), (1, 2), (1, 2, 3)
 _IP, _CRED, _COMP = Read("ip_assets"), Read("credentials"), Read("compliance_events")
+# A listed-by-event or titled-by-credential fact asks for its own field, not for the whole record list.
+_CRED_TOO, _COMP_TOO = Read("credentials", ask=False), Read("compliance_events", ask=False)
 _BAD = ("major", "serious")
 
 
@@ -204,13 +208,13 @@ def _facts() -> list[Fact]:
         Fact("tax_in_shanghai", "bool", "在上海纳税", "Pays tax in Shanghai", (_E("tax_in_shanghai"),),
              attr("tax_in_shanghai")),
         Fact("key_institution", "bool", "人才引进重点机构", "Talent key institution",
-             (_E("key_institution"), _CRED), key_institution),
+             (_E("key_institution"), _CRED_TOO), key_institution),
         Fact("in_restricted_catalogue", "bool", "属于禁止/限制类目录", "In a prohibited/restricted catalogue",
              (_E("in_restricted_catalogue"),), attr("in_restricted_catalogue")),
         Fact("abnormal_operation_listed", "bool", "列入经营异常名录", "On the abnormal-operation list",
-             (_E("abnormal_operation_listed"), _COMP), listed("abnormal_operation_listed", "abnormal_operation")),
+             (_E("abnormal_operation_listed"), _COMP_TOO), listed("abnormal_operation_listed", "abnormal_operation")),
         Fact("serious_dishonesty_listed", "bool", "列入严重失信名单", "On the serious-dishonesty list",
-             (_E("serious_dishonesty_listed"), _COMP), listed("serious_dishonesty_listed", "serious_dishonesty")),
+             (_E("serious_dishonesty_listed"), _COMP_TOO), listed("serious_dishonesty_listed", "serious_dishonesty")),
         Fact("legal_form", "code", "企业类型", "Legal form", (_E("legal_form"),), attr("legal_form")),
         # industry
         Fact("sports_division", "code", "体育产业类别", "Sports-industry division", (_E("sports_division"),),

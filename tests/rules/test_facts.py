@@ -131,6 +131,17 @@ def test_collect_items_name_the_year_and_the_field() -> None:
     ]
 
 
+def test_a_list_membership_is_asked_once_not_as_the_whole_compliance_record() -> None:
+    # "未列入经营异常名录" is asked as the yes/no it is; the compliance-event list that can also settle it is not
+    # a second thing to collect (it read as a contradiction beside a met "no major accident" condition).
+    assert collect_items(["abnormal_operation_listed", "serious_dishonesty_listed", "key_institution"], ON) == [
+        "是否列入经营异常名录",
+        "是否列入严重失信名单",
+        "是否人才引进重点机构",
+    ]
+    assert collect_items(["major_accident_last_year"], ON) == ["安全、质量、环境等合规记录"]
+
+
 def test_a_profile_file_becomes_an_aggregate(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text(
