@@ -234,7 +234,7 @@ ZEN_FACTS = (
     "rd_domestic_share_3y",
     "hightech_income_share",
     "class1_ip_count",
-    "class2_ip_count",
+    "class2_ip_unused_count",
     "net_asset_growth_3y",
     "sales_growth_3y",
     "major_accident_last_year",
@@ -294,11 +294,11 @@ def hnte_jdm(policy) -> dict:
     c1 = [(1, 7, 8)]
     c2 = [(5, 5, 6), (3, 3, 4), (1, 1, 2)]
     low = (
-        f"max([{_band('class1_ip_count', c1, (0, 8), 0)}, {_band('class2_ip_count', c2, (0, 6), 0)}])"
+        f"max([{_band('class1_ip_count', c1, (0, 8), 0)}, {_band('class2_ip_unused_count', c2, (0, 6), 0)}])"
         f" + {growth_pts('net_asset_growth_3y', 0)} + {growth_pts('sales_growth_3y', 0)}"
     )
     high = (
-        f"max([{_band('class1_ip_count', c1, (0, 8), 1)}, {_band('class2_ip_count', c2, (0, 6), 1)}])"
+        f"max([{_band('class1_ip_count', c1, (0, 8), 1)}, {_band('class2_ip_unused_count', c2, (0, 6), 1)}])"
         f" + 72 + {growth_pts('net_asset_growth_3y', 1)} + {growth_pts('sales_growth_3y', 1)}"
     )
     rd_thr = (

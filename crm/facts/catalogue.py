@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from crm.domain import CREDENTIAL_KINDS
+from crm.facts.credentials import has_credential, holds, key_institution, valid_until
 from crm.facts.derive import (
     View,
     any_event,
@@ -28,17 +30,13 @@ from crm.facts.derive import (
     fy_int,
     fy_ratio,
     growth,
-    has_credential,
-    holds,
     ip_count,
-    key_institution,
     listed,
     mean_years,
     net_assets,
     ratio_3y,
     since_last_year,
     sum_years,
-    valid_until,
     within_years,
     years_since_registration,
 )
@@ -97,6 +95,7 @@ class Read:
     field: str
     years_back: tuple[int, ...] = ()
     ask: bool = True  # False: a record that can settle the fact, but the fact's own field is what to ask for
+    label: str | None = None  # what to ask for when it is more precise than the field's label
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ class Fact:
                     before = True  # the enterprise did not exist: nothing to ask
                 elif aggregate is None or field_missing(aggregate, read.field, year):
                     prefix = f"{year} 年" if year else ""
-                    label = f"{prefix}{FIELD_ZH.get(read.field, read.field)}"
+                    label = read.label or f"{prefix}{FIELD_ZH.get(read.field, read.field)}"
                     items.append(CollectItem(self.name, read.field, year, label))
         return items or ([] if before else [CollectItem(self.name, None, None, self.zh)])
 
@@ -188,6 +187,16 @@ _IP, _CRED, _COMP = Read("ip_assets"), Read("credentials"), Read("compliance_eve
 # A listed-by-event or titled-by-credential fact asks for its own field, not for the whole record list.
 _CRED_TOO, _COMP_TOO = Read("credentials", ask=False), Read("compliance_events", ask=False)
 _BAD = ("major", "serious")
+
+
+def _dated(kind: str) -> Read:
+    """A credential's date: what settles a validity known only by its year."""
+    return Read("credentials", label=f"{CREDENTIAL_KINDS[kind][0]}证书日期（发证或有效期至）")
+
+
+def _award(kind: str) -> Read:
+    """An award's (or title's) date: what settles "within N years" for one known only by its year."""
+    return Read("credentials", label=f"{CREDENTIAL_KINDS[kind][0]}获得日期")
 
 
 # One fact per entry reads as a table; the formatter would spread each over eight lines.
@@ -263,7 +272,9 @@ def _facts() -> list[Fact]:
              (_E("rd_expense", _Y2),), lambda v: mean_years(v, "rd_expense", 2)),
         # intellectual property
         Fact("class1_ip_count", "count", "有效Ⅰ类知识产权数", "Valid class I IP items", (_IP,), lambda v: ip_count(v, 1)),
-        Fact("class2_ip_count", "count", "可用Ⅱ类知识产权数", "Usable class II IP items", (_IP,), lambda v: ip_count(v, 2)),
+        Fact("class2_ip_count", "count", "有效Ⅱ类知识产权数", "Valid class II IP items", (_IP,), lambda v: ip_count(v, 2)),
+        Fact("class2_ip_unused_count", "count", "未用于高企认定的有效Ⅱ类知识产权数",
+             "Valid class II IP items not used in an HNTE application", (_IP,), lambda v: ip_count(v, 2, unused=True)),
         Fact("core_ip_count", "count", "支撑主营产品的核心知识产权数", "Core IP items", (_IP,), core_ip_count),
         # compliance
         Fact("major_accident_last_year", "bool", "近一年发生重大安全、质量事故或严重环境违法",
@@ -271,21 +282,29 @@ def _facts() -> list[Fact]:
              any_event(("safety", "quality", "environmental"), _BAD, lambda on: within_years(1, on))),
         Fact("serious_violation_3y", "bool", "近三年发生重大事故或严重违法", "Serious violation in 3 years", (_COMP,),
              any_event(("safety", "quality", "environmental", "data_security", "tax"), _BAD, lambda on: within_years(3, on))),
+        Fact("major_accident_this_or_last_year", "bool", "上一年及当年发生重大安全、质量事故或严重环境违法",
+             "Major accident last year or this year", (_COMP,),
+             any_event(("safety", "quality", "environmental"), _BAD, since_last_year)),
         Fact("research_misconduct_2y", "bool", "当年或上年科研严重失信", "Research misconduct, this or last year",
              (_COMP,), any_event(("research_misconduct",), ("major", "serious", "minor"), since_last_year)),
         # credentials
-        Fact("holds_hnte", "bool", "持有有效高新技术企业证书", "Holds a valid HNTE certificate", (_CRED,), holds("hnte")),
-        Fact("holds_innovative_sme", "bool", "已认定创新型中小企业", "Holds innovative-SME status", (_CRED,),
-             holds("innovative_sme")),
-        Fact("national_st_award_5y", "bool", "近五年获国家科学技术奖", "National S&T award in 5 years", (_CRED,),
+        Fact("holds_hnte", "bool", "持有有效高新技术企业证书", "Holds a valid HNTE certificate",
+             (_dated("hnte"),), holds("hnte")),
+        Fact("holds_innovative_sme", "bool", "已认定创新型中小企业", "Holds innovative-SME status",
+             (_dated("innovative_sme"),), holds("innovative_sme")),
+        Fact("national_st_award_5y", "bool", "近五年获国家科学技术奖", "National S&T award in 5 years",
+             (_award("national_st_award"),),
              has_credential("national_st_award", 5)),
-        Fact("provincial_award_3y", "bool", "近三年获省级以上奖项", "Provincial award in 3 years", (_CRED,),
+        Fact("provincial_award_3y", "bool", "近三年获省级以上奖项", "Provincial award in 3 years",
+             (_award("provincial_award"),),
              has_credential("provincial_award", 3)),
         Fact("provincial_rd_institution", "bool", "拥有省级以上研发机构", "Provincial-level R&D institution",
              (_CRED,), has_credential("provincial_rd_institution", None)),
-        Fact("standard_led_5y", "bool", "近五年主导制定国家或行业标准", "Led a standard in 5 years", (_CRED,),
+        Fact("standard_led_5y", "bool", "近五年主导制定国家或行业标准", "Led a standard in 5 years",
+             (_award("standard_led"),),
              has_credential("standard_led", 5)),
-        *[Fact(f"{kind}_valid_until", "date", f"{zh}有效期至", f"{en} valid until", (_CRED,), valid_until(kind))
+        *[Fact(f"{kind}_valid_until", "date", f"{zh}有效期至", f"{en} valid until", (_dated(kind),),
+               valid_until(kind))
           for kind, zh, en in _HELD_KINDS],
     ]
 

@@ -6,10 +6,10 @@ Pure: reads duck-typed aggregates (ORM rows or profile namespaces), never the da
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from crm.domain import IP_KINDS, VALIDITY_YEARS
+from crm.domain import IP_KINDS
 from crm.facts.bounds import Interval, Partial, count_bounds, ratio_bounds, sum_bounds
 
 
@@ -155,12 +155,10 @@ def net_assets(v: View, back: int) -> float | None:
     return None if assets is None or liabilities is None else assets - liabilities
 
 
-def ip_count(v: View, wanted: int) -> int:
-    return sum(
-        1
-        for ip in v.valid_ip()
-        if ip_class(ip) == wanted and not (wanted == 2 and getattr(ip, "used_in_hnte", None))
-    )
+def ip_count(v: View, wanted: int, unused: bool = False) -> int:
+    """Valid items of IP class ``wanted``; with ``unused``, Class II items already used in an HNTE application
+    are left out (a Class II item backs one HNTE application only; tech-SME and 创新型 scoring count it)."""
+    return sum(1 for ip in v.valid_ip() if ip_class(ip) == wanted and not (unused and used_for_hnte(ip)))
 
 
 def ip_class(ip: Any) -> int | None:
@@ -168,9 +166,15 @@ def ip_class(ip: Any) -> int | None:
     return entry[2] if entry else None
 
 
+def used_for_hnte(ip: Any) -> bool:
+    """A Class II item recorded as used in an earlier HNTE application (Class I items may be used again)."""
+    return ip_class(ip) == 2 and getattr(ip, "used_in_hnte", None) is True
+
+
 def core_ip_count(v: View) -> int | Interval:
-    """Core items; between the checked ones and all of them while some are not checked."""
-    counted = [ip for ip in v.valid_ip() if ip_class(ip) in (1, 2)]
+    """Core items that can back an HNTE application (no Class II item used before); between the checked ones
+    and all of them while some are not checked."""
+    counted = [ip for ip in v.valid_ip() if ip_class(ip) in (1, 2) and not used_for_hnte(ip)]
     core = sum(1 for ip in counted if getattr(ip, "core_to_main_product", None) is True)
     unchecked = sum(1 for ip in counted if getattr(ip, "core_to_main_product", None) is None)
     return count_bounds(core, unchecked)
@@ -190,44 +194,6 @@ def listed(flag: str, kind: str) -> Callable[[View], bool | None]:
         return v.ent_attr(flag)
 
     return derive_flag
-
-
-def valid_until(kind: str) -> Callable[[View], date | None]:
-    def derive_until(v: View) -> date | None:
-        ends = [credential_end(c, VALIDITY_YEARS.get(kind, 3)) for c in v.credentials(kind)]
-        known = [e for e in ends if e is not None]
-        return max(known) if known else None
-
-    return derive_until
-
-
-def credential_end(cred: Any, years: int) -> date | None:
-    if cred.expires_on is not None:
-        return cred.expires_on
-    start = cred.issued_on or (date(cred.year, 1, 1) if cred.year else None)
-    if start is None:
-        return None
-    return anniversary(start, years) - timedelta(days=1)
-
-
-def holds(kind: str) -> Callable[[View], bool]:
-    until = valid_until(kind)
-    return lambda v: (end := until(v)) is not None and end >= v.on
-
-
-def has_credential(kind: str, years: int | None) -> Callable[[View], bool]:
-    def derive_has(v: View) -> bool:
-        for cred in v.credentials(kind):
-            when = cred.issued_on or (date(cred.year, 12, 31) if cred.year else None)
-            if years is None or (when is not None and within_years(years, v.on) <= when):
-                return True
-        return False
-
-    return derive_has
-
-
-def key_institution(v: View) -> bool | None:
-    return True if v.credentials("key_institution") else v.ent_attr("key_institution")
 
 
 def attr(name: str) -> Callable[[View], Any]:

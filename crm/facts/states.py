@@ -21,6 +21,7 @@ STATES: dict[str, tuple[str, str]] = {
     "serious_dishonesty_listed": ("已列入失信名单", "未列入失信名单"),
     "major_accident_last_year": ("有重大事故或严重违法记录", "无重大事故记录"),
     "serious_violation_3y": ("有重大事故或严重违法记录", "无重大事故或违法记录"),
+    "major_accident_this_or_last_year": ("有重大事故或严重违法记录", "无重大事故记录"),
     "research_misconduct_2y": ("有科研严重失信记录", "无科研失信记录"),
     "holds_hnte": ("持有有效证书", "未持有"),
     "holds_innovative_sme": ("已认定", "未认定"),

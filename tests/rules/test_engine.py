@@ -262,7 +262,7 @@ HNTE_OK = {
     "rd_domestic_share_3y": 0.95,
     "hightech_income_share": 0.8,
     "class1_ip_count": 1,
-    "class2_ip_count": 4,
+    "class2_ip_unused_count": 4,
     "net_asset_growth_3y": 0.3,
     "sales_growth_3y": 0.2,
     "major_accident_last_year": False,

@@ -91,12 +91,13 @@ def test_ip_counts_by_class_and_core_flag() -> None:
         ip("invention_patent", status="expired", core=True),
     ]
     facts = derive(agg(ips=ips), ON)
-    # one item is core, two (software copyright, utility model) are not checked: between 1 and 3
+    # one item is core, the software copyright is not checked, the utility model was used for HNTE before
     assert (facts["class1_ip_count"], facts["class2_ip_count"], facts["core_ip_count"]) == (
         1,
-        1,
-        Interval(1, 3),
+        2,
+        Interval(1, 2),
     )
+    assert facts["class2_ip_unused_count"] == 1
     assert derive(agg(ips=[ip("design_patent", core=None)]), ON)["core_ip_count"] == Interval(0, 1)
 
 
