@@ -280,14 +280,23 @@ def policies(on: date | None = None) -> tuple[Policy, ...]:
 
 
 def rules_status() -> dict[str, Any]:
-    """Hash, load time and the errors of the last reload (shown in the UI)."""
+    """Hash, load time and the problems of the last reload: each broken file with its line and reason, and
+    whether its policy runs on its last good version (``kept``) or is missing (shown in the UI)."""
     ruleset = loader.current()
     return {
         "hash": ruleset.hash,
         "loaded_at": ruleset.loaded_at,
         "policies": len(ruleset.policies),
-        "errors": [e.to_dict() for e in loader.last_errors()],
+        "errors": loader.problems(),
     }
+
+
+def reload_rules() -> dict[str, Any]:
+    """Re-read the rule files in the running app (admins); a broken file keeps its policy's last good
+    version. Returns the new status."""
+    require("admin")
+    loader.reload()
+    return rules_status()
 
 
 def condition_text(cond: dict[str, Any]) -> str:

@@ -45,6 +45,7 @@ ADMIN = {
     "audit": {"audit_entries", "audit_actors", "export_audit_xlsx"},
     "backup": {"make_backup", "list_backups", "restore_backup"},
     "pipeline": {"save_stages"},
+    "matching": {"reload_rules"},
 }
 # reads, exports to bytes, and the few that need no role (login, mode, the desktop start-up backup)
 OPEN = {

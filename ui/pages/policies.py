@@ -8,6 +8,7 @@ from typing import Any
 from nicegui import ui
 
 from crm.i18n import register
+from crm.services import auth as accounts
 from crm.services import matching
 from ui.background import io_bound
 from ui.format import outcome
@@ -18,9 +19,23 @@ from ui.theme import frame
 register(
     {
         "policies.rules_hash": ("规则集 {hash}，共 {count} 项政策", "Rule set {hash}, {count} policies"),
-        "policies.rules_error": (
-            "规则文件有误（仍使用上一版规则）：{path}:{line} {reason}",
-            "Rule file error (last good rules stay in force): {path}:{line} {reason}",
+        "policies.rules_banner": (
+            "{count} 个规则文件有误，改正后点“重新载入规则文件”：",
+            "{count} rule files have errors; fix them, then click “Reload rule files”:",
+        ),
+        "policies.rules_kept": (
+            "{path}:{line} {reason} —— 政策“{title}”仍按上一次成功载入的版本计算",
+            "{path}:{line} {reason} — policy “{title}” runs on its last version that loaded",
+        ),
+        "policies.rules_missing": (
+            "{path}:{line} {reason} —— 该文件从未成功载入，其政策未参与匹配",
+            "{path}:{line} {reason} — this file never loaded: its policy is not matched",
+        ),
+        "policies.reload": ("重新载入规则文件", "Reload rule files"),
+        "policies.reloaded": ("已载入 {count} 项政策，规则文件无误", "{count} policies loaded, no errors"),
+        "policies.reloaded_errors": (
+            "已载入 {count} 项政策；{errors} 个规则文件有误（见页首）",
+            "{count} policies loaded; {errors} rule files have errors (see the top of the page)",
         ),
         "policies.col.title": ("政策", "Policy"),
         "policies.col.level": ("层级", "Level"),
@@ -60,12 +75,19 @@ def create() -> None:
             policy_detail(outline)
 
 
+@ui.refreshable
 def policy_list() -> None:
-    """The table of policies with the rule-set status above it."""
+    """The table of policies with the rule-set status above it (refreshed when an admin reloads the rules)."""
     status = matching.rules_status()
-    ui.label(tr("policies.rules_hash", hash=status["hash"], count=status["policies"])).classes("text-caption")
-    for err in status["errors"]:
-        ui.label(tr("policies.rules_error", **err)).classes("text-negative").mark("rules-error")
+    with ui.row().classes("items-center gap-4"):
+        ui.label(tr("policies.rules_hash", hash=status["hash"], count=status["policies"])).classes(
+            "text-caption"
+        )
+        if accounts.current_principal().can("admin"):
+            ui.button(tr("policies.reload"), icon="refresh", on_click=_reload).props("flat dense").mark(
+                "reload-rules"
+            )
+    _rules_banner(status["errors"])
     rows = [_row(p) for p in matching.policies()]
     columns = [
         {"name": k, "label": tr(f"policies.col.{k}"), "field": k, "align": "left", "sortable": True}
@@ -92,6 +114,29 @@ def _row(policy: Any) -> dict[str, Any]:
         "window": windows,
         "matches": " / ".join(str(counts[o]) for o in ("eligible", "likely", "near_miss", "needs_data")),
     }
+
+
+def _rules_banner(errors: list[dict[str, Any]]) -> None:
+    """One banner for every broken rule file, each saying what runs instead of it."""
+    if not errors:
+        return
+    titles = {p.id: p.title for p in matching.policies()}
+    with ui.column().classes("w-full gap-1 p-2 bg-red-1 rounded").mark("rules-banner"):
+        ui.label(tr("policies.rules_banner", count=len(errors))).classes("text-negative text-weight-medium")
+        for err in errors:
+            key = "policies.rules_kept" if err["kept"] else "policies.rules_missing"
+            title = titles.get(err["policy"], err["file"])
+            ui.label(tr(key, **err, title=title)).classes("text-negative text-body2").mark("rules-error")
+
+
+async def _reload() -> None:
+    status = await io_bound(matching.reload_rules)
+    errors = len(status["errors"])
+    if errors:
+        ui.notify(tr("policies.reloaded_errors", count=status["policies"], errors=errors), type="warning")
+    else:
+        ui.notify(tr("policies.reloaded", count=status["policies"]), type="positive")
+    policy_list.refresh()
 
 
 async def _rematch() -> None:
