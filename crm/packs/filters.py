@@ -15,7 +15,7 @@ _TWO = Decimal("0.01")
 
 def register(env: Environment) -> None:
     """Add the pack filters to ``env``."""
-    env.filters.update(wan=wan, ymd=ymd, pct=pct, qty=qty, nobr=nobr)
+    env.filters.update(wan=wan, ymd=ymd, pct=pct, qty=qty, nobr=nobr, unit_label=unit_label)
 
 
 def _num(text: str) -> Markup:
@@ -77,3 +77,13 @@ def qty(value: Any, unit: str | None = None) -> Markup:
 def nobr(value: Any) -> Markup:
     """Keep ``value`` on one line (codes, phone numbers, document numbers)."""
     return _num(str(value))
+
+
+_UNIT_LABELS = {"CNY": "万元", "ratio": "%", "bool": "是/否", "list": "清单", "date": "日期"}
+
+
+def unit_label(unit: str | None) -> str:
+    """The unit an officer or enterprise writes a value in: 万元, 人, 项, 年, % ('—' when none)."""
+    if not unit:
+        return "—"
+    return _UNIT_LABELS.get(unit) or _UNITS.get(unit) or unit

@@ -22,10 +22,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from crm.errors import HuiqiError
 from crm.packs import filters
 from crm.packs.fonts import FACES, SubsetCache, embed_as_cut
+from crm.packs.qr import qr_svg
 
 MAIN_TEMPLATE = "pack.html"
 STYLESHEET = "pack.css"
 FONT_PREFIX = "fonts/"
+QR_PREFIX = "qr/"  # qr/<hex of the URL>.svg: a QR code drawn on the fly (crm.packs.qr)
+TOC_FROM_PAGES = 8  # shorter packs have no table of contents
 
 
 class PackRenderError(HuiqiError):
@@ -61,9 +64,13 @@ class Renderer:
         return self.render_pack(context, template)[0]
 
     def render_pack(self, context: Mapping[str, Any], template: str = MAIN_TEMPLATE) -> tuple[bytes, int]:
-        """The pack as (PDF bytes, page count)."""
-        html_text = self.render_html(context, template)
-        return self.write_pdf(html_text, identifier=str(context.get("document_id", "huiqi-pack")))
+        """The pack as (PDF bytes, page count); a pack of ``TOC_FROM_PAGES`` pages or more gets a contents list."""
+        identifier = str(context.get("document_id", "huiqi-pack"))
+        pdf, pages = self.write_pdf(self.render_html(context, template), identifier=identifier)
+        if pages >= TOC_FROM_PAGES and context.get("toc") is False:
+            with_toc = {**context, "toc": True}
+            pdf, pages = self.write_pdf(self.render_html(with_toc, template), identifier=identifier)
+        return pdf, pages
 
     def write_pdf(self, html_text: str, *, identifier: str = "huiqi-pack") -> tuple[bytes, int]:
         """Lay out ``html_text`` (relative URLs resolve under the templates folder): (PDF bytes, pages)."""
@@ -133,6 +140,10 @@ class TemplateFetcher:
                 relative[len(FONT_PREFIX) :], self.text + _css_text(self.templates_dir)
             )
             return URLFetcherResponse(url, body, {"Content-Type": "font/otf"})
+        if relative.startswith(QR_PREFIX):
+            return URLFetcherResponse(
+                url, qr_svg(relative[len(QR_PREFIX) :]), {"Content-Type": "image/svg+xml"}
+            )
         if not path.is_file():
             self.refused.append(url)
             raise ValueError(f"模板目录中没有这个文件: {relative}")

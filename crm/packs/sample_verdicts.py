@@ -1,4 +1,5 @@
-"""The sample pack's verdicts: five recommended policies, one held back, in the shape ``build_context`` reads."""
+"""The sample pack's verdicts: five recommended policies, one ineligible, one that needs data, in the shape
+``build_context`` reads."""
 
 from __future__ import annotations
 
@@ -359,7 +360,67 @@ def sample_verdicts() -> list[dict[str, Any]]:
             "materials": [],
             "basis": [],
             "window": None,
-            "conditions": [],
+            "conditions": [
+                _cond(
+                    "no_accident",
+                    "近三年未发生重大安全、质量事故",
+                    "not_met",
+                    "发生过重大事故",
+                    "未发生",
+                    op="",
+                )
+            ],
             "to_collect": [],
+        },
+        {
+            "policy_id": "innovative_sme",
+            "title": "创新型中小企业评价",
+            "level": "municipal",
+            "authority": "上海市经济和信息化委员会",
+            "outcome": "needs_data",
+            "rank": 6,
+            "value_text": "未估算",
+            "confidence": "high",
+            "summary": "",
+            "benefits": ["创新型中小企业称号，申报专精特新的前提"],
+            "materials": [],
+            "basis": [],
+            "window": {"opens": date(2026, 1, 1), "closes": date(2026, 12, 31), "note": ""},
+            "conditions": [
+                _cond("growth", "主营业务收入增长率", "unknown", None, None, None, "ratio"),
+                _cond("debt", "资产负债率", "unknown", None, None, None, "ratio"),
+            ],
+            "to_collect": [
+                {
+                    "fact": "total_liabilities_ratio",
+                    "field": "total_liabilities",
+                    "year": 2025,
+                    "label": "负债总额",
+                    "unit": "CNY",
+                },
+                {
+                    "fact": "main_revenue_growth",
+                    "field": "sales_revenue",
+                    "year": 2024,
+                    "label": "销售收入",
+                    "unit": "CNY",
+                },
+            ],
+            "to_check": [
+                {
+                    "field": "total_assets",
+                    "year": 2025,
+                    "label": "资产总额",
+                    "unit": "CNY",
+                    "value": Decimal("27800000"),
+                },
+                {
+                    "field": "sales_revenue",
+                    "year": 2025,
+                    "label": "销售收入",
+                    "unit": "CNY",
+                    "value": Decimal("31250000"),
+                },
+            ],
         },
     ]

@@ -161,6 +161,7 @@ OFFICER_FIELDS: tuple[FieldSpec, ...] = (
     _f("display_name", "姓名", "Name", required=True, max_len=64),
     _f("phone", "电话", "Phone", max_len=32),
     _f("email", "邮箱", "Email", max_len=128),
+    _f("office", "科室", "Office", max_len=64),
     _f("role", "角色", "Role", "choice", required=True, choices=domain.OFFICER_ROLES),
 )
 

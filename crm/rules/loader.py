@@ -314,7 +314,9 @@ def _policy(
     spec: PolicyFile, raw: LineDict, root: Any, held: Held | None, compiler: Compiler, path: Path
 ) -> Policy:
     meta = spec.model_dump(
-        include={"basis", "windows", "benefits", "materials", "params", "notes"}, mode="json"
+        include={"basis", "windows", "benefits", "materials", "params", "notes", "apply", "group"},
+        mode="json",
+        exclude_none=False,
     )
     # a version's cases run on a date inside that version's range unless they say otherwise
     default_on = spec.cases_on or (spec.in_force.from_ if spec.in_force.from_ > DEFAULT_CASE_DATE else None)

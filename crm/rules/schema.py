@@ -37,6 +37,23 @@ class Window(Closed):
         return value
 
 
+class Apply(Closed):
+    """Where to apply (as provincial 申兑指南 print it); every field optional, filled only from the sources."""
+
+    office: str | None = None  # the accepting office
+    address: str | None = None
+    phone: str | None = None  # consultation phone
+    payment_time: str | None = None  # time from approval to payment, in words
+    url: str | None = None  # official text or application portal (printed with a QR code)
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://\S+", value):
+            raise ValueError("网址应以 http:// 或 https:// 开头，且不含空格")
+        return value
+
+
 class InForce(Closed):
     from_: date = Field(alias="from")
     until: date | None = None
@@ -114,6 +131,8 @@ class PolicyFile(Closed):
     near_miss: NearMissSpec = NearMissSpec(relative=0.2)
     held: HeldSpec | None = None
     notes: str | None = None
+    apply: Apply | None = None
+    group: str | None = None  # policies with the same group (level or type variants) share one pack section
     cases_on: date | None = None
     value: ValueBlock | None = None
     criteria: dict[str, Any]

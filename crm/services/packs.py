@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crm import store
+from crm import __version__, store
 from crm.auth import current_principal, require
 from crm.config import Settings, get_settings, override_settings
 from crm.db import session_scope
@@ -201,13 +201,15 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
     aggregate, verdicts, rules_hash = report.aggregate, report.verdicts, report.rules_hash
     with session_scope() as session:
         officer_row = officer_store.officer_by_username(session=session, username=officer)
+    data_hash = pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id))
     context = build_context(
         enterprise=pack_input.enterprise_block(aggregate),
-        officer=_officer_block(officer, officer_row),
+        officer=_officer_block(officer_row),
         verdicts=[pack_input.verdict_input(v, aggregate) for v in verdicts],
-        data_used=pack_input.data_used(aggregate, on),
         on=on,
         rules_hash=rules_hash,
+        data_hash=data_hash,
+        generator=f"Huiqi {__version__}",
     )
     pdf, pages = render_pack(context)
     digest = hashlib.sha256(pdf).hexdigest()
@@ -215,10 +217,10 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
         "enterprise_id": enterprise_id,
         "enterprise_name": aggregate.enterprise.name,
         "officer": officer,
-        "officer_name": context["officer"]["name"],
+        "officer_name": context["officer"]["name"] or officer,
         "as_of": on,
         "rules_hash": rules_hash,
-        "data_hash": pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id)),
+        "data_hash": data_hash,
         "pdf": pdf,
         "sha256": digest,
         "pages": pages,
@@ -230,10 +232,17 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
     }
 
 
-def _officer_block(username: str, row: Officer | None) -> dict[str, Any]:
+def _officer_block(row: Officer | None) -> dict[str, Any]:
+    """The officer as the pack prints them, from their profile; without one, nobody is named (never the
+    sign-in or OS user name: desktop mode asks for the profile once, in 设置)."""
     if row is None:
-        return {"name": username, "phone": "", "email": ""}
-    return {"name": row.display_name, "phone": row.phone or "", "email": row.email or ""}
+        return {"name": "", "office": "", "phone": "", "email": ""}
+    return {
+        "name": row.display_name,
+        "office": row.office or "",
+        "phone": row.phone or "",
+        "email": row.email or "",
+    }
 
 
 def _run(ids: Sequence[int], officer: str, on: date, workers: int, settings: Settings) -> Any:

@@ -17,7 +17,8 @@ from crm.packs import PackRenderError, Renderer, build_context
 from crm.packs.filters import pct, qty, wan, ymd
 from crm.packs.fonts import SubsetCache, missing_characters
 from crm.packs.render import TemplateFetcher
-from crm.packs.sample import sample_context
+from crm.packs.sample import SAMPLE_DAY, sample_context, sample_enterprise
+from crm.packs.sample_verdicts import sample_verdicts
 
 RARE_NAME = "上海喆堃珺昇旻玥翀镕彧体育发展有限公司"
 
@@ -47,27 +48,66 @@ def font_names(pdf: bytes) -> set[str]:
     }
 
 
-def test_pack_shows_enterprise_policies_gaps_and_deadlines_as_text(sample_pdf: bytes) -> None:
-    text = text_of(sample_pdf)
-    assert "上海堃喆体育科技有限公司" in text
-    for title in (
-        "高新技术企业认定",
-        "科技型中小企业评价",
-        "上海市文化创意产业发展财政扶持资金",
-        "上海市专精特新中小企业",
-        "上海市体育产业示范单位",
-    ):
-        assert title in text
-    assert "还差0.88个百分点" in text  # R&D ratio 4.12% against 5%
-    assert "还差14.80万元" in text  # tax 45.2 against 60 万元
-    assert "2026-09-30" in text and "剩余11天" in text  # deadlines, days left from 2026-05-18
-    assert "国科发火〔2016〕32号" in text
-    assert "请核对" in text and "上年度高新技术产品（服务）收入" in text  # appendix: data used, to collect
+def page_texts(pdf: bytes) -> list[str]:
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_ineligible_policies_are_not_recommended(sample_pdf: bytes) -> None:
-    assert "、国家体育产业示范单位" not in text_of(sample_pdf)  # no numbered section or TOC entry
-    assert "、上海市体育产业示范单位" in text_of(sample_pdf)
+def test_page_one_is_the_decision_page(sample_pdf: bytes) -> None:
+    first = page_texts(sample_pdf)[0]
+    assert "上海堃喆体育科技有限公司" in first and "2026-05-18" in first
+    assert "王珺" in first and "021-65432100" in first and "wangjun@example.gov.cn" in first
+    # the top three by rank, each with outcome, value, deadline and days left, and the next thing to do
+    top = first.split("建议优先办理")[1].split("评估的全部政策")[0]
+    assert [top.index(t) for t in ("高新技术企业认定", "科技型中小企业评价", "上海市文化创意产业")] == sorted(
+        top.index(t) for t in ("高新技术企业认定", "科技型中小企业评价", "上海市文化创意产业")
+    )
+    assert "上海市专精特新中小企业" not in top  # fourth: not a priority
+    assert "36.50万元/年" in top and "2026-09-30剩135天" in top and "还差0.88个百分点" in top
+    # every policy considered, the ineligible one with its one decisive reason
+    summary = first.split("评估的全部政策")[1]
+    for title in ("上海市专精特新中小企业", "上海市体育产业示范单位", "创新型中小企业评价"):
+        assert title in summary
+    assert (
+        "国家体育产业示范单位" in summary
+        and "近三年未发生重大安全、质量事故（目前：发生过重大事故）" in summary
+    )
+
+
+def test_sections_only_for_policies_worth_acting_on(sample_pdf: bytes) -> None:
+    text = "".join(page_texts(sample_pdf))
+    headings = re.findall(
+        r"[一二三四五六七八九十]+、([^一二三四五六七八九十]{4,16}?)(?:基本符合|差距较小|符合)", text
+    )
+    assert "国家体育产业示范单位" not in "".join(headings)  # ineligible: the summary only
+    assert not re.search(r"[一二三四五六七八九十]、创新型中小企业评价", text)  # needs data: the shared table
+    assert "还差0.88个百分点" in text and "还差14.80万元" in text  # gaps in the policy's unit
+    assert "2026-03-01至2026-09-30（剩135天）" in text and "国科发火〔2016〕32号" in text
+    shared = text.split("补充资料后可评估的政策")[1]
+    assert "创新型中小企业评价" in shared and "2025年负债总额" in shared
+
+
+def test_the_last_page_asks_for_the_facts_that_settle_open_verdicts(sample_pdf: bytes) -> None:
+    pages = page_texts(sample_pdf)
+    last = pages[-1]
+    assert last.startswith("请贵单位补充/核对以下信息") or "请贵单位补充/核对以下信息" in last[:80]
+    assert "上年度高新技术产品（服务）收入" in last and "负债总额2025年万元请补充" in last
+    assert "资产总额2025年万元2,780.00万元" in last  # a value we hold, for checking
+    assert last.index("负债总额") < last.index("资产总额")  # what is missing first
+    assert "填表人" in last
+
+
+def test_provenance_only_in_metadata_and_the_last_footer(sample_pdf: bytes) -> None:
+    pages = page_texts(sample_pdf)
+    assert "规则版本3f9a1c0b7d2e" in pages[-1]
+    assert not any("3f9a1c0b7d2e" in page for page in pages[:-1])
+    assert not any(re.search(r"eligible|near_miss|needs_data|likely|hnte|policy_id", page) for page in pages)
+    info = PdfReader(io.BytesIO(sample_pdf)).metadata
+    assert info is not None and "3f9a1c0b7d2e" in str(info.get("/Subject")) + str(info.get("/Keywords"))
+
+
+def test_a_short_pack_has_no_table_of_contents(sample_pdf: bytes) -> None:
+    pages = page_texts(sample_pdf)
+    assert len(pages) < 8 and "目录一、" not in "".join(pages)
 
 
 def test_rare_name_characters_print_in_the_pack_font(renderer: Renderer) -> None:
@@ -102,7 +142,7 @@ def test_pack_is_small_with_fonts_embedded(sample_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(sample_pdf))
     descriptors = [
         font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-        for font in reader.pages[2]["/Resources"]["/Font"].values()
+        for font in reader.pages[1]["/Resources"]["/Font"].values()
     ]
     assert all("/FontFile3" in d or "/FontFile2" in d for d in descriptors)
 
@@ -155,7 +195,7 @@ def broken_templates(tmp_path: Path) -> Path:
 def test_undefined_name_error_names_template_and_line(broken_templates: Path) -> None:
     macros = broken_templates / "_macros.html"
     lines = macros.read_text(encoding="utf-8").splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if "可享受的支持" in text)
+    line = next(i for i, text in enumerate(lines, 1) if "可享受：" in text)
     lines[line - 1] += "{{ p.no_such_field }}"
     macros.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(PackRenderError, match=rf"_macros\.html 第 {line} 行: .*no_such_field"):
@@ -226,15 +266,25 @@ def test_dates_and_percentages() -> None:
     assert "12.5%" in str(pct(Decimal("0.125")))
 
 
-def test_the_table_of_contents_gives_each_section_its_page(sample_pdf: bytes) -> None:
-    reader = PdfReader(io.BytesIO(sample_pdf))
+def test_a_long_pack_gets_a_table_of_contents_with_each_sections_page(renderer: Renderer) -> None:
+    verdicts = [
+        v | {"policy_id": f"{v['policy_id']}-{n}", "title": f"{v['title']}（第{n}批）"}
+        for n in range(1, 5)
+        for v in sample_verdicts()
+    ]
+    context = build_context(
+        enterprise=sample_enterprise("上海堃喆体育科技有限公司"), officer={}, verdicts=verdicts, on=SAMPLE_DAY
+    )
+    pdf, count = renderer.render_pack(context)
+    assert count >= 8
+    reader = PdfReader(io.BytesIO(pdf))
     pages = [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages]
+    toc_page = next(i for i, page in enumerate(pages) if "目录一、" in page)
     lines = re.findall(
         r"^\s*([一二三四五六七八九十]+、\S+)\s+(\d+)\s*$",
-        reader.pages[1].extract_text(extraction_mode="layout"),
+        reader.pages[toc_page].extract_text(extraction_mode="layout"),
         re.MULTILINE,
     )
-    assert len(lines) >= 3
+    assert len(lines) >= 8
     for title, page in lines:
-        assert title in pages[int(page) - 1] and title not in "".join(pages[2 : int(page) - 1])
-    assert len(sample_pdf) < 1024 * 1024
+        assert title in pages[int(page) - 1] and title not in "".join(pages[toc_page + 1 : int(page) - 1])

@@ -43,7 +43,7 @@ def zjtx_policy(facts: dict[str, object], policy_id: str = "zjtx_sme") -> dict[s
 
 def test_an_unmet_alternative_is_no_gap_while_another_route_is_open() -> None:
     context = zjtx_policy({"sales_revenue_last_year": 8_000_000.0})  # equity financing unknown
-    policy = context["recommended"][0]
+    policy = context["summary"][0]
     assert REVENUE not in [c["label"] for c in policy["short"]]
     assert policy["routes_short"] == []
     assert EQUITY in [c["label"] for c in policy["unknown"]]
@@ -54,17 +54,17 @@ def test_an_unmet_alternative_is_no_gap_while_another_route_is_open() -> None:
 
 def test_when_every_alternative_failed_the_pack_asks_for_one_of_them_with_each_gap() -> None:
     context = zjtx_policy({"sales_revenue_last_year": 8_000_000.0, "equity_financing_2y": 5_000_000.0})
-    policy = context["recommended"][0]
+    policy = context["summary"][0]
     assert [r["n"] for r in policy["routes_short"]] == [1]
     assert [c["label"] for c in policy["routes_short"][0]["options"]] == [REVENUE, EQUITY]
     text = _text(context)
     assert "以下满足其一即可：" in text
-    assert f"{REVENUE}（目前为800.00万元，要求≥1,000.00万元，还差200.00万元）" in text, text
+    assert f"{REVENUE}（目前800.00万元，要求≥1,000.00万元，还差200.00万元）" in text, text
 
 
 def test_a_ceiling_reads_as_less_than_in_people() -> None:
     context = zjtx_policy({"staff_total": 33}, "innovative_sme")
-    staff = next(c for c in context["recommended"][0]["conditions"] if c["id"] == "sme_size")
+    staff = next(c for c in context["summary"][0]["conditions"] if c["id"] == "sme_size")
     assert (staff["op"], staff["unit"]) == ("lt", "people")
     text = _text(context)
     assert "33人<1000人" in text, text

@@ -75,8 +75,10 @@ def test_a_policy_that_needs_data_is_named_in_the_summary_not_given_a_section() 
     title = "上海市文化创意产业发展财政扶持资金"
     assert title in needs
     text = text_of(result.pdf)
-    assert "补充资料后再评估" in text and title in text.split("补充资料后再评估")[1]
-    assert f"、{title}" not in text  # no numbered section or table-of-contents entry
+    assert "补充资料后可评估的政策" in text and title in text.split("补充资料后可评估的政策")[1]
+    assert not re.search(f"[一二三四五六七八九十]、{title}", text)  # no numbered section of its own
+    request = text.split("请贵单位补充/核对以下信息")[-1]  # the last page asks for what it misses
+    assert "请补充" in request and title in request
 
 
 def test_pack_is_flagged_out_of_date_when_the_data_changes() -> None:
