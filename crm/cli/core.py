@@ -38,21 +38,36 @@ def doctor() -> None:
 
 
 def demo(
-    count: int = typer.Option(320, help="enterprises to generate"),
+    count: int = typer.Option(320, min=1, max=100_000, help="enterprises to generate"),
     seed: int = typer.Option(20240601, help="random seed (same seed, same data)"),
-    replace: bool = typer.Option(False, "--replace", help="delete existing data first"),
+    replace: bool = typer.Option(
+        False, "--replace", help="back up, then delete every record except officer accounts (needs --yes)"
+    ),
+    yes: bool = typer.Option(False, "--yes", help="confirm --replace"),
     if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no enterprise yet"),
     no_pipeline: bool = typer.Option(
         False, "--no-pipeline", help="enterprises only: no matches or applications"
     ),
 ) -> None:
     """Load the deterministic demo dataset of Yangpu sports enterprises."""
+    if replace and not yes:
+        raise typer.BadParameter(
+            "--replace 会删除除专员账号外的全部数据（先自动备份）；确认请加 --yes "
+            "(deletes every record except accounts, after a backup: add --yes to confirm)",
+            param_hint="--replace",
+        )
+    if replace and if_empty:
+        raise typer.BadParameter(
+            "--replace 与 --if-empty 不能同时使用 (contradictory)", param_hint="--if-empty"
+        )
     from crm.services import demo as demo_service
+    from crm.services.auth import Principal, acting_as
 
-    if if_empty and demo_service.has_enterprises():
-        typer.echo("数据库已有企业数据，跳过演示数据 / database not empty: demo data not loaded")
-        return
-    typer.echo(demo_service.load(count=count, seed=seed, replace=replace))
-    if not no_pipeline:
-        # matches, this cycle's windows and applications in every stage: a plausible 工作台 at once
-        typer.echo(demo_service.seed(seed=seed))
+    with acting_as(Principal("cli", "admin", "命令行管理员")):
+        if if_empty and demo_service.has_enterprises():
+            typer.echo("数据库已有企业数据，跳过演示数据 / database not empty: demo data not loaded")
+            return
+        typer.echo(demo_service.load(count=count, seed=seed, replace=replace))
+        if not no_pipeline:
+            # matches, this cycle's windows and applications in every stage: a plausible 工作台 at once
+            typer.echo(demo_service.seed(seed=seed))

@@ -13,10 +13,14 @@ from decimal import Decimal
 
 from crm import demo as demo_data
 from crm.auth import require
+from crm.config import get_settings
 from crm.db import session_scope
+from crm.errors import HuiqiError
+from crm.i18n import register
+from crm.services import backup
 from crm.store import applications as store
 from crm.store import enterprises as enterprise_store
-from crm.store import match_source
+from crm.store import maintenance, match_source
 
 AS_OF = date(2026, 11, 28)
 # this cycle's windows as an officer would enter them from the year's notices (demo dates)
@@ -55,10 +59,49 @@ def has_enterprises() -> bool:
     return demo_data.has_enterprises()
 
 
+class DemoRefused(HuiqiError):
+    """``demo --replace`` would delete real work on a shared database."""
+
+    key = "demo.refused"
+
+
+register(
+    {
+        "demo.refused": (
+            "拒绝替换：这是共享数据库（{where}），其中有非演示数据（{changes} 条由专员或导入写入的记录变更）。"
+            "演示数据只能替换演示数据；如确需清空，请先 `huiqi backup`，再在新数据库上载入演示数据。",
+            "Refused: this shared database ({where}) holds data that is not demo data ({changes} changes by "
+            "officers or imports). Replace only demo data; to start over, `huiqi backup`, then use a new database.",
+        )
+    }
+)
+
+
 def load(*, count: int = 320, seed: int = 20240601, replace: bool = False) -> str:
-    """Load ``count`` demo enterprises (deterministic for ``seed``); return a one-line summary."""
+    """Load ``count`` demo enterprises (deterministic for ``seed``); return a summary.
+
+    ``replace`` (admins) first refuses on a shared database (server mode or PostgreSQL) that holds anything
+    but demo data, then backs the database up, then deletes every record except officer accounts.
+    """
     require("write")
-    return demo_data.load_demo(count=count, seed=seed, replace=replace)
+    if not replace:
+        return demo_data.load_demo(count=count, seed=seed)
+    require("admin")
+    _refuse_replacing_real_work()
+    saved = backup.make_backup()
+    summary = demo_data.load_demo(count=count, seed=seed, replace=True)
+    return f"已先备份原数据 / backed up first: {saved}\n{summary}"
+
+
+def _refuse_replacing_real_work() -> None:
+    settings = get_settings()
+    if not (settings.is_server or not settings.is_sqlite):
+        return
+    with session_scope() as session:
+        changes = maintenance.changes_not_by(session=session, actor=demo_data.ACTOR)
+    if changes:
+        where = "服务器模式 server mode" if settings.is_server else "PostgreSQL"
+        raise DemoRefused(where=where, changes=changes)
 
 
 def seed(*, on: date = AS_OF, seed: int = 20240601, actor: str = "demo") -> str:

@@ -135,7 +135,9 @@ def test_collect_items_name_the_year_and_the_field() -> None:
 def test_a_list_membership_is_asked_once_not_as_the_whole_compliance_record() -> None:
     # "未列入经营异常名录" is asked as the yes/no it is; the compliance-event list that can also settle it is not
     # a second thing to collect (it read as a contradiction beside a met "no major accident" condition).
-    assert collect_items(["abnormal_operation_listed", "serious_dishonesty_listed", "key_institution"], ON) == [
+    assert collect_items(
+        ["abnormal_operation_listed", "serious_dishonesty_listed", "key_institution"], ON
+    ) == [
         "是否列入经营异常名录",
         "是否列入严重失信名单",
         "是否人才引进重点机构",
