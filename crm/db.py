@@ -1,12 +1,16 @@
 """Engine and session factory; SQLite pragmas; Alembic migrations applied at start-up.
 
 Making an engine also installs the sessions' write guard (``crm.auth.guard_writes``): a principal
-without the ``write`` permission cannot write through any session. May import crm.config and crm.auth.
+without the ``write`` permission cannot write through any session. A session scope never lets a raw
+database error out: a deadlock, a serialisation failure or a busy SQLite file becomes ``Busy`` (which
+``crm.store.tx.retrying`` retries), a constraint violation becomes ``WriteClash``. May import crm.config,
+crm.auth and crm.errors.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,14 +19,18 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
 from crm.auth import guard_writes
 from crm.config import Settings, get_settings
+from crm.errors import HuiqiError
+from crm.i18n import register
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 _engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()  # two threads' first use must not both migrate (alembic is not thread-safe)
 
 
 def make_engine(url: str) -> Engine:
@@ -68,11 +76,15 @@ def get_engine(settings: Settings | None = None) -> Engine:
     """The shared engine for the configured database, migrated to the latest schema."""
     settings = settings or get_settings()
     engine = _engines.get(settings.database_url)
-    if engine is None:
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
-        refresh_statistics(engine)
-        _engines[settings.database_url] = engine
+    if engine is not None:
+        return engine
+    with _engines_lock:
+        engine = _engines.get(settings.database_url)
+        if engine is None:
+            engine = make_engine(settings.database_url)
+            upgrade(engine)
+            refresh_statistics(engine)
+            _engines[settings.database_url] = engine
     return engine
 
 
@@ -93,9 +105,10 @@ def refresh_statistics(engine: Engine) -> None:
 
 def dispose_engines() -> None:
     """Close every pooled connection (tests, switching databases)."""
-    for engine in _engines.values():
-        engine.dispose()
-    _engines.clear()
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
 
 
 @contextmanager
@@ -126,9 +139,95 @@ def session_scope(settings: Settings | None = None) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            said = database_error(exc)
+            if said is None:
+                raise
+            raise said from exc
         except BaseException:
             session.rollback()
             raise
+
+
+# --- database errors, said for people ------------------------------------------------------------
+
+register(
+    {
+        "error.db_busy": (
+            "数据库正忙：其他专员正在同时保存相关记录，本次操作未写入。请稍后重试。",
+            "The database is busy: other officers are saving related records. Nothing was written; "
+            "try again in a moment.",
+        ),
+        "error.db_clash": (
+            "与他人同时保存的数据冲突：{what}。本次操作未写入，请刷新后重试。",
+            "Clashes with data someone saved at the same time: {what}. Nothing was written; reload and "
+            "try again.",
+        ),
+    }
+)
+
+# PostgreSQL SQLSTATEs worth retrying: serialisation failure, deadlock, lock not available
+_TRANSIENT_STATES = {"40001", "40P01", "55P03"}
+# what a violated unique key means, by the column list SQLite names or the constraint PostgreSQL names
+_CLASHES: list[tuple[tuple[str, ...], str, str]] = [
+    (
+        ("uq_enterprise_live_uscc", "enterprise.uscc"),
+        "统一社会信用代码已被另一家企业使用",
+        "credit code in use",
+    ),
+    (
+        ("uq_application_live", "application.enterprise_id, application.policy_id"),
+        "该企业本批次已有此政策的申报",
+        "the application already exists",
+    ),
+    (("uq_fiscalyear_enterprise_year", "fiscalyear.enterprise_id"), "该年度数据已存在", "year exists"),
+    (("uq_matchresult_enterprise_policy", "matchresult."), "匹配结果正被同时更新", "verdicts updated"),
+]
+
+
+class Busy(HuiqiError):
+    """A deadlock, serialisation failure or locked database: nothing was written; worth retrying."""
+
+    key = "error.db_busy"
+
+
+class WriteClash(HuiqiError):
+    """A database constraint refused the write (someone saved a clashing record at the same time)."""
+
+    key = "error.db_clash"
+
+    def __init__(self, *, what: str, constraint: str = ""):
+        self.constraint = constraint
+        super().__init__(what=what)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a database error is a deadlock, serialisation failure or busy SQLite file."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if state in _TRANSIENT_STATES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def database_error(exc: DBAPIError) -> HuiqiError | None:
+    """The HuiqiError an officer is told instead of a raw database error (None: a bug, not a clash)."""
+    if is_transient(exc):
+        return Busy()
+    if isinstance(exc, IntegrityError):
+        name = constraint_of(exc)
+        what = next((zh for keys, zh, _ in _CLASHES if any(k in name for k in keys)), "记录已被他人修改")
+        return WriteClash(what=what, constraint=name)
+    return None
+
+
+def constraint_of(exc: DBAPIError) -> str:
+    """The violated constraint's name (PostgreSQL) or SQLite's text naming its columns."""
+    diag = getattr(exc.orig, "diag", None)
+    return str(getattr(diag, "constraint_name", None) or exc.orig)
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -41,7 +41,16 @@ class EnterpriseBase(SQLModel):
 
 
 class Enterprise(EnterpriseBase, Versioned, table=True):
-    pass
+    # one live enterprise per credit code; a soft-deleted one keeps its code without blocking a new one
+    __table_args__ = (
+        sa.Index(
+            "uq_enterprise_live_uscc",
+            "uscc",
+            unique=True,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
+    )
 
 
 class FiscalYear(Versioned, table=True):

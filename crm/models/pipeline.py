@@ -33,8 +33,15 @@ class Application(Versioned, table=True):
     """One enterprise x policy x cycle (year or batch), moved through the stages by an officer."""
 
     __table_args__ = (
-        sa.UniqueConstraint(
-            "enterprise_id", "policy_id", "cycle", name="uq_application_enterprise_policy_cycle"
+        # one live application per enterprise x policy x cycle; a deleted one does not block a new one
+        sa.Index(
+            "uq_application_live",
+            "enterprise_id",
+            "policy_id",
+            "cycle",
+            unique=True,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
         ),
         sa.Index("ix_application_stage_since", "stage", "stage_since"),
         # the radar per officer, and covering indexes for the dashboard's counts (no wide-row reads)

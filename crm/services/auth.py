@@ -28,7 +28,7 @@ from crm.db import session_scope
 from crm.models import Officer, utcnow
 from crm.records import validation
 from crm.records.validation import ValidationFailed
-from crm.store import ConflictError, Session
+from crm.store import ConflictError, Session, tx
 from crm.store import officers as officer_store
 
 __all__ = [
@@ -146,10 +146,12 @@ def create_account(data: dict[str, Any], password: str) -> Account:
         return _account(session, officer)
 
 
+@tx.retrying
 def update_account(officer_id: int, expected_version: int, data: dict[str, Any]) -> Account:
     """Change name, contact, role or active flag (admin); the last active admin cannot be removed."""
     admin = require("admin")
     with session_scope() as session:
+        officer_store.lock_admins(session=session, officer_id=officer_id)  # the guard below reads them
         officer = store.get_record(session=session, model=Officer, record_id=officer_id)
         clean = validation.clean("officer", {**_editable(officer), **data})
         clean = {k: v for k, v in clean.items() if k in data and k != "username"}

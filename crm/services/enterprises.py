@@ -11,7 +11,7 @@ from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.models import AuditEntry, Enterprise, Officer
 from crm.records.validation import FieldError, ValidationFailed
-from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page
+from crm.store import Aggregate, ConflictError, EnterpriseQuery, NotFoundError, Page, tx
 from crm.store import enterprises as enterprise_store
 from crm.store import officers as officer_store
 
@@ -51,6 +51,7 @@ def get_enterprise(enterprise_id: int, *, include_deleted: bool = False) -> Ente
         )
 
 
+@tx.retrying
 def create_enterprise(data: dict[str, Any], *, actor: str | None = None) -> Enterprise:
     """Create an enterprise from form or import data (validated; audited)."""
     require("write")
@@ -58,6 +59,7 @@ def create_enterprise(data: dict[str, Any], *, actor: str | None = None) -> Ente
         return store.create_enterprise(session=session, data=data, actor=actor or current_actor())
 
 
+@tx.retrying
 def update_enterprise(
     enterprise_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
 ) -> Enterprise:
@@ -73,6 +75,7 @@ def update_enterprise(
         )
 
 
+@tx.retrying
 def delete_record(entity: str, record_id: int, expected_version: int, *, actor: str | None = None) -> None:
     """Soft-delete an enterprise or a child record."""
     require("write")
@@ -86,6 +89,7 @@ def delete_record(entity: str, record_id: int, expected_version: int, *, actor: 
         )
 
 
+@tx.retrying
 def restore_record(entity: str, record_id: int, *, actor: str | None = None) -> None:
     """Undo a soft delete."""
     require("write")
@@ -101,6 +105,7 @@ def list_children(entity: str, enterprise_id: int) -> list[Any]:
         return store.children(session=session, model=store.MODEL_OF[entity], enterprise_id=enterprise_id)
 
 
+@tx.retrying
 def add_child(entity: str, enterprise_id: int, data: dict[str, Any], *, actor: str | None = None) -> Any:
     """Add a fiscal year, IP item, credential, compliance event, contact, interaction or task."""
     require("write")
@@ -114,6 +119,7 @@ def add_child(entity: str, enterprise_id: int, data: dict[str, Any], *, actor: s
         )
 
 
+@tx.retrying
 def update_child(
     entity: str, record_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
 ) -> Any:

@@ -22,7 +22,7 @@ from crm.intake.readers import Table, UnreadableFile, read_table
 from crm.models import FiscalYear, MergeRecord
 from crm.rules.explain import value_range_text
 from crm.services import search as search_service
-from crm.store import EnterpriseQuery
+from crm.store import EnterpriseQuery, tx
 from crm.store import enterprises as enterprise_store
 from crm.store import matches as match_store
 from crm.store import merges as merge_store
@@ -105,6 +105,7 @@ def preview_import(table: Table, columns: dict[str, str]) -> Preview:
         return plan_import(table, columns, session=session)
 
 
+@tx.retrying
 def run_import(
     table: Table,
     columns: dict[str, str],
@@ -262,6 +263,7 @@ def find_duplicates(*, threshold: float = dedupe.DEFAULT_THRESHOLD, limit: int =
     ]
 
 
+@tx.retrying
 def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None) -> int:
     """Merge ``loser_id`` into ``winner_id`` keeping all history; returns the merge id for undo."""
     require("write")
@@ -271,6 +273,7 @@ def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None
     return record.id or 0
 
 
+@tx.retrying
 def undo_merge(merge_id: int, *, actor: str | None = None) -> None:
     """Undo a merge: the duplicate and its records come back as they were."""
     require("write")

@@ -16,6 +16,7 @@ from crm.services.enterprises import current_actor
 from crm.store import applications as store
 from crm.store import board as board_rows
 from crm.store import enterprises as enterprise_store
+from crm.store import tx
 from crm.store.applications import (
     ConflictError,
     DuplicateApplication,
@@ -114,6 +115,7 @@ def _stage(s: PipelineStage) -> Stage:
     return Stage(s.code, s.label_zh, s.label_en, s.outcome, s.id, s.version, s.active)
 
 
+@tx.retrying
 def create_from_match(
     enterprise_id: int,
     policy_id: str,
@@ -141,6 +143,7 @@ def create_from_match(
         )
 
 
+@tx.retrying
 def move(
     application_id: int,
     expected_version: int,
@@ -162,6 +165,7 @@ def move(
         )
 
 
+@tx.retrying
 def update(
     application_id: int, expected_version: int, data: dict[str, Any], *, actor: str | None = None
 ) -> Application:

@@ -13,16 +13,19 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from crm import i18n
-from crm.models import Application, CycleWindow, Enterprise, PipelineStage
+from crm.models import Application, CycleWindow, PipelineStage
 from crm.records import fields, validation
 from crm.store.core import (
+    RESTORE_CHECKS,
     ConflictError,
     NotFoundError,
     StoreError,
     get_record,
     insert_one,
+    live_parent,
     update_versioned,
 )
+from crm.store.tx import lock_key
 
 __all__ = ["ConflictError", "DuplicateApplication", "NotFoundError", "StagesChanged", "UnknownStage"]
 
@@ -92,21 +95,13 @@ def create_application(
     notes: str | None = None,
 ) -> Application:
     """Open an application for a live enterprise (one per enterprise x policy x cycle)."""
-    get_record(session=session, model=Enterprise, record_id=enterprise_id)
+    live_parent(session, enterprise_id)
     clean = validation.clean(
         "application", {"cycle": cycle, "owner_officer_id": owner_officer_id, "notes": notes}
     )
     stage = stage or stages(session=session)[0].code
     _check_stage(session, stage)
-    existing = find_application(
-        session=session, enterprise_id=enterprise_id, policy_id=policy_id, cycle=clean["cycle"]
-    )
-    if existing is not None:
-        label = next(
-            (s.label_zh for s in stages(session=session, include_inactive=True) if s.code == existing.stage),
-            None,
-        )
-        raise DuplicateApplication(existing=existing, stage_label=label)
+    _check_free(session, enterprise_id, policy_id, clean["cycle"], None)
     record = Application(
         enterprise_id=enterprise_id,
         policy_id=policy_id,
@@ -144,6 +139,9 @@ def update_application(
 ) -> Application:
     """Edit owner, amount secured, notes or cycle of an application (version-checked, audited)."""
     clean = validation.clean("application", data, partial=True)
+    if clean.get("cycle"):
+        current = get_record(session=session, model=Application, record_id=application_id)
+        _check_free(session, current.enterprise_id, current.policy_id, clean["cycle"], application_id)
     return update_versioned(session, Application, application_id, expected_version, clean, actor=actor)
 
 
@@ -158,6 +156,28 @@ def find_application(
         col(Application.deleted_at).is_(None),
     )
     return session.exec(query).first()
+
+
+def _check_free(session: Session, enterprise_id: int, policy_id: str, cycle: str, own_id: int | None) -> None:
+    """Refuse a second live application of this enterprise, policy and cycle. The lock on the key is held
+    until commit, so two officers opening it at once cannot both pass (the partial unique index backs it)."""
+    lock_key(session, f"application:{enterprise_id}:{policy_id}:{cycle}")
+    existing = find_application(
+        session=session, enterprise_id=enterprise_id, policy_id=policy_id, cycle=cycle
+    )
+    if existing is not None and existing.id != own_id:
+        label = next(
+            (s.label_zh for s in stages(session=session, include_inactive=True) if s.code == existing.stage),
+            None,
+        )
+        raise DuplicateApplication(existing=existing, stage_label=label)
+
+
+def _check_restore(session: Session, record: Application) -> None:
+    _check_free(session, record.enterprise_id, record.policy_id, record.cycle, record.id)
+
+
+RESTORE_CHECKS[Application] = _check_restore
 
 
 def any_application(*, session: Session) -> bool:

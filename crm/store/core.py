@@ -8,6 +8,7 @@ Delete is soft (``deleted_at``) and can be undone with ``restore``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from crm.models import (
     Versioned,
     utcnow,
 )
+from crm.store.tx import lock_rows
 
 M = TypeVar("M", bound=Versioned)
 
@@ -88,9 +90,15 @@ def delete(*, session: Session, model: type[M], record_id: int, expected_version
     )
 
 
+# model -> a check that a soft-deleted record may come back (its unique key still free); set by its module
+RESTORE_CHECKS: dict[type[Versioned], Callable[[Session, Any], None]] = {}
+
+
 def restore(*, session: Session, model: type[M], record_id: int, actor: str) -> M:
-    """Undo a soft delete."""
+    """Undo a soft delete (refused when a live record took its unique key meanwhile)."""
     record = get_record(session=session, model=model, record_id=record_id, include_deleted=True)
+    if model in RESTORE_CHECKS and record.deleted_at is not None:
+        RESTORE_CHECKS[model](session, record)
     return update_versioned(
         session,
         model,
@@ -112,6 +120,15 @@ def get_record(*, session: Session, model: type[M], record_id: int, include_dele
     if record is None or (record.deleted_at is not None and not include_deleted):
         raise NotFoundError(entity=entity_name(model), record_id=record_id)
     return record
+
+
+def live_parent(session: Session, enterprise_id: int) -> Enterprise:
+    """The live enterprise a child record is written under, share-locked until commit: a merge or delete
+    of it waits for this write (and this write, had it come second, sees the enterprise gone)."""
+    found = lock_rows(session, Enterprise, [enterprise_id], shared=True)
+    if not found or found[0].deleted_at is not None:
+        raise NotFoundError(entity="enterprise", record_id=enterprise_id)
+    return found[0]
 
 
 # --- bulk creation (import, demo) ----------------------------------------------------------------
@@ -185,6 +202,8 @@ def update_versioned(
     include_deleted: bool = False,
 ) -> M:
     record = get_record(session=session, model=model, record_id=record_id, include_deleted=include_deleted)
+    if model is not Enterprise and isinstance(getattr(record, "enterprise_id", None), int):
+        live_parent(session, record.enterprise_id)  # type: ignore[attr-defined]
     old = fields_of(record) | {"deleted_at": record.deleted_at}
     changed = {k: v for k, v in changes.items() if _norm(old.get(k)) != _norm(v)}
     if record.version != expected_version:

@@ -23,7 +23,17 @@ from crm.models import (
 )
 from crm.records import validation
 from crm.records.fields import spec
-from crm.store.core import ENTITY_OF, M, fields_of, get_record, insert_one, update_versioned
+from crm.store.core import (
+    ENTITY_OF,
+    RESTORE_CHECKS,
+    M,
+    fields_of,
+    get_record,
+    insert_one,
+    live_parent,
+    update_versioned,
+)
+from crm.store.tx import lock_key
 
 # --- enterprise -----------------------------------------------------------------------------------
 
@@ -31,7 +41,7 @@ from crm.store.core import ENTITY_OF, M, fields_of, get_record, insert_one, upda
 def create_enterprise(*, session: Session, data: dict[str, Any], actor: str) -> Enterprise:
     """Validate and insert an enterprise; audit it as created."""
     clean = validation.clean("enterprise", data)
-    _check_uscc_unique(session, clean.get("uscc"), None)
+    _check_uscc_unique(session, clean.get("uscc"), None)  # under a lock on the code: see _check_uscc_unique
     _check_officer(session, clean.get("owner_officer_id"))
     return insert_one(session, Enterprise(**clean), actor=actor)
 
@@ -52,8 +62,11 @@ def update_enterprise(
 
 
 def _check_uscc_unique(session: Session, code: str | None, own_id: int | None) -> None:
+    """Refuse a credit code a live enterprise already has; the lock on the code is held until commit, so
+    two officers saving the same new code at once cannot both pass (the partial unique index backs it)."""
     if not code:
         return
+    lock_key(session, f"enterprise.uscc:{code}")
     query = select(Enterprise).where(Enterprise.uscc == code, col(Enterprise.deleted_at).is_(None))
     other = session.exec(query).first()
     if other is not None and other.id != own_id:
@@ -65,6 +78,14 @@ def _check_uscc_unique(session: Session, code: str | None, own_id: int | None) -
                 )
             ]
         )
+
+
+def _check_restore(session: Session, record: Any) -> None:
+    if isinstance(record, Enterprise):
+        _check_uscc_unique(session, record.uscc, record.id)
+
+
+RESTORE_CHECKS[Enterprise] = _check_restore
 
 
 def _check_officer(session: Session, officer_id: int | None) -> None:
@@ -90,7 +111,7 @@ def create_child(
     *, session: Session, model: type[M], enterprise_id: int, data: dict[str, Any], actor: str
 ) -> M:
     """Validate and insert a child record (fiscal year, IP, credential, ...) of a live enterprise."""
-    get_record(session=session, model=Enterprise, record_id=enterprise_id)
+    live_parent(session, enterprise_id)
     clean = validation.clean(ENTITY_OF[model], data)
     if model is FiscalYear:
         _check_year_free(session, enterprise_id, clean["year"], None)

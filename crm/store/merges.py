@@ -101,18 +101,33 @@ def _child_tables() -> list[sa.Table]:
 
 def _clashes(session: Session, table: sa.Table, rows: Any, winner_id: int) -> set[int]:
     out: set[int] = set()
-    for constraint in table.constraints:
-        if not isinstance(constraint, sa.UniqueConstraint) or "enterprise_id" not in constraint.columns:
-            continue
-        others = [c.name for c in constraint.columns if c.name != "enterprise_id"]
-        taken = {
-            tuple(r)
-            for r in session.execute(
-                sa.select(*[table.c[c] for c in others]).where(table.c.enterprise_id == winner_id)
-            )
+    for columns, live_only in _unique_keys(table):
+        others = [c for c in columns if c != "enterprise_id"]
+        query = sa.select(*[table.c[c] for c in others]).where(table.c.enterprise_id == winner_id)
+        if live_only:
+            query = query.where(table.c.deleted_at.is_(None))
+        taken = {tuple(r) for r in session.execute(query)}
+        out |= {
+            int(r["id"])
+            for r in rows
+            if tuple(r[c] for c in others) in taken and not (live_only and r["deleted_at"] is not None)
         }
-        out |= {int(r["id"]) for r in rows if tuple(r[c] for c in others) in taken}
     return out
+
+
+def _unique_keys(table: sa.Table) -> list[tuple[list[str], bool]]:
+    """The unique keys that include ``enterprise_id``: (columns, whether only live rows count)."""
+    keys = [
+        ([c.name for c in u.columns], False)
+        for u in table.constraints
+        if isinstance(u, sa.UniqueConstraint) and "enterprise_id" in u.columns
+    ]
+    keys += [
+        ([c.name for c in i.columns], i.dialect_options["sqlite"]["where"] is not None)
+        for i in table.indexes
+        if i.unique and "enterprise_id" in i.columns
+    ]
+    return keys
 
 
 def _repoint(session: Session, table: sa.Table, ids: list[int], to_id: int, from_id: int, actor: str) -> None:

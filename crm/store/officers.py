@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from crm.models import AuditEntry, Officer, utcnow
 from crm.records import validation
 from crm.store.core import insert_one, table_of, write_audit
+from crm.store.tx import lock_rows, serialise
 
 # --- officers -------------------------------------------------------------------------------------
 
@@ -63,6 +64,14 @@ def active_admins(
     if with_password:
         query = query.where(col(Officer.password_hash).isnot(None))
     return list(session.exec(query).all())
+
+
+def lock_admins(*, session: Session, officer_id: int) -> None:
+    """Lock every active administrator's row and ``officer_id``'s until commit, before the last-admin
+    guard reads them: two admins demoting each other at once are served one after the other."""
+    serialise(session)
+    ids = [o.id or 0 for o in active_admins(session=session)]
+    lock_rows(session, Officer, [*ids, officer_id])
 
 
 # --- sign-in bookkeeping: kept in the audit trail (entity ``officer``) --------------------------------

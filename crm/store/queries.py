@@ -137,3 +137,9 @@ def import_targets(
             select(Contact).where(col(Contact.enterprise_id).in_(chunk), col(Contact.deleted_at).is_(None))
         )
     return enterprises, years, contacts
+
+
+def live_by_uscc(*, session: Session, code: str) -> Enterprise | None:
+    """The live enterprise with this credit code, if any (what a clashing import row names)."""
+    query = select(Enterprise).where(Enterprise.uscc == code, col(Enterprise.deleted_at).is_(None))
+    return session.exec(query).first()

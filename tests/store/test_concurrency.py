@@ -1,0 +1,235 @@
+"""Many officers at once: actors started together on a barrier, through the services, on both databases.
+
+Each test lets several threads (each its own signed-in officer, its own session) do the same thing at
+the same moment and then checks what the database holds (counts, versions, the audit chain) and what
+each officer was told: one success and clear refusals, never a duplicate, never a raw database error.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import col, func, select
+
+from crm import db, store
+from crm.auth import LastAdmin, Principal, acting_as
+from crm.db import session_scope
+from crm.errors import HuiqiError
+from crm.models import Application, AuditEntry, Enterprise, Officer
+from crm.records.validation import ValidationFailed
+from crm.services import auth as accounts
+from crm.services import enterprises, intake, pipeline
+from crm.store.applications import DuplicateApplication
+from tests.intake.conftest import officer_xlsx, uscc
+
+pytestmark = pytest.mark.usefixtures("any_db")
+
+ADMIN = Principal("chief", "admin", "王主任")
+
+
+@dataclass
+class Told:
+    """What one actor was told: its result, or the error it got."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def together(actions: list[Callable[[], Any]], principal: Principal = ADMIN) -> list[Told]:
+    """Run ``actions`` in threads released at once by a barrier; what each was told, in order."""
+    db.get_engine()  # migrated before the race (first use from many threads is its own test)
+    barrier = threading.Barrier(len(actions))
+    told = [Told() for _ in actions]
+
+    def run(i: int) -> None:
+        with acting_as(principal):
+            barrier.wait(timeout=10)
+            try:
+                told[i].value = actions[i]()
+            except BaseException as exc:  # noqa: BLE001 - recorded and asserted on by the test
+                told[i].error = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "an actor hung"
+    return told
+
+
+def raw_errors(told: list[Told]) -> list[BaseException]:
+    """Errors that are not HuiqiError (a raw database error, a traceback): there must be none."""
+    return [t.error for t in told if t.error is not None and not isinstance(t.error, HuiqiError)]
+
+
+def audit_chain(entity: str, entity_id: int, field: str) -> list[tuple[str | None, str | None]]:
+    """(old, new) of every audited change of one field, in order."""
+    with session_scope() as s:
+        rows = s.exec(
+            select(AuditEntry)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id, AuditEntry.field == field)
+            .order_by(col(AuditEntry.id))
+        ).all()
+    return [(r.old, r.new) for r in rows]
+
+
+def assert_chained(chain: list[tuple[str | None, str | None]]) -> None:
+    """Each audit row's old value is the previous row's new value: no write was lost or interleaved."""
+    for (_, before), (old, _) in zip(chain, chain[1:], strict=False):
+        assert old == before, chain
+
+
+# --- 1. one live enterprise per credit code ---------------------------------------------------------
+
+
+def test_simultaneous_creates_of_one_credit_code_make_one_enterprise() -> None:
+    code = uscc("91310110MA1G8XKX0")
+    told = together(
+        [
+            lambda n=n: enterprises.create_enterprise({"name": f"上海同码体育{n}有限公司", "uscc": code})
+            for n in range(5)
+        ]
+    )
+    assert raw_errors(told) == []
+    assert sum(t.ok for t in told) == 1
+    refused = [t.error for t in told if not t.ok]
+    assert all(isinstance(e, ValidationFailed) and "已被其他企业使用" in e.message("zh") for e in refused)
+    winner = next(t.value for t in told if t.ok)
+    assert all(winner.name in e.message("zh") for e in refused if e is not None)  # names the existing one
+    with session_scope() as s:
+        live = s.exec(
+            select(func.count()).where(Enterprise.uscc == code, col(Enterprise.deleted_at).is_(None))
+        )
+        assert live.one() == 1
+
+
+def test_a_deleted_enterprise_keeps_its_code_without_blocking_a_new_one() -> None:
+    code = uscc("91310110MA1G8XKY0")
+    first = enterprises.create_enterprise({"name": "上海旧码体育有限公司", "uscc": code})
+    enterprises.delete_record("enterprise", first.id or 0, first.version)
+    enterprises.create_enterprise({"name": "上海新码体育有限公司", "uscc": code})
+    with pytest.raises(ValidationFailed, match="上海新码体育有限公司"):
+        enterprises.restore_record("enterprise", first.id or 0)  # would make two live ones
+
+
+def _import_file(rows: int, salt: str) -> bytes:
+    headers = ["企业名称", "统一社会信用代码", "所属街道"]
+    data = [
+        [f"上海并发导入{salt}{k:03d}体育有限公司", uscc(f"91310110MA{salt}{k:05d}"), "五角场"]
+        for k in range(rows)
+    ]
+    return officer_xlsx(headers, data)
+
+
+@pytest.mark.parametrize("mode", ["valid-only", "all-or-nothing"])
+def test_two_imports_of_the_same_new_enterprises_at_once_duplicate_none(mode: str) -> None:
+    data = _import_file(40, "1G")
+
+    def run() -> Any:
+        table = intake.read_file(data, "名单.xlsx")
+        return intake.run_import(table, intake.suggest_mapping(table), mode=mode)[1]  # type: ignore[arg-type]
+
+    told = together([run, run])
+    assert raw_errors(told) == []
+    with session_scope() as s:
+        live = s.exec(select(Enterprise.uscc).where(col(Enterprise.deleted_at).is_(None))).all()
+    assert len(live) == len(set(live)) == 40
+    created = [len(t.value.created) for t in told if t.ok]
+    assert sum(created) == 40  # one import created them; the other created none
+    for t in told:
+        if t.ok and not t.value.created:  # it lost the race (or planned after the winner: then updates)
+            assert all("已属于在册企业" in str(r.errors[0]) for r in t.value.rejected) or t.value.updated
+        elif not t.ok:  # all-or-nothing: refused whole, naming the row
+            assert isinstance(t.error, HuiqiError) and "第 2 行" in t.error.message("zh")
+            assert "已属于在册企业" in t.error.message("zh")
+
+
+# --- 7. one live application per enterprise x policy x cycle ---------------------------------------
+
+
+def test_simultaneous_applications_make_one_and_a_deleted_one_does_not_block() -> None:
+    e = enterprises.create_enterprise({"name": "上海申报体育有限公司"})
+    on = date(2026, 3, 2)
+
+    def open_it() -> Application:
+        return pipeline.create_from_match(e.id or 0, "hnte", on=on, cycle="2026")
+
+    told = together([open_it] * 4)
+    assert raw_errors(told) == []
+    assert sum(t.ok for t in told) == 1
+    assert all(isinstance(t.error, DuplicateApplication) for t in told if not t.ok)
+    first = next(t.value for t in told if t.ok)
+    enterprises.delete_record("application", first.id, first.version)
+    again = together([open_it] * 3)  # after the soft delete: one new application, the same clear message
+    assert raw_errors(again) == []
+    assert sum(t.ok for t in again) == 1
+    assert all("已有此政策的申报" in (t.error.message("zh") if t.error else "") for t in again if not t.ok)
+    with session_scope() as s:
+        rows = s.exec(select(Application.deleted_at).where(Application.enterprise_id == e.id)).all()
+    assert sorted(r is None for r in rows) == [False, True]  # the deleted one and one live one
+
+
+# --- 3. never zero administrators -------------------------------------------------------------------
+
+
+def _admin(username: str) -> Officer:
+    with session_scope() as s:
+        return store.create_officer(
+            session=s, data={"username": username, "display_name": username, "role": "admin"}, actor="test"
+        )
+
+
+@pytest.mark.parametrize("change", [{"role": "officer"}, {"active": False}])
+def test_two_admins_removing_each_other_at_once_leave_one(change: dict[str, Any]) -> None:
+    a, b = _admin("admin_a"), _admin("admin_b")
+    told = together(
+        [
+            lambda: accounts.update_account(b.id or 0, b.version, change),  # a removes b
+            lambda: accounts.update_account(a.id or 0, a.version, change),  # b removes a
+        ]
+    )
+    assert raw_errors(told) == []
+    assert sum(t.ok for t in told) == 1
+    assert [type(t.error) for t in told if not t.ok] == [LastAdmin]
+    with session_scope() as s:
+        admins = store.officers.active_admins(session=s)
+    assert len(admins) == 1
+    field = next(iter(change))
+    chains = [audit_chain("officer", officer.id or 0, field) for officer in (a, b)]
+    assert sorted(len(c) for c in chains) == [1, 2]  # each created, one of them changed
+    for chain in chains:
+        assert_chained(chain)
+
+
+# --- 8. the engine on first use from many threads ----------------------------------------------------
+
+
+def test_first_use_of_the_engine_from_many_threads_migrates_once() -> None:
+    db.dispose_engines()
+    barrier = threading.Barrier(6)
+    got: list[Any] = []
+
+    def first_use() -> None:
+        barrier.wait(timeout=10)
+        try:
+            got.append(db.get_engine())
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            got.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(got) == 6 and all(g is got[0] for g in got), got
+    assert db.current_revision(got[0]) is not None
