@@ -4,15 +4,15 @@ Partial unique indexes (WHERE deleted_at IS NULL) on both databases: a soft-dele
 code without blocking a new one, and two officers creating the same one at once cannot both succeed.
 Refuses to run, naming them, while live enterprises share a credit code: merge them first.
 
-Revision ID: 1000_live_unique_keys
-Revises: 0900_match_values
+Revision ID: 1100_live_unique_keys
+Revises: 1000_officer_office
 Create Date: 2026-12-02 17:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '1000_live_unique_keys'
-down_revision = '0900_match_values'
+revision = '1100_live_unique_keys'
+down_revision = '1000_officer_office'
 branch_labels = None
 depends_on = None
 
