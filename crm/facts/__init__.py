@@ -1,7 +1,8 @@
 """The fact catalogue and its derivations: the only bridge from stored records to the rule engine.
 
 bounds (partly known numbers as intervals) <- catalogue (every fact: type, unit, labels, what it reads) <-
-derive (how, as of a date) ; columns (fact rows as typed numpy columns for the batch engine) ; states (a
+derive (how, as of a date) ; columns (fact rows as typed numpy columns for the batch engine) ; rows <- table
+(the same derivations over every enterprise's raw record columns at once: the re-match's fact table) ; states (a
 yes/no fact's phrases) ; profile (a YAML/JSON enterprise profile as an aggregate). Pure: may import crm.domain and its own modules, never the database, store or rules.
 """
 

@@ -18,13 +18,14 @@ from crm import facts as facts_mod
 from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.errors import HuiqiError
+from crm.facts import table
 from crm.facts.profile import Profile, aggregate, load_profile
 from crm.models import ManualSettlement
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
 from crm.rules.cases import coerce_facts
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
 from crm.store import Session, load_aggregate, matches
-from crm.store.facts import load_aggregates
+from crm.store.fact_inputs import load_fact_inputs
 
 
 @dataclass
@@ -150,12 +151,13 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
     policies = ruleset.in_force(on)
     started = time.perf_counter()
     with session_scope() as session:
-        aggregates = load_aggregates(session)
-        ids, cols = facts_mod.fact_table(aggregates, on)
+        ids, cols = fact_table(session, on)
         if len(ids) == 0:
             return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
         batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
-        registered = [a.enterprise.registration_date for a in aggregates]
+        registered = [
+            None if d != d else date.fromordinal(int(d)) for d in cols["registration_date"].tolist()
+        ]
         rows = _batch_rows(ids, batch, on, ruleset.hash, registered)
         diffs = matches.replace_results(
             session=session, rows=rows, enterprise_ids=ids.tolist(), rules_hash=ruleset.hash
@@ -170,6 +172,17 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
         diffs,
         time.perf_counter() - started,
     )
+
+
+def fact_table(session: Session, on: date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every live enterprise's facts as of ``on`` as columns, read with a few set-based queries."""
+    raw = load_fact_inputs(
+        session=session,
+        enterprise_fields=table.ENTERPRISE_FIELDS,
+        code_fields=table.CODE_FIELDS,
+        fiscal=table.fiscal_fields(on),
+    )
+    return table.derive_table(raw, on)
 
 
 def _settled_columns(
