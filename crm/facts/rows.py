@@ -1,21 +1,40 @@
 """Every enterprise's raw record columns as the column derivations read them (``crm.facts.table``), and the
-derivations over the records kept as lists: IP, credentials, compliance events. Pure numpy, like
-``crm.facts.derive`` for one enterprise, which they equal."""
+facts read from records kept as lists (IP, credentials, compliance events).
+
+The list facts are not re-implemented: enterprises whose lists (and the enterprise fields the fact declares)
+are identical get the same value, so each fact is derived once per distinct *signature* with the
+one-enterprise derivation of the catalogue (``crm.facts.derive``), and spread back to every enterprise with
+that signature. 100,000 enterprises have a few hundred distinct IP lists, not 100,000.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from crm.domain import IP_KINDS, VALIDITY_YEARS
-from crm.facts.derive import credential_end, within_years
+from crm.facts.bounds import Interval
+from crm.facts.catalogue import Fact
+from crm.facts.columns import bound_columns, column
+from crm.facts.derive import View
 
 Columns = Mapping[str, np.ndarray]
-INF = np.inf
+LISTS = ("ip_assets", "credentials", "compliance_events")
+
+
+@dataclass
+class ChildRows:
+    """The live rows of one child list: the enterprise of each row (rows in (enterprise, id) order), and the
+    raw values (dates as day ordinals, yes/no as 1/0) of ``fields`` typed ``types`` (text, number, bool, date)."""
+
+    enterprise_id: np.ndarray
+    fields: tuple[str, ...]
+    types: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
 
 
 class Part(NamedTuple):
@@ -31,7 +50,7 @@ class Part(NamedTuple):
 
 
 class Rows:
-    """The raw columns of all enterprises, with child rows placed by enterprise position."""
+    """The raw columns of all enterprises, and the signatures of their child lists."""
 
     def __init__(self, raw: Any, on: date) -> None:
         self.on, self.raw = on, raw
@@ -39,6 +58,8 @@ class Rows:
         self.ids = np.asarray(self.e["id"], dtype=np.int64)
         self.n = len(self.ids)
         self.ord = float(on.toordinal())
+        self._signatures: dict[str, tuple[np.ndarray, list[list[Any]]]] = {}
+        self._groups: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}
 
     def attr(self, name: str) -> np.ndarray:
         return np.asarray(self.e[name], dtype=np.float64)
@@ -47,24 +68,88 @@ class Rows:
         column = self.e.get(f"{name}@{self.on.year - back}")
         return np.full(self.n, np.nan) if column is None else np.asarray(column, dtype=np.float64)
 
-    def child(self, table: str) -> tuple[Columns, np.ndarray]:
-        """A child table's columns (rows of live enterprises only) and each row's enterprise position."""
-        rows = getattr(self.raw, table)
-        eids = np.asarray(rows["enterprise_id"], dtype=np.int64)
-        pos = np.searchsorted(self.ids, eids)
-        pos = np.minimum(pos, max(self.n - 1, 0))
-        keep = (self.ids[pos] == eids) if self.n else np.zeros(len(eids), bool)
-        return {k: np.asarray(v)[keep] for k, v in rows.items()}, pos[keep]
-
-    def count(self, pos: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(pos[mask], minlength=self.n).astype(np.float64)
-
-    def any(self, pos: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return self.count(pos, mask) > 0
-
     def registration_year(self) -> np.ndarray:
         reg = self.attr("registration_date")
         return per_unique(reg, lambda o: float(date.fromordinal(int(o)).year))
+
+    def groups(self, lists: tuple[str, ...], attrs: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Enterprises alike in these lists and fields: each group's first enterprise, each one's group."""
+        if (lists, attrs) not in self._groups:
+            combined = np.zeros(self.n, np.int64)
+            columns = [self.signatures(name)[0] for name in lists] + [self.attr(f) for f in attrs]
+            for key in columns:
+                uniq, inverse = np.unique(key, return_inverse=True)  # NaN: one group of its own
+                combined = combined * (len(uniq) + 1) + inverse.reshape(-1)
+            _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+            self._groups[(lists, attrs)] = first, inverse.reshape(-1)
+        return self._groups[(lists, attrs)]
+
+    def signatures(self, table: str) -> tuple[np.ndarray, list[list[Any]]]:
+        """Per enterprise, the id of its list in ``table``; per id, that list as record objects."""
+        if table not in self._signatures:
+            self._signatures[table] = _signatures(self, getattr(self.raw, table))
+        return self._signatures[table]
+
+
+def _signatures(t: Rows, child: ChildRows) -> tuple[np.ndarray, list[list[Any]]]:
+    kinds: dict[tuple[Any, ...], int] = {}
+    kind = [kinds.setdefault(r, len(kinds)) for r in child.rows]
+    records = [_record(child, r) for r in kinds]
+    eids = np.asarray(child.enterprise_id, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(t.ids, eids), max(t.n - 1, 0))
+    live = (t.ids[pos] == eids) if t.n else np.zeros(len(eids), bool)
+    lists: dict[tuple[int, ...], int] = {(): 0}
+    out = np.zeros(t.n, np.int64)
+    keep = np.flatnonzero(live)
+    at = pos[keep]
+    starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]]) if len(keep) else keep
+    ends = np.r_[starts[1:], len(keep)].astype(np.int64) if len(keep) else keep
+    kept = [kind[i] for i in keep.tolist()]
+    kept_pos = pos[keep].tolist()
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        out[kept_pos[a]] = lists.setdefault(tuple(kept[a:b]), len(lists))
+    return out, [[records[k] for k in sig] for sig in lists]
+
+
+def _record(child: ChildRows, values: tuple[Any, ...]) -> SimpleNamespace:
+    return SimpleNamespace(
+        **{f: _python(v, k) for f, k, v in zip(child.fields, child.types, values, strict=True)}
+    )
+
+
+def _python(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "date":
+        return date.fromordinal(int(value))
+    if kind == "bool":
+        return bool(value)
+    return value
+
+
+def list_fact(t: Rows, fact: Fact, enterprise_types: Mapping[str, str]) -> dict[str, np.ndarray]:
+    """One list fact's column(s), derived once per distinct (lists, declared enterprise fields)."""
+    lists = [r.field for r in fact.reads if r.field in LISTS]
+    attrs = [r.field for r in fact.reads if r.field not in LISTS and not r.years_back]
+    keys = [t.signatures(name)[0] for name in lists]
+    first, inverse = t.groups(tuple(lists), tuple(attrs))
+    values = []
+    for i in first.tolist():
+        ent = SimpleNamespace(**{f: _python(_known(t.e[f][i]), enterprise_types[f]) for f in attrs})
+        agg = SimpleNamespace(enterprise=ent, fiscal_years=[], **dict.fromkeys(LISTS, ()))
+        for name, key in zip(lists, keys, strict=False):
+            setattr(agg, name, t.signatures(name)[1][int(key[i])])
+        values.append(fact.derive(View(agg, t.on)))
+    out = {fact.name: column(fact.type, values)[inverse]}
+    if any(isinstance(v, Interval) for v in values):
+        low, high = bound_columns(values)
+        out[f"{fact.name}.low"], out[f"{fact.name}.high"] = low[inverse], high[inverse]
+    return out
+
+
+def is_list_fact(fact: Fact) -> bool:
+    """Whether the fact reads a child list (IP, credentials, compliance events)."""
+    return any(r.field in LISTS for r in fact.reads)
 
 
 def per_unique(values: np.ndarray, fn: Callable[[float], float]) -> np.ndarray:
@@ -76,140 +161,5 @@ def per_unique(values: np.ndarray, fn: Callable[[float], float]) -> np.ndarray:
     return out
 
 
-# --- records kept as lists: IP, credentials, compliance events -----------------------------------------
-
-_IP_CLASS = {kind: entry[2] for kind, entry in IP_KINDS.items()}
-
-
-def _ip(t: Rows) -> tuple[Columns, np.ndarray, np.ndarray, np.ndarray]:
-    rows, pos = t.child("ip_assets")
-    status = rows["status"]
-    valid = np.array([(s or "valid") == "valid" for s in status.tolist()], dtype=bool)
-    cls = np.array([_IP_CLASS.get(k) or 0 for k in rows["kind"].tolist()], dtype=np.int64)
-    return rows, pos, valid, cls
-
-
-def ip_count(wanted: int) -> Callable[[Rows], Part]:
-    def derive(t: Rows) -> Part:
-        rows, pos, valid, cls = _ip(t)
-        mask = valid & (cls == wanted)
-        if wanted == 2:
-            used = np.asarray(rows["used_in_hnte"], dtype=np.float64)
-            mask &= ~(used == 1)
-        return Part.exact(t.count(pos, mask))
-
-    return derive
-
-
-def core_ip_count(t: Rows) -> Part:
-    rows, pos, valid, cls = _ip(t)
-    counted = valid & ((cls == 1) | (cls == 2))
-    core_flag = np.asarray(rows["core_to_main_product"], dtype=np.float64)
-    core = t.count(pos, counted & (core_flag == 1))
-    unchecked = t.count(pos, counted & np.isnan(core_flag))
-    return Part(core, core + unchecked, np.ones(t.n, bool))
-
-
-def _events(t: Rows, kinds: tuple[str, ...], severities: tuple[str, ...], start: date) -> np.ndarray:
-    rows, pos = t.child("compliance_events")
-    kind_ok = np.isin(rows["kind"], list(kinds))
-    severity = np.array([(s or "minor") in severities for s in rows["severity"].tolist()], dtype=bool)
-    occurred = np.asarray(rows["occurred_on"], dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        inside = np.isnan(occurred) | ((start.toordinal() <= occurred) & (occurred <= t.ord))
-    return t.any(pos, kind_ok & severity & inside)
-
-
-def any_event(
-    kinds: tuple[str, ...], severities: tuple[str, ...], start: Callable[[date], date]
-) -> Callable[[Rows], np.ndarray]:
-    return lambda t: _events(t, kinds, severities, start(t.on)).astype(np.float64)
-
-
-def listed(flag: str, kind: str) -> Callable[[Rows], np.ndarray]:
-    return lambda t: np.where(
-        _events(t, (kind,), ("major", "serious", "minor"), within_years(1, t.on)), 1.0, t.attr(flag)
-    )
-
-
-def _credentials(t: Rows, kind: str) -> tuple[Columns, np.ndarray]:
-    rows, pos = t.child("credentials")
-    mask = rows["kind"] == kind
-    return {k: v[mask] for k, v in rows.items()}, pos[mask]
-
-
-def valid_until(kind: str) -> Callable[[Rows], np.ndarray]:
-    def derive(t: Rows) -> np.ndarray:
-        rows, pos = _credentials(t, kind)
-        years = VALIDITY_YEARS.get(kind, 3)
-        ends = np.array(
-            [
-                _end(_known(i), _known(e), _known(y), years)
-                for i, e, y in zip(
-                    rows["issued_on"].tolist(),
-                    rows["expires_on"].tolist(),
-                    rows["year"].tolist(),
-                    strict=True,
-                )
-            ],
-            dtype=np.float64,
-        )
-        out = np.full(t.n, -INF)
-        known = ~np.isnan(ends)
-        np.maximum.at(out, pos[known], ends[known])
-        return np.where(out == -INF, np.nan, out)
-
-    return derive
-
-
-@lru_cache(maxsize=65536)
-def _end(issued: float | None, expires: float | None, year: float | None, years: int) -> float:
-    """``crm.facts.derive.credential_end`` as a day ordinal (NaN: unknown)."""
-    cred = _Cred(_day(issued), _day(expires), None if year is None else int(year))
-    end = credential_end(cred, years)
-    return np.nan if end is None else float(end.toordinal())
-
-
-class _Cred(NamedTuple):
-    issued_on: date | None
-    expires_on: date | None
-    year: int | None
-
-
-def _day(ordinal: float | None) -> date | None:
-    return None if ordinal is None else date.fromordinal(int(ordinal))
-
-
-def _known(value: float) -> float | None:
-    return None if value != value else value
-
-
-def holds(kind: str) -> Callable[[Rows], np.ndarray]:
-    until = valid_until(kind)
-
-    def derive(t: Rows) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            return (until(t) >= t.ord).astype(np.float64)
-
-    return derive
-
-
-def has_credential(kind: str, years: int | None) -> Callable[[Rows], np.ndarray]:
-    def derive(t: Rows) -> np.ndarray:
-        rows, pos = _credentials(t, kind)
-        if years is None:
-            return t.any(pos, np.ones(len(pos), bool)).astype(np.float64)
-        issued, year = rows["issued_on"], rows["year"]
-        dec31 = np.array(
-            [np.nan if y != y else float(date(int(y), 12, 31).toordinal()) for y in year.tolist()]
-        )
-        when = np.where(np.isnan(issued), dec31, issued) if len(issued) else issued
-        with np.errstate(invalid="ignore"):
-            return t.any(pos, when >= within_years(years, t.on).toordinal()).astype(np.float64)
-
-    return derive
-
-
-def key_institution(t: Rows) -> np.ndarray:
-    rows, pos = _credentials(t, "key_institution")
-    return np.where(t.any(pos, np.ones(len(pos), bool)), 1.0, t.attr("key_institution"))
+def _known(value: Any) -> Any:
+    return None if isinstance(value, float) and value != value else value

@@ -18,20 +18,8 @@ import numpy as np
 
 from crm.facts.bounds import high_key, low_key
 from crm.facts.catalogue import CATALOGUE, Fact
-from crm.facts.derive import age_in_years, since_last_year, within_years
-from crm.facts.rows import (
-    Part,
-    Rows,
-    any_event,
-    core_ip_count,
-    has_credential,
-    holds,
-    ip_count,
-    key_institution,
-    listed,
-    per_unique,
-    valid_until,
-)
+from crm.facts.derive import age_in_years
+from crm.facts.rows import Part, Rows, is_list_fact, list_fact, per_unique
 
 Columns = Mapping[str, np.ndarray]
 INF = np.inf
@@ -47,7 +35,12 @@ BOOL_FIELDS = (
 )
 ENTERPRISE_FIELDS = ("registration_date", "niche_market_years", *BOOL_FIELDS)
 CODE_FIELDS = ("legal_form", "sports_division", "wenchuang_sector", "hnte_domain")
-_BAD = ("major", "serious")
+ENTERPRISE_TYPES = {
+    "registration_date": "date",
+    "niche_market_years": "number",
+    **dict.fromkeys(BOOL_FIELDS, "bool"),
+    **dict.fromkeys(CODE_FIELDS, "text"),
+}
 
 
 def fiscal_fields(on: date) -> dict[int, tuple[str, ...]]:
@@ -67,6 +60,9 @@ def derive_table(
     t = Rows(raw, on)
     out: dict[str, np.ndarray] = {}
     for name, fact in (catalogue or CATALOGUE).items():
+        if is_list_fact(fact):
+            out.update(list_fact(t, fact, ENTERPRISE_TYPES))
+            continue
         value = DERIVE[name](t)
         if fact.type == "code":
             out[name] = value
@@ -202,9 +198,6 @@ DERIVE: dict[str, Callable[[Rows], Any]] = {
     "years_since_registration": years_since_registration,
     **{name: attr(name) for name in ("resident_enterprise", "independent_legal_person", "registered_in_shanghai",
                                      "tax_in_shanghai", "in_restricted_catalogue")},
-    "key_institution": key_institution,
-    "abnormal_operation_listed": listed("abnormal_operation_listed", "abnormal_operation"),
-    "serious_dishonesty_listed": listed("serious_dishonesty_listed", "serious_dishonesty"),
     **{name: code(name) for name in CODE_FIELDS},
     "niche_market_years": lambda t: Part.exact(t.attr("niche_market_years")),
     "staff_total": fy("staff_total"),
@@ -224,20 +217,5 @@ DERIVE: dict[str, Callable[[Rows], Any]] = {
     "net_asset_growth_3y": lambda t: growth(*(net_assets(t, b) for b in (3, 2, 1))),
     "equity_financing_2y": sum_years("equity_financing", 2),
     "rd_expense_avg_2y": mean_years("rd_expense", 2),
-    "class1_ip_count": ip_count(1),
-    "class2_ip_count": ip_count(2),
-    "core_ip_count": core_ip_count,
-    "major_accident_last_year": any_event(("safety", "quality", "environmental"), _BAD, lambda on: within_years(1, on)),
-    "serious_violation_3y": any_event(("safety", "quality", "environmental", "data_security", "tax"), _BAD, lambda on: within_years(3, on)),
-    "research_misconduct_2y": any_event(("research_misconduct",), ("major", "serious", "minor"), since_last_year),
-    "holds_hnte": holds("hnte"),
-    "holds_innovative_sme": holds("innovative_sme"),
-    "national_st_award_5y": has_credential("national_st_award", 5),
-    "provincial_award_3y": has_credential("provincial_award", 3),
-    "provincial_rd_institution": has_credential("provincial_rd_institution", None),
-    "standard_led_5y": has_credential("standard_led", 5),
-    **{f"{kind}_valid_until": valid_until(kind) for kind in (
-        "hnte", "tech_sme", "innovative_sme", "zjtx_sme", "demo_unit_national", "demo_project_national",
-        "demo_unit_municipal", "demo_project_municipal")},
 }
 # fmt: on

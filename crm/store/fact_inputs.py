@@ -28,22 +28,20 @@ class FactInputs:
     """Columns per table: ``enterprise`` (one row per live enterprise, by id) and the live child rows.
 
     Numbers and yes/no fields are float64 (NaN: unknown), money in CNY, dates as float day ordinals, codes
-    as object arrays (None: unknown); a fiscal-year field is ``<field>@<year>``; child tables carry
-    ``enterprise_id``.
+    as object arrays (None: unknown); a fiscal-year field is ``<field>@<year>``.
     """
 
     enterprise: Columns
-    ip_assets: Columns
-    credentials: Columns
-    compliance_events: Columns
+    ip_assets: ChildRows
+    credentials: ChildRows
+    compliance_events: ChildRows
 
 
 CHILD_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "ip_assets": (IPAsset, ("kind", "status", "core_to_main_product", "used_in_hnte")),
-    "credentials": (Credential, ("kind", "issued_on", "expires_on", "year")),
+    "credentials": (Credential, ("kind", "level", "issued_on", "expires_on", "year")),
     "compliance_events": (ComplianceEvent, ("kind", "severity", "occurred_on")),
 }
-TEXT = frozenset({"kind", "status", "severity"})
 
 
 def load_fact_inputs(
@@ -102,18 +100,36 @@ def _enterprises(
     return out
 
 
-def _children(session: Session, model: Any, fields: Sequence[str]) -> Columns:
+@dataclass
+class ChildRows:
+    """The live rows of one child list, in (enterprise, id) order: each row's enterprise, and the raw values
+    (dates as day ordinals, yes/no as 1/0) of ``fields``, typed ``types`` (text, number, bool, date)."""
+
+    enterprise_id: np.ndarray
+    fields: tuple[str, ...]
+    types: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def _children(session: Session, model: Any, fields: Sequence[str]) -> ChildRows:
     table, parent = model.__table__, Enterprise.__table__  # type: ignore[attr-defined]
     live = sa.select(parent.c.id).where(parent.c.deleted_at.is_(None))
-    query = sa.select(table.c.enterprise_id, *(_raw(session, table.c[f]) for f in fields)).where(
+    query = sa.select(table.c.enterprise_id, table.c.id, *(_raw(session, table.c[f]) for f in fields)).where(
         table.c.deleted_at.is_(None), table.c.enterprise_id.in_(live)
     )
     rows = _fetch(session, query)
-    out: Columns = {"enterprise_id": np.array([r[0] for r in rows], dtype=np.int64)}
-    for k, name in enumerate(fields, 1):
-        values = [r[k] for r in rows]
-        out[name] = np.array(values, dtype=object if name in TEXT else np.float64)
-    return out
+    keys = np.array([r[:2] for r in rows], dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((keys[:, 1], keys[:, 0])).tolist()
+    types = tuple(_type(table.c[f].type) for f in fields)
+    return ChildRows(keys[order, 0], tuple(fields), types, [tuple(rows[i][2:]) for i in order])
+
+
+def _type(sa_type: Any) -> str:
+    if isinstance(sa_type, sa.Date):
+        return "date"
+    if isinstance(sa_type, sa.Boolean):
+        return "bool"
+    return "text" if isinstance(sa_type, sa.String) else "number"
 
 
 def _fetch(session: Session, query: Any) -> list[tuple[Any, ...]]:
