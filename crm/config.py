@@ -104,14 +104,33 @@ def _server_settings(env: dict[str, str]) -> dict[str, Any]:
     """Server mode, accounts and backups (issue 7)."""
     mode = (env.get("HUIQI_MODE") or "desktop").strip().lower()
     if mode not in ("desktop", "server"):
-        raise HuiqiError(f"HUIQI_MODE must be desktop or server, not {mode!r}")
+        raise HuiqiError(
+            f"环境变量 HUIQI_MODE 应为 desktop 或 server，而不是 {mode!r} (must be desktop or server)"
+        )
+    secure = (env.get("HUIQI_COOKIE_SECURE") or "0").strip().lower()
+    if secure not in ("0", "1", "true", "false", "yes", "no"):
+        raise HuiqiError(f"环境变量 HUIQI_COOKIE_SECURE 应为 0 或 1，而不是 {secure!r} (must be 0 or 1)")
     return {
         "mode": mode,
         "storage_secret": env.get("HUIQI_STORAGE_SECRET") or None,
-        "session_hours": float(env.get("HUIQI_SESSION_HOURS") or 8),
-        "cookie_secure": (env.get("HUIQI_COOKIE_SECURE") or "0").strip() in ("1", "true", "yes"),
-        "max_upload_mb": float(env.get("HUIQI_MAX_UPLOAD_MB") or 20),
+        "session_hours": _positive(env, "HUIQI_SESSION_HOURS", 8),
+        "cookie_secure": secure in ("1", "true", "yes"),
+        "max_upload_mb": _positive(env, "HUIQI_MAX_UPLOAD_MB", 20),
     }
+
+
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    """A positive number from the environment; a clear error (not a traceback) when it is not one."""
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise HuiqiError(f"环境变量 {name} 应为正数，而不是 {text!r} ({name} must be a positive number)")
+    return value
 
 
 _settings: Settings | None = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from crm.cli.common import EXIT_OK, EXIT_PROBLEMS
+
 db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)
 
 
@@ -29,12 +31,13 @@ def doctor() -> None:
 
     problems = 0
     for check in run_checks():
-        mark = "✓" if check.ok else "✗"
+        mark = "✓" if check.ok else ("–" if check.skipped else "✗")
         typer.echo(f"{mark} {check.name}: {check.detail}")
         if not check.ok:
             problems += 1
-            typer.echo(f"    修复 / fix: {check.fix}")
-    raise typer.Exit(1 if problems else 0)
+        if not check.ok and check.fix:
+            typer.echo(f"    修复 (fix): {check.fix}")
+    raise typer.Exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
 def demo(

@@ -61,3 +61,24 @@ SAMPLE_DATA: list[dict[str, Any]] = [
     {"label": "有效知识产权", "value": 6, "unit": "count", "source": "知识产权清单"},
     {"label": "高新技术产品（服务）收入", "value": None, "unit": "CNY", "source": "—"},
 ]
+
+
+def sample_report_context(year: int = 2026) -> dict[str, Any]:
+    """The yearly report template's input in its real shape (``crm.services.report.build_context``)."""
+    return {
+        "document_id": f"huiqi-report-{year}-sample",
+        "year": year,
+        "generated_on": SAMPLE_DAY.isoformat(),
+        "office": "杨浦区投资促进办公室",
+        "kpis": [{"label": "服务企业", "value": "320 家"}, {"label": "已兑现资金", "value": "1,250.00 万元"}],
+        "charts": [
+            {
+                "title": "各街道企业数",
+                "svg": '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
+                "empty": False,
+                "header": ["类别", "企业数"],
+                "rows": [["五角场", "120"], ["殷行", "80"]],
+            },
+            {"title": "申报结果", "svg": "", "empty": True, "header": ["类别"], "rows": []},
+        ],
+    }

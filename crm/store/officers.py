@@ -8,22 +8,47 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from crm.i18n import register
 from crm.models import AuditEntry, Officer, utcnow
-from crm.records import validation
+from crm.records import fields, validation
 from crm.store.core import insert_one, table_of, write_audit
 from crm.store.tx import lock_rows, serialise
 
 # --- officers -------------------------------------------------------------------------------------
 
+register(
+    {
+        "officer.error.taken": (
+            "{field}“{value}”已被使用，请换一个",
+            "{field} “{value}” is already taken: choose another",
+        )
+    }
+)
+
 
 def create_officer(
     *, session: Session, data: dict[str, Any], actor: str, password_hash: str | None = None
 ) -> Officer:
-    """Validate and insert an officer account."""
+    """Validate and insert an officer account; a username already taken is a field error, never a raw
+    database error (which would print the new password's hash)."""
     clean = validation.clean("officer", data)
-    return insert_one(session, Officer(**clean, password_hash=password_hash), actor=actor)
+    if officer_by_username(session=session, username=clean["username"]) is not None:
+        raise _taken(clean["username"])
+    try:
+        with session.begin_nested():  # a concurrent insert of the same name: the unique index decides
+            return insert_one(session, Officer(**clean, password_hash=password_hash), actor=actor)
+    except IntegrityError:
+        raise _taken(clean["username"]) from None
+
+
+def _taken(username: str) -> validation.ValidationFailed:
+    spec = fields.spec("officer", "username")
+    return validation.ValidationFailed(
+        [validation.FieldError("username", "officer.error.taken", spec.zh, spec.en, {"value": username})]
+    )
 
 
 def officer_by_id(*, session: Session, officer_id: int) -> Officer | None:
