@@ -3,8 +3,9 @@
 Desktop mode has one user, the configured officer, acting as admin without a login. Server mode has
 no default: every call must run as a signed-in principal (set with ``acting_as`` or by the UI's
 provider), otherwise it is refused. Permission checks live here and in the services layer; a
-session-level guard also refuses any database write by a principal without the ``write``
-permission, so a service that forgets its ``require`` still cannot write for a viewer.
+session-level guard also refuses any database read without a principal and any write by a principal
+without the ``write`` permission, so a service that forgets its ``require`` still cannot read for a
+browser whose login ended, nor write for a viewer.
 
 The guard is installed by ``crm.db`` when it makes an engine (``guard_writes``), not on import. This
 module holds no data: sign-in, lockout and accounts (``crm.services.auth``) keep their bookkeeping in
@@ -158,13 +159,13 @@ def _guard_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
 
 
 def _guard_execute(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        require("write")
+    require("write" if state.is_insert or state.is_update or state.is_delete else "read")
 
 
 def guard_writes() -> None:
-    """Make every ORM session refuse a write (flush or INSERT/UPDATE/DELETE) by a principal without
-    ``write``. Idempotent; ``crm.db`` calls it when it makes an engine, so no session escapes it."""
+    """Make every ORM session refuse a statement without a principal (server mode: nobody signed in, or
+    the login ended) and a write (flush or INSERT/UPDATE/DELETE) by a principal without ``write``.
+    Idempotent; ``crm.db`` calls it when it makes an engine, so no session escapes it."""
     if not event.contains(OrmSession, "before_flush", _guard_flush):
         event.listen(OrmSession, "before_flush", _guard_flush)
         event.listen(OrmSession, "do_orm_execute", _guard_execute)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from urllib.parse import quote
 
 from nicegui import app, ui
 
 from crm.errors import HuiqiError
 from crm.i18n import t
+from crm.services.auth import NotSignedIn
 from ui.i18n_ui import lang
 
 log = logging.getLogger("huiqi.ui")
@@ -27,7 +29,12 @@ def install() -> None:
 
 
 def show(exc: Exception) -> None:
-    """Tell the officer what went wrong (a HuiqiError's own message; for a bug, that it was not done)."""
+    """Tell the officer what went wrong (a HuiqiError's own message; for a bug, that it was not done).
+
+    An action refused because the login has ended (logout in another tab, expiry, a revoked session) sends
+    the browser to the login page, which brings the officer back here afterwards."""
+    if isinstance(exc, NotSignedIn) and _to_login():
+        return
     if isinstance(exc, HuiqiError):
         log.info("refused: %s", exc.message("en"))
         message = exc.message(lang())
@@ -36,3 +43,14 @@ def show(exc: Exception) -> None:
         message = t("error.unexpected", lang(), kind=type(exc).__name__)
     with contextlib.suppress(RuntimeError):  # no client context (a background task): the log is all we have
         ui.notify(message, type="negative", multi_line=True, close_button=True)
+
+
+def _to_login() -> bool:
+    """Send this page's browser to /login (back to this page after); False without a page to send."""
+    try:
+        path = ui.context.client.request.url.path
+    except RuntimeError:  # no client context (a background task), or a client without its request
+        return False
+    log.info("login ended: sending the browser to the login page")
+    ui.navigate.to(f"/login?redirect_to={quote(path)}")
+    return True

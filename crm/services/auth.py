@@ -57,7 +57,7 @@ def is_server_mode() -> bool:
 def login(username: str, password: str) -> Principal:
     """The principal for a correct password; LoginFailed / AccountLocked otherwise (attempt recorded)."""
     username = (username or "").strip()[:64]
-    with session_scope() as session:
+    with acting_as(SYSTEM), session_scope() as session:  # nobody is signed in yet: the guard wants somebody
         if _is_locked(session, username):
             raise AccountLocked(minutes=get_settings().lockout_minutes)
         principal = _check_password(session, username, password)
@@ -74,14 +74,13 @@ def _check_password(session: Session, username: str, password: str) -> Principal
         _record(session, username, "login_failed", (officer.id or 0) if officer else 0)
         return None
     if auth.needs_rehash(officer.password_hash):
-        with acting_as(SYSTEM):  # nobody is signed in yet: the write guard would refuse the upgrade
-            officer_store.set_password_hash(
-                session=session,
-                officer=officer,
-                password_hash=auth.rehash(password),
-                actor=username,
-                note="rehash",
-            )
+        officer_store.set_password_hash(
+            session=session,
+            officer=officer,
+            password_hash=auth.rehash(password),
+            actor=username,
+            note="rehash",
+        )
     _record(session, username, "login", officer.id or 0)
     return Principal(officer.username, officer.role, officer.display_name)
 
@@ -107,7 +106,7 @@ def _record(session: Session, username: str, action: str, officer_id: int, note:
 
 def principal_for(username: str) -> Principal | None:
     """The current role of an active account, re-read on every page (None: deactivated or gone)."""
-    with session_scope() as session:
+    with acting_as(SYSTEM), session_scope() as session:  # asked before anybody is known to be acting
         officer = officer_store.officer_by_username(session=session, username=username)
         if officer is None or not officer.active or officer.deleted_at is not None:
             return None
@@ -213,7 +212,7 @@ def unlock_account(username: str) -> None:
 
 def has_active_admin_with_password() -> bool:
     """Whether anybody can sign in to administer a server (``huiqi serve`` checks this first)."""
-    with session_scope() as session:
+    with acting_as(SYSTEM), session_scope() as session:  # asked before anybody can sign in
         return bool(officer_store.active_admins(session=session, with_password=True))
 
 

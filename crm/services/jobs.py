@@ -57,7 +57,8 @@ _lock = threading.Lock()
 
 def latest(officer: str | None = None) -> BatchJob | None:
     """The latest batch of ``officer`` (default: the acting one), running or finished."""
-    return JOBS.get(officer or current_principal().username)
+    me = require("read")  # kept in memory: a page whose login ended must not read it
+    return JOBS.get(officer or me.username)
 
 
 def start_pack_batch(enterprise_ids: list[int], *, on: date | None = None) -> BatchJob:

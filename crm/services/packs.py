@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from crm import __version__, store
-from crm.auth import current_principal, require
+from crm.auth import Principal, acting_as, current_principal, require
 from crm.config import Settings, get_settings, override_settings
 from crm.db import session_scope
 from crm.domain import ACTIONABLE_OUTCOMES
@@ -253,7 +253,8 @@ def _run(ids: Sequence[int], officer: str, on: date, workers: int, settings: Set
         return
     pool = _pool(workers, settings)
     rules_hash = _rules_hash()
-    futures = {pool.submit(_render_in_worker, i, officer, on, rules_hash): i for i in ids}
+    principal = current_principal()  # a worker process has no session: it acts as the one who asked
+    futures = {pool.submit(_render_in_worker, principal, i, officer, on, rules_hash): i for i in ids}
     try:
         for future in as_completed(futures):
             yield futures[future], _outcome(future)
@@ -311,13 +312,16 @@ def _warm_worker(settings: Settings) -> None:
 _reloaded_for: set[str] = set()  # in a worker: the batch rule hashes it already re-read the rules for
 
 
-def _render_in_worker(enterprise_id: int, officer: str, on: date, rules_hash: str) -> dict[str, Any] | str:
+def _render_in_worker(
+    principal: Principal, enterprise_id: int, officer: str, on: date, rules_hash: str
+) -> dict[str, Any] | str:
     from crm.rules import loader
 
     if loader.current().hash != rules_hash and rules_hash not in _reloaded_for:
         loader.reload()  # the rules changed since this worker loaded them (once per batch hash)
         _reloaded_for.add(rules_hash)
-    return _render_safely(enterprise_id, officer, on)
+    with acting_as(principal):
+        return _render_safely(enterprise_id, officer, on)
 
 
 def _outcome(future: Any) -> dict[str, Any] | str:

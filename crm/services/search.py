@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from crm.auth import Principal, acting_as, current_principal, require
 from crm.db import session_scope
 from crm.intake.search import Record, SearchIndex
 from crm.store import search as index_store
@@ -29,6 +30,7 @@ class SearchHit:
 
 def search(text: str, limit: int = 10) -> list[SearchHit]:
     """Ranked, typo-tolerant enterprise search for the header box (name, 拼音, 首字母, USCC, contacts)."""
+    require("read")  # the index is in memory: a browser whose login ended must not read it
     index = _cache.current()
     return [SearchHit(h.enterprise_id, h.name, h.matched_on, h.score) for h in index.search(text, limit)]
 
@@ -77,9 +79,14 @@ class _IndexCache:
         if self.index is not None and len(self.index) > SYNC_REBUILD_LIMIT:
             if not self.rebuilding:
                 self.rebuilding = True
-                threading.Thread(target=self._rebuild, args=(url,), daemon=True).start()
+                principal = current_principal()  # the thread reads as the officer who searched
+                threading.Thread(target=self._rebuild_as, args=(principal, url), daemon=True).start()
             return
         self._rebuild(url)
+
+    def _rebuild_as(self, principal: Principal, url: str) -> None:
+        with acting_as(principal):
+            self._rebuild(url)
 
     def _rebuild(self, url: str) -> None:
         with self.lock:

@@ -3,6 +3,7 @@ download the template, the enterprise list and the rejected rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nicegui import events, ui
@@ -99,6 +100,11 @@ def create() -> None:
     create_duplicates()
 
 
+async def _export(make: Callable[[], bytes], filename: str) -> None:
+    """A whole-table export, written off the event loop as the officer who asked for it."""
+    ui.download(await io_bound(make), filename)
+
+
 class IntakePage:
     """Lays out the widgets; the state and the services do the work."""
 
@@ -115,12 +121,12 @@ class IntakePage:
             ui.button(
                 tr("ui.intake.export"),
                 icon="download",
-                on_click=lambda: ui.download(intake.export_enterprises(), "企业名单.xlsx"),
+                on_click=lambda: _export(intake.export_enterprises, "企业名单.xlsx"),
             ).mark("intake-export")
             ui.button(
                 tr("ui.intake.export_matches"),
                 icon="fact_check",
-                on_click=lambda: ui.download(intake.export_match_results(), "政策匹配结果.xlsx"),
+                on_click=lambda: _export(intake.export_match_results, "政策匹配结果.xlsx"),
             ).props("outline").mark("intake-export-matches")
             ui.button(
                 tr("ui.intake.duplicates"),
