@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import multiprocessing
 import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,18 +16,19 @@ from typing import Any
 
 from crm import __version__, store
 from crm.auth import Principal, acting_as, current_principal, require
-from crm.config import Settings, get_settings, override_settings
+from crm.config import Settings, get_settings
 from crm.db import session_scope
 from crm.domain import ACTIONABLE_OUTCOMES
 from crm.errors import HuiqiError
 from crm.models import Officer, PackRecord
 from crm.packs import build_context, render_pack
-from crm.services import pack_input
+from crm.services import pack_input, pack_pool
 from crm.store import enterprises as enterprise_store
 from crm.store import officers as officer_store
 from crm.store import packs as pack_store
 
 Progress = Callable[[int, int, str], None]  # (done, total, enterprise name)
+shutdown_workers = pack_pool.shutdown_workers  # callers stop the render workers through this module
 
 
 @dataclass
@@ -251,69 +247,16 @@ def _run(ids: Sequence[int], officer: str, on: date, workers: int, settings: Set
         for enterprise_id in ids:
             yield enterprise_id, _render_safely(enterprise_id, officer, on)
         return
-    pool = _pool(workers, settings)
-    rules_hash = _rules_hash()
     principal = current_principal()  # a worker process has no session: it acts as the one who asked
-    futures = {pool.submit(_render_in_worker, principal, i, officer, on, rules_hash): i for i in ids}
-    try:
-        for future in as_completed(futures):
-            yield futures[future], _outcome(future)
-    finally:
-        for future in futures:
-            future.cancel()  # a batch abandoned half-way leaves no work queued in the shared pool
-
-
-# A persistent pool: workers keep their imports, parsed templates and font faces between batches (spawning
-# two fresh workers costs seconds of imports and a cold first render every time).
-_pools: dict[tuple[int, Settings], ProcessPoolExecutor] = {}
-_pools_lock = threading.Lock()
-
-
-def _pool(workers: int, settings: Settings) -> ProcessPoolExecutor:
-    key = (workers, settings)
-    with _pools_lock:
-        pool = _pools.get(key)
-        if pool is None or getattr(pool, "_broken", False):
-            _stop_at_exit()
-            context = multiprocessing.get_context("spawn")  # no fork: the UI process runs threads
-            pool = _pools[key] = ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_warm_worker, initargs=(settings,)
-            )
-        return pool
-
-
-def _stop_at_exit() -> None:
-    """Stop the pools when the process ends: registered with the first pool, not at import."""
-    global _stopping_at_exit
-    if not _stopping_at_exit:
-        atexit.register(shutdown_workers)
-        _stopping_at_exit = True
-
-
-_stopping_at_exit = False
-
-
-def shutdown_workers() -> None:
-    """Stop the persistent pack workers (at exit, or when settings change in tests)."""
-    with _pools_lock:
-        pools = list(_pools.values())
-        _pools.clear()
-    for pool in pools:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _warm_worker(settings: Settings) -> None:
-    override_settings(settings)
-    from crm.packs.render import get_renderer
-
-    get_renderer()  # templates parsed once per worker
+    args = (principal, officer, on, _rules_hash())
+    yield from pack_pool.run_each(_render_in_worker, ids, args, workers=workers, settings=settings)
 
 
 _reloaded_for: set[str] = set()  # in a worker: the batch rule hashes it already re-read the rules for
 
 
 def _render_in_worker(
-    principal: Principal, enterprise_id: int, officer: str, on: date, rules_hash: str
+    enterprise_id: int, principal: Principal, officer: str, on: date, rules_hash: str
 ) -> dict[str, Any] | str:
     from crm.rules import loader
 
@@ -322,15 +265,6 @@ def _render_in_worker(
         _reloaded_for.add(rules_hash)
     with acting_as(principal):
         return _render_safely(enterprise_id, officer, on)
-
-
-def _outcome(future: Any) -> dict[str, Any] | str:
-    try:
-        return future.result()
-    except (
-        BrokenProcessPool
-    ) as exc:  # a worker died (out of memory, killed): listed, next batch gets a new pool
-        return f"BrokenProcessPool: {exc}"
 
 
 def _render_safely(enterprise_id: int, officer: str, on: date) -> dict[str, Any] | str:

@@ -137,7 +137,7 @@ def test_a_pack_worker_process_acts_as_the_officer_who_asked(accounts: dict) -> 
     """The worker is another process: no browser session, no context variable; it is handed the principal."""
     with acting_as(accounts["admin"]):
         enterprise_id = add_enterprise("上海堃喆体育科技有限公司")
-    rendered = packs._render_in_worker(accounts["officer"], enterprise_id, "li", date.today(), "any")
+    rendered = packs._render_in_worker(enterprise_id, accounts["officer"], "li", date.today(), "any")
     assert isinstance(rendered, dict), rendered
     assert rendered["officer_name"] == "李专员"
 

@@ -139,8 +139,8 @@ OPEN = {
         "open_pack",
         "preview_pack",
         "select_enterprises",
-        "shutdown_workers",
-    },  # stops this process's render workers: no data is touched
+    },
+    "pack_pool": {"run_each", "shutdown_workers"},  # runs what its caller checked; stops the render workers
     "pipeline": {
         "all_stages",
         "board",
