@@ -9,6 +9,7 @@ learns who is acting from ``principal()`` (registered as crm's principal provide
 from __future__ import annotations
 
 import time
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -35,8 +36,25 @@ class AuthMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         path = request.url.path
         if accounts.is_server_mode() and not path.startswith(OPEN_ROUTES) and principal() is None:
-            return RedirectResponse(f"/login?redirect_to={path}")
+            return RedirectResponse(f"/login?redirect_to={quote(path, safe='/')}")
         return await call_next(request)
+
+
+def same_origin_path(target: str) -> str:
+    """``target`` if it is a path on this server (with its query), else "/": where to go after the login.
+
+    Parsed, then compared with what a browser would make of it: browsers drop tabs and newlines from a URL
+    and read a backslash as a slash, so ``/\\host`` and ``/%09/host`` (tab, decoded once already) both mean
+    ``//host``, another server."""
+    if not target or any(c == "\\" or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return "/"
+    base = urlsplit(urljoin("http://huiqi.invalid/", target))
+    if (base.scheme, base.netloc) != ("http", "huiqi.invalid"):
+        return "/"
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 def principal() -> Principal | None:

@@ -6,7 +6,7 @@ from nicegui import run, ui
 
 from crm.i18n import register
 from crm.services import auth as accounts
-from ui.auth import sign_in
+from ui.auth import same_origin_path, sign_in
 from ui.i18n_ui import lang, tr
 
 register(
@@ -26,7 +26,7 @@ register(
 def create() -> None:
     @ui.page("/login")
     def login_page(redirect_to: str = "/") -> None:
-        target = redirect_to if redirect_to.startswith("/") and not redirect_to.startswith("//") else "/"
+        target = same_origin_path(redirect_to)
         if not accounts.is_server_mode():
             ui.navigate.to(target)
             return
