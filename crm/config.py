@@ -11,6 +11,7 @@ HUIQI_STORAGE_SECRET signs the session cookie; `huiqi serve` refuses to start wi
 HUIQI_SESSION_HOURS  a login expires after this many hours (default 8)
 HUIQI_COOKIE_SECURE  1: session cookie only over HTTPS (set it behind a TLS proxy; default 0)
 HUIQI_MAX_UPLOAD_MB  the largest spreadsheet an officer may upload or import (default 20)
+HUIQI_REQUEST_KEY    signs the data-request workbooks (default: a random key kept in <data dir>/request.key)
 """
 
 from __future__ import annotations
@@ -134,6 +135,25 @@ def _positive(env: dict[str, str], name: str, default: float) -> float:
 
 
 _settings: Settings | None = None
+
+
+def request_key() -> bytes:
+    """The key that signs data-request workbooks: HUIQI_REQUEST_KEY, else a random key created once in the data
+    dir (every process of one installation shares it; a returned file signed by another office fails)."""
+    configured = os.environ.get("HUIQI_REQUEST_KEY")
+    if configured:
+        return configured.encode()
+    path = get_settings().data_dir / "request.key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("x") as handle:  # two processes starting at once: the first one's key wins
+                handle.write(secrets.token_hex(32))
+        except FileExistsError:
+            pass
+    return path.read_text().strip().encode()
 
 
 def get_settings() -> Settings:

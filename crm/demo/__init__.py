@@ -60,7 +60,8 @@ def load_demo(count: int = 320, seed: int = 20240601, replace: bool = False) -> 
                 f"{clashes} demo USCCs already present: nothing loaded (use --replace)"
             )
         officers = _officers(session, demo)
-        counts = write_enterprises(session, demo.enterprises, officers)
+        with store.provenance("demo"):
+            counts = write_enterprises(session, demo.enterprises, officers)
     with session_scope() as session:
         # planner statistics: without them SQLite walks the index on deleted_at (all NULL) for every list
         maintenance.analyze(session=session)

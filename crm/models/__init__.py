@@ -1,7 +1,7 @@
 """SQLModel tables, one module per aggregate; importing this package registers every table on the metadata.
 
 base (shared columns and exact money) <- officer, enterprise (and its children), audit, merge, pipeline
-(applications, windows, stages), matches (stored verdicts, settlements, diffs), packs, filters.
+(applications, windows, stages), matches (stored verdicts, settlements, diffs), packs, filters, requests (data requests to enterprises).
 May import only sqlmodel/sqlalchemy and its own modules.
 """
 
@@ -25,6 +25,7 @@ from crm.models.merge import MergeRecord
 from crm.models.officer import Officer
 from crm.models.packs import PackRecord
 from crm.models.pipeline import Application, CycleWindow, PipelineStage
+from crm.models.requests import REQUEST_STATUSES, DataRequest
 
 __all__ = [
     "CHILD_MODELS",
@@ -34,6 +35,7 @@ __all__ = [
     "Contact",
     "Credential",
     "CycleWindow",
+    "DataRequest",
     "Enterprise",
     "EnterpriseBase",
     "FiscalYear",
@@ -47,6 +49,7 @@ __all__ = [
     "Officer",
     "PackRecord",
     "PipelineStage",
+    "REQUEST_STATUSES",
     "SavedFilter",
     "Task",
     "Versioned",

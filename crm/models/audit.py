@@ -22,3 +22,6 @@ class AuditEntry(SQLModel, table=True):
     field: str | None = Field(default=None, max_length=64)
     old: str | None = None
     new: str | None = None
+    # where the value came from: officer | import:<file> | return:<request id> | merge | demo | verified
+    # (the newest entry of a field is its current provenance)
+    source: str | None = Field(default=None, max_length=120)

@@ -122,9 +122,15 @@ def run_import(
         preview = plan_import(table, columns, session=session)
         if dry_run:
             return preview, None
-        result = commit_import(
-            preview, session=session, actor=_actor(actor), mode=mode, decisions=decisions, progress=progress
-        )
+        with store.provenance(f"import:{table.source or '表格'}"):
+            result = commit_import(
+                preview,
+                session=session,
+                actor=_actor(actor),
+                mode=mode,
+                decisions=decisions,
+                progress=progress,
+            )
     search_service.invalidate()
     return preview, result
 
@@ -267,7 +273,7 @@ def find_duplicates(*, threshold: float = dedupe.DEFAULT_THRESHOLD, limit: int =
 def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None) -> int:
     """Merge ``loser_id`` into ``winner_id`` keeping all history; returns the merge id for undo."""
     require("write")
-    with session_scope() as session:
+    with session_scope() as session, store.provenance("merge"):
         record = merging.merge(session=session, winner_id=winner_id, loser_id=loser_id, actor=_actor(actor))
     search_service.invalidate()
     return record.id or 0
@@ -277,7 +283,7 @@ def merge_enterprises(winner_id: int, loser_id: int, *, actor: str | None = None
 def undo_merge(merge_id: int, *, actor: str | None = None) -> None:
     """Undo a merge: the duplicate and its records come back as they were."""
     require("write")
-    with session_scope() as session:
+    with session_scope() as session, store.provenance("merge"):
         merging.undo(session=session, merge_id=merge_id, actor=_actor(actor))
     search_service.invalidate()
 

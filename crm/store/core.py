@@ -8,7 +8,9 @@ Delete is soft (``deleted_at``) and can be undone with ``restore``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -53,6 +55,21 @@ ENTITY_OF: dict[type[Versioned], str] = {
 # PipelineStage is reference data seeded by a migration: audited under its table name, not listed here
 # (crm.store.maintenance.clear_records empties every table named in ENTITY_OF)
 MODEL_OF: dict[str, type[Versioned]] = {v: k for k, v in ENTITY_OF.items()}
+
+
+# where the values being written come from (recorded on every audit row; None: typed by an officer)
+_source: ContextVar[str | None] = ContextVar("audit_source", default=None)
+
+
+@contextmanager
+def provenance(source: str) -> Iterator[None]:
+    """Record ``source`` on every audit row written inside the block: ``import:<file>``, ``return:<request>``,
+    ``merge``, ``demo``, ``verified`` (no block: an officer's entry)."""
+    token = _source.set(source[:120])
+    try:
+        yield
+    finally:
+        _source.reset(token)
 
 
 def entity_name(model: type[Versioned]) -> str:
@@ -162,6 +179,7 @@ def insert_many(
             "field": name,
             "old": None,
             "new": _show(row[name]),
+            "source": _source.get(),
         }
         for record_id, row in zip(ids, rows, strict=True)
         for name in model.model_fields
@@ -279,6 +297,7 @@ def write_audit(
             field=field,
             old=_show(old),
             new=_show(new),
+            source=_source.get(),
         )
     )
     session.flush()
@@ -287,7 +306,12 @@ def write_audit(
 def write_audits(*, session: Session, rows: list[dict[str, Any]]) -> None:
     """Many audit rows at once (``write_audit``'s keywords per row), e.g. the rows a merge re-points."""
     session.add_all(
-        [AuditEntry(**{**r, "old": _show(r.get("old")), "new": _show(r.get("new"))}) for r in rows]
+        [
+            AuditEntry(
+                **{"source": _source.get(), **r, "old": _show(r.get("old")), "new": _show(r.get("new"))}
+            )
+            for r in rows
+        ]
     )
     session.flush()
 
@@ -305,6 +329,7 @@ def _audit(
         field=field_name,
         old=_show(old),
         new=_show(new),
+        source=_source.get(),
     )
 
 
