@@ -1,15 +1,15 @@
 """data requests: the 企业信息补充表 sent to enterprises; each audit entry says where its value came from
 
-Revision ID: 1000_data_requests
-Revises: 0900_match_values
+Revision ID: 1100_data_requests
+Revises: 1000_officer_office
 Create Date: 2026-12-02 17:20:00
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '1000_data_requests'
-down_revision = '0900_match_values'
+revision = '1100_data_requests'
+down_revision = '1000_officer_office'
 branch_labels = None
 depends_on = None
 
