@@ -1,7 +1,8 @@
 """The `huiqi` command: one module per command group, each adding its commands in ``register``.
 
 core (db, doctor, demo) · rules (rules check/test, match) · packs (pack, packs) · intake (import, export) ·
-calendar (report, ics, radar, demo-pipeline) · admin (backup, restore, officer). ``ui.cli`` adds the
+calendar (report, ics, radar, demo-pipeline) · admin (backup, restore, officer) · requests (data
+requests: make, import, list). ``ui.cli`` adds the
 commands that start the UI. Modules import their heavy dependencies inside the command, so `--help`
 stays light. May import crm.services, crm.config, crm.db and crm.errors; never the UI.
 """
@@ -14,7 +15,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from crm.cli import admin, calendar, core, intake, packs, rules
+from crm.cli import admin, calendar, core, intake, packs, requests, rules
 from crm.errors import HuiqiError
 from crm.i18n import t
 
@@ -33,7 +34,7 @@ class HuiqiGroup(TyperGroup):
 app = typer.Typer(
     cls=HuiqiGroup, help="惠企 Huiqi — 体育产业惠企政策服务 CRM", no_args_is_help=True, add_completion=False
 )
-for _group in (core, rules, packs, intake, calendar, admin):
+for _group in (core, rules, packs, intake, calendar, admin, requests):
     _group.register(app)
 
 

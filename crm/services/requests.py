@@ -194,7 +194,7 @@ def _book(enterprise_id: int, on: date, due: date, contact: dict[str, str]) -> t
         enterprise_name=name,
         officer_name=contact["name"],
         officer_contact=contact["contact"],
-        office=OFFICE["name"],
+        office=" ".join(x for x in (OFFICE["name"], contact.get("office")) if x),
         made=on,
         due=due,
         asks=[_sheet_row(i) for i in asks],
@@ -268,8 +268,9 @@ def _officer_contact(username: str) -> dict[str, str]:
     with session_scope() as session:
         row = officer_store.officer_by_username(session=session, username=username)
     if row is None:
-        return {"name": username, "contact": ""}
-    return {"name": row.display_name, "contact": "，".join(x for x in (row.phone, row.email) if x)}
+        return {"name": username, "contact": "", "office": ""}
+    contact = "，".join(x for x in (row.phone, row.email) if x)
+    return {"name": row.display_name, "contact": contact, "office": row.office or ""}
 
 
 def _safe(name: str) -> str:
