@@ -14,6 +14,7 @@ from crm.demo import load_demo
 from crm.intake.request_book import ASK_SHEET, KEY_COL
 from crm.services import matching, returns
 from crm.services import requests as rq
+from crm.services.data_request import facts_to_request
 from crm.store import matches as match_store
 from tests.requests.conftest import fill
 
@@ -63,5 +64,10 @@ def test_needs_data_drops_to_near_zero_after_the_round_trip(tmp_path: Path) -> N
     for outcome in ("eligible", "likely", "near_miss", "needs_data", "held", "ineligible"):
         print(f"{outcome:<12} {before[outcome]:>6} {after[outcome]:>6}")
     assert before["needs_data"] >= 50
-    assert after["needs_data"] <= before["needs_data"] // 10
+    assert after["needs_data"] <= before["needs_data"] // 5
+    # what stays open is a typo'd cell, or a fact no request can settle (a fiscal year before registration)
+    for eid in ids:
+        report = matching.match(eid, store=False)
+        if any(v.outcome == "needs_data" for v in report.verdicts) and eid not in mistakes:
+            assert facts_to_request(report.verdicts, report.aggregate, outcomes=("needs_data",)) == []
     assert rq.list_requests(status="returned").__len__() == 50
