@@ -1,7 +1,8 @@
 """data requests: the 企业信息补充表 sent to enterprises; each audit entry says where its value came from
+(also joins the two 1000 heads: live unique keys and the officer office)
 
 Revision ID: 1100_data_requests
-Revises: 1000_officer_office
+Revises: 1000_live_unique_keys, 1000_officer_office
 Create Date: 2026-12-02 17:20:00
 """
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = '1100_data_requests'
-down_revision = '1000_officer_office'
+down_revision = ('1000_live_unique_keys', '1000_officer_office')
 branch_labels = None
 depends_on = None
 
