@@ -1,16 +1,15 @@
 """data requests: the 企业信息补充表 sent to enterprises; each audit entry says where its value came from
-(also joins the two 1000 heads: live unique keys and the officer office)
 
-Revision ID: 1100_data_requests
-Revises: 1000_live_unique_keys, 1000_officer_office
+Revision ID: 1200_data_requests
+Revises: 1100_live_unique_keys
 Create Date: 2026-12-02 17:20:00
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '1100_data_requests'
-down_revision = ('1000_live_unique_keys', '1000_officer_office')
+revision = '1200_data_requests'
+down_revision = '1100_live_unique_keys'
 branch_labels = None
 depends_on = None
 
