@@ -115,7 +115,7 @@ def _policy(verdict: Mapping[str, Any], on: date) -> dict[str, Any]:
         "apply": _apply(verdict.get("apply") or {}),
         "benefits": list(verdict.get("benefits", [])),
         "materials": list(verdict.get("materials", [])),
-        "basis": [dict(b) for b in verdict.get("basis", [])],
+        "basis": [{k: b.get(k) or "" for k in ("doc", "number", "clause")} for b in verdict.get("basis", [])],
         "window": _window(window, on) if window else None,
         "conditions": conditions,
         "short": [c for c in conditions if c["status"] == "not_met" and not c["route"]],

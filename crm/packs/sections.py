@@ -17,6 +17,7 @@ def condition(condition: Mapping[str, Any]) -> dict[str, Any]:
     status = condition.get("status", "unknown")
     return {
         "id": condition.get("id", ""),
+        "fact": condition.get("fact") or "",
         "label": condition["label"],
         "status": status,
         "status_label": STATUSES.get(status, status),
@@ -67,6 +68,8 @@ def next_step(policy: Mapping[str, Any]) -> dict[str, Any]:
     manual = [c for c in policy["unknown"] if c["status"] == "manual"]
     if manual:
         return {"kind": "review", "cond": manual[0], "more": len(manual) - 1}
+    if policy["unknown"]:
+        return {"kind": "check", "cond": policy["unknown"][0]}
     return {"kind": "submit"}
 
 
@@ -109,10 +112,10 @@ def _fill(section: dict[str, Any], number: int) -> None:
         anchor=f"section-{number}",
         grouped=grouped,
         title=section.pop("group_title", section["title"]) if grouped else members[0]["title"],
-        rows=_shared(members, lambda m: m["conditions"]),
-        gaps=_shared(members, lambda m: [*m["short"], *m["unknown"]]),
+        rows=_shared(members, lambda m: [c for c in m["conditions"] if _in_table(c)]),
+        met=_shared(members, lambda m: [c for c in m["conditions"] if c["status"] == "met"]),
+        other_routes=_shared(members, lambda m: [c for c in m["conditions"] if _other_route(c)]),
         routes_short=_unique(r for m in members for r in m["routes_short"]),
-        routes=_unique(r for m in members for r in m["routes"]),
         provisional=_unique(c["provisional"] for m in members for c in m["conditions"] if c["provisional"]),
         materials=_unique(item for m in members for item in m["materials"]),
         basis=_unique(b for m in members for b in m["basis"]),
@@ -121,12 +124,23 @@ def _fill(section: dict[str, Any], number: int) -> None:
     section.pop("group_title", None)
 
 
+def _in_table(c: Mapping[str, Any]) -> bool:
+    """The table shows what stands between the enterprise and the policy; met conditions read as one line."""
+    return c["status"] != "met" and not (c["route"] and c["status"] == "not_met")
+
+
+def _other_route(c: Mapping[str, Any]) -> bool:
+    """An alternative not met while its group is still open or met: another way in, not a gap."""
+    return bool(c["route"]) and c["status"] == "not_met" and c["route_status"] != "not_met"
+
+
 def _shared(members: Sequence[Mapping[str, Any]], pick: Any) -> list[dict[str, Any]]:
-    """Conditions of the members, each once with the members it applies to ('' when it applies to all)."""
+    """Conditions of the members, each once with the members it applies to ('' when it applies to all): the
+    same fact with the same value, requirement and result is one row, whatever each file calls it."""
     rows: dict[tuple, dict[str, Any]] = {}
     for member in members:
         for c in pick(member):
-            key = (c["id"], c["status"], str(c["value"]), str(c["threshold"]))
+            key = (c["fact"] or c["label"], c["status"], str(c["value"]), str(c["threshold"]))
             rows.setdefault(key, {"c": c, "titles": []})["titles"].append(member["title"])
     for row in rows.values():
         row["only"] = "、".join(row["titles"]) if len(row["titles"]) < len(members) else ""

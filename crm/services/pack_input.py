@@ -107,6 +107,7 @@ def _condition(t: Trace, params: Mapping[str, Any]) -> dict[str, Any]:
     unit = _unit(node)
     condition = {
         "id": node.id,
+        "fact": getattr(node, "fact", None) or "",
         "label": node.label,
         "status": status,
         "value": _value(t.value),
@@ -119,6 +120,8 @@ def _condition(t: Trace, params: Mapping[str, Any]) -> dict[str, Any]:
         "provisional": _provisional(node, params),
     }
     condition.update(_in_words(t))
+    if unit == "points" and isinstance(condition["value"], str) and "–" in condition["value"]:
+        condition["value"] += " 分"
     if t.settled is not None:
         condition.update(_settled(t.settled, condition["value"]))
     return condition
@@ -261,6 +264,12 @@ def _value(value: Any) -> Any:
     """Engine values (floats, tuples for ranges) -> plain values the filters format."""
     if isinstance(value, float):
         return Decimal(repr(value))
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) for v in value)
+    ):
+        return f"{value[0]:g}–{value[1]:g}"  # a range (an indicative score: low–high)
     if isinstance(value, tuple):
         return "–".join(str(_value(v)) for v in value)
     if isinstance(value, (list, set, frozenset)):

@@ -234,9 +234,9 @@ def test_context_refuses_objects_that_are_not_plain_data() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (Decimal("1234567"), '<span class="num">123.46\u00a0万元</span>'),
-        (Decimal("148000"), '<span class="num">14.80\u00a0万元</span>'),
-        (0, '<span class="num">0.00\u00a0万元</span>'),
+        (Decimal("1234567"), "123.46\u00a0万元"),  # a no-break space: never split from its unit
+        (Decimal("148000"), "14.80\u00a0万元"),
+        (0, "0.00\u00a0万元"),
         (None, "待补充"),
     ],
 )
@@ -288,3 +288,98 @@ def test_a_long_pack_gets_a_table_of_contents_with_each_sections_page(renderer: 
     assert len(lines) >= 8
     for title, page in lines:
         assert title in pages[int(page) - 1] and title not in "".join(pages[toc_page + 1 : int(page) - 1])
+
+
+# --- sections by weight: related policies grouped, where to apply with a QR code -------------------
+
+
+def _demo_variant(policy_id: str, title: str, outcome: str, years: float) -> dict:
+    status = "met" if years >= 3 else "not_met"
+    return {
+        "policy_id": policy_id,
+        "title": title,
+        "outcome": outcome,
+        "rank": 1 if outcome == "likely" else 2,
+        "group": "体育产业示范单位和示范项目",
+        "apply": {"office": "区体育局受理推荐", "url": "https://example.gov.cn/apply?id=1"},
+        "basis": [{"doc": "上海市体育产业基地管理办法"}],
+        "materials": ["申报书", "营业执照"],
+        "conditions": [
+            {
+                "id": "legal",
+                "fact": "independent_legal_person",
+                "label": "具有独立法人资格",
+                "status": "met",
+                "value": "独立法人",
+                "threshold": "独立法人",
+            },
+            {
+                "id": "age",
+                "fact": "years_since_registration",
+                "label": f"{title}：经营满3年",
+                "status": status,
+                "value": years,
+                "threshold": 3,
+                "gap": None if years >= 3 else 3 - years,
+                "unit": "years",
+                "op": "ge",
+            },
+            {"id": "brand", "label": "社会效益显著", "status": "manual"},
+        ],
+    }
+
+
+def test_related_policies_share_one_section_with_common_conditions_once(renderer: Renderer) -> None:
+    verdicts = [
+        _demo_variant("demo_unit_municipal", "上海市体育产业示范单位", "likely", 4.0),
+        _demo_variant("demo_project_municipal", "上海市体育产业示范项目", "near_miss", 2.5),
+    ]
+    context = build_context(
+        enterprise={"name": "上海测试体育有限公司"}, officer={}, verdicts=verdicts, on=SAMPLE_DAY
+    )
+    [section] = context["sections"]
+    assert section["grouped"] and section["title"] == "体育产业示范单位和示范项目"
+    text = "".join(page_texts(renderer.render_pdf(context))).split("一、体育产业示范单位和示范项目")[1]
+    assert text.count("具有独立法人资格") == 1 and text.count("社会效益显著") == 1  # shared: printed once
+    assert "还差0.5年" in text and "（上海市体育产业示范项目）" in text  # the difference names its policy
+    assert text.count("区体育局受理推荐") == 1
+
+
+def test_a_policy_url_prints_with_a_qr_code_drawn_inside_the_fetcher(renderer: Renderer) -> None:
+    verdict = _demo_variant("demo_unit_municipal", "上海市体育产业示范单位", "likely", 4.0)
+    context = build_context(
+        enterprise={"name": "上海测试体育有限公司"}, officer={}, verdicts=[verdict], on=SAMPLE_DAY
+    )
+    html = renderer.render_html(context)
+    name = re.search(r'src="qr/([0-9a-f]+\.svg)"', html)
+    assert (
+        name is not None and bytes.fromhex(name.group(1)[:-4]).decode() == "https://example.gov.cn/apply?id=1"
+    )
+    pdf = renderer.render_pdf(context)
+    assert renderer.last_refused == [] and "https://example.gov.cn/apply?id=1" in "".join(page_texts(pdf))
+    templates = get_settings().templates_dir.resolve()
+    fetcher = TemplateFetcher(templates, SubsetCache(), text="")
+    assert fetcher.fetch(f"{templates.as_uri()}/qr/{name.group(1)}").read().startswith(b"<svg")
+    for bad in (b"file:///etc/passwd".hex() + ".svg", "zz.svg"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(f"{templates.as_uri()}/qr/{bad}")
+
+
+def test_the_data_request_asks_for_each_field_and_year_once_naming_every_policy() -> None:
+    ask = {"fact": "rd_ratio_3y", "field": "rd_expense", "year": 2025, "label": "研发费用", "unit": "CNY"}
+    verdicts = [
+        {"policy_id": p, "title": t, "outcome": o, "rank": i, "to_collect": [ask]}
+        for i, (p, t, o) in enumerate(
+            (
+                ("hnte", "高新技术企业认定", "likely"),
+                ("tech_sme", "科技型中小企业评价", "needs_data"),
+                ("x", "不符合的政策", "ineligible"),
+            )
+        )
+    ]
+    context = build_context(
+        enterprise={"name": "上海测试体育有限公司"}, officer={}, verdicts=verdicts, on=SAMPLE_DAY
+    )
+    [row] = context["data_request"]
+    assert (row["label"], row["year"], row["unit"], row["missing"]) == ("研发费用", 2025, "CNY", True)
+    assert row["policies"] == ["高新技术企业认定", "科技型中小企业评价"]  # not the ineligible one

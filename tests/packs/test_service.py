@@ -142,7 +142,7 @@ def test_a_settled_manual_condition_shows_in_the_pack_and_flags_older_packs() ->
         serious_dishonesty_listed=False,
     )
     before = packs.make_pack(enterprise_id, on=ON)
-    assert "专员已核定" not in text_of(before.pdf)
+    assert "经王专员" not in text_of(before.pdf)
     matching.settle(
         enterprise_id=enterprise_id,
         policy_id="wenchuang_fund",
@@ -154,7 +154,7 @@ def test_a_settled_manual_condition_shows_in_the_pack_and_flags_older_packs() ->
     [view] = packs.list_packs(enterprise_id)
     assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
     after = text_of(packs.make_pack(enterprise_id, on=ON).pdf)
-    assert "专员已核定" in after
+    assert "经王专员" in after and "核定：已查看财务制度" in after
 
 
 def test_a_second_batch_on_the_kept_workers_prints_the_rules_of_the_moment(tmp_path: Path) -> None:
@@ -195,3 +195,23 @@ def test_the_first_page_preview_is_a_png_and_leaves_no_file_behind(
     png = packs.first_page_png(pdf)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
     assert list(cwd.iterdir()) == []
+
+
+def test_the_pack_names_the_officer_from_their_profile_never_the_sign_in_name() -> None:
+    from crm.services import profile
+
+    enterprise_id = add_enterprise("上海珺彧体育有限公司")
+    first_page = PdfReader(io.BytesIO(packs.make_pack(enterprise_id, on=ON).pdf)).pages[0].extract_text()
+    assert "tester" not in first_page and "上海市杨浦区投资促进办公室" in first_page  # no profile yet
+    assert not profile.my_profile().complete
+    saved = profile.save_my_profile(
+        {"display_name": "王珺", "office": "企业服务科", "phone": "021-6543 2100", "email": "wj@yp.gov.cn"},
+        None,
+    )
+    assert saved.complete and profile.my_profile() == saved
+    first_page = PdfReader(io.BytesIO(packs.make_pack(enterprise_id, on=ON).pdf)).pages[0].extract_text()
+    assert all(t in first_page for t in ("王珺", "企业服务科", "021-6543 2100", "wj@yp.gov.cn"))
+    assert "tester" not in first_page
+    profile.save_my_profile({"display_name": "王珺", "phone": "021-6543 2100"}, saved.version)
+    with pytest.raises(store.ConflictError):  # a second window saving over the first is refused
+        profile.save_my_profile({"display_name": "王敏"}, saved.version)

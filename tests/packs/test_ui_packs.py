@@ -123,3 +123,22 @@ async def _wait_for(check, timeout: float = 60.0):  # type: ignore[no-untyped-de
         assert loop.time() < deadline, "timed out"
         await asyncio.sleep(0.1)
     return value
+
+
+async def test_desktop_mode_asks_for_the_officer_details_once_in_settings(user: User) -> None:
+    from crm.services import profile
+
+    await user.open("/packs")
+    await user.should_see(marker="packs-no-profile")  # the batch page points to where the details go
+    await user.open("/settings")
+    await user.should_see(marker="profile-missing")  # the tab opens first while nothing is stored
+    user.find("me-name").type("王珺")
+    user.find("me-office").type("企业服务科")
+    user.find("me-phone").type("021-6543 2100")
+    user.find("me-save").click()
+    await user.should_see("已保存")
+    assert profile.my_profile().display_name == "王珺" and profile.my_profile().office == "企业服务科"
+    await user.open("/settings")
+    await user.should_not_see(marker="profile-missing")  # asked once
+    await user.open("/packs")
+    await user.should_not_see(marker="packs-no-profile")

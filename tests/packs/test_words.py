@@ -76,5 +76,6 @@ def test_the_pack_prints_words_and_values_not_codes() -> None:
         r"\s+", "", "".join(p.extract_text() for p in PdfReader(BytesIO(render_pdf(context))).pages)
     )
     assert "预计价值" in text and "最高300.00万元（一次性）" in text  # the 文创 fund's capped grant
-    assert "未列入失信名单" in text
+    credit = _condition(_verdicts()["talent_employer"], "credit")["label"]
+    assert "已达标" in text and credit in text  # a met yes/no condition: named, never 是/否
     assert not re.search(r"eligible|likely|needs_data|near_miss|esports|innovative_sme", text)

@@ -13,6 +13,7 @@ from nicegui import ui
 from crm.domain import ACTIONABLE_OUTCOMES, OUTCOMES, SPORTS_DIVISIONS, STREETS, label
 from crm.i18n import register
 from crm.services import jobs, matching, packs
+from crm.services import profile as profiles
 from crm.services.auth import current_principal
 from ui.background import io_bound
 from ui.format import outcome
@@ -45,6 +46,10 @@ register(
         "packs.page.failure": ("{name}（#{id}）：{reason}", "{name} (#{id}): {reason}"),
         "packs.page.zip": ("下载压缩包", "Download zip"),
         "packs.page.folder": ("文件夹：{folder}", "Folder: {folder}"),
+        "packs.page.no_profile": (
+            "服务包首页将印上服务专员的联系方式：请先在“设置 → 我的信息”中填写姓名和电话。",
+            "Packs print the officer's contact on page 1: please fill in Settings → My details first.",
+        ),
     }
 )
 
@@ -78,6 +83,8 @@ class BatchPage:
 
     def build(self) -> None:
         ui.label(tr("packs.page.intro")).classes("text-grey-8")
+        if not profiles.my_profile().complete:
+            ui.link(tr("packs.page.no_profile"), "/settings").classes("text-warning").mark("packs-no-profile")
         self.filters()
         self.selection()
         self.job_panel()

@@ -16,6 +16,7 @@ from crm.i18n import register
 from crm.services import audit
 from crm.services import auth as accounts
 from crm.services import backup as backups
+from crm.services import profile as profiles
 from ui.auth import forget_cached
 from ui.components.stages_panel import StagesPanel
 from ui.i18n_ui import lang, tr
@@ -65,6 +66,18 @@ register(
         "srv.pw.new": ("新密码（至少 8 位）", "New password (8+)"),
         "srv.pw.change": ("修改密码", "Change password"),
         "srv.pw.done": ("密码已修改", "Password changed"),
+        "srv.me.tab": ("我的信息", "My details"),
+        "srv.me.hint": (
+            "服务包首页印有服务专员的姓名、科室、电话和邮箱，企业据此联系您。",
+            "Service packs print the officer's name, office, phone and e-mail on page 1 so the enterprise can reach you.",
+        ),
+        "srv.me.missing": (
+            "请先填写您的姓名和电话（或邮箱）：在此之前，服务包只印办公室名称。",
+            "Please enter your name and phone (or e-mail): until then packs print only the office name.",
+        ),
+        "srv.me.office": ("科室", "Office"),
+        "srv.me.phone": ("电话", "Phone"),
+        "srv.me.email": ("邮箱", "E-mail"),
     }
 )
 
@@ -80,15 +93,20 @@ def content() -> None:
     me = accounts.current_principal()
     if not me.can("admin"):
         ui.label(tr("srv.set.only_password")).classes("text-grey-7")
+        _profile_card()
         _password_card()
         return
+    asked = not profiles.my_profile().complete  # asked once: the tab opens first until it is filled in
     with ui.tabs().classes("w-full") as tabs:
+        t_me = ui.tab(tr("srv.me.tab")).mark("tab-me")
         t_acc = ui.tab(tr("srv.set.accounts")).mark("tab-accounts")
         t_aud = ui.tab(tr("srv.set.audit")).mark("tab-audit")
         t_bak = ui.tab(tr("srv.set.backups")).mark("tab-backups")
         t_stages = ui.tab(tr("ui.stages.tab")).mark("tab-stages")
         t_pw = ui.tab(tr("srv.set.password")) if accounts.is_server_mode() else None
-    with ui.tab_panels(tabs, value=t_acc).classes("w-full"):
+    with ui.tab_panels(tabs, value=t_me if asked else t_acc).classes("w-full"):
+        with ui.tab_panel(t_me):
+            _profile_card()
         with ui.tab_panel(t_acc):
             AccountsPanel().build()
         with ui.tab_panel(t_aud):
@@ -337,3 +355,29 @@ def _password_card() -> None:
             ui.notify(tr("srv.pw.done"), type="positive")
 
         ui.button(tr("srv.pw.change"), on_click=change).props("unelevated").mark("pw-change")
+
+
+def _profile_card() -> None:
+    """The officer's own details, printed on the packs they make (asked once in desktop mode)."""
+    profile = profiles.my_profile()
+    with ui.card().classes("w-96"):
+        ui.label(tr("srv.me.hint")).classes("text-caption text-grey-7")
+        if not profile.complete:
+            ui.label(tr("srv.me.missing")).classes("text-warning").mark("profile-missing")
+        name = ui.input(tr("srv.acc.name"), value=profile.display_name).classes("w-full").mark("me-name")
+        office = ui.input(tr("srv.me.office"), value=profile.office).classes("w-full").mark("me-office")
+        phone = ui.input(tr("srv.me.phone"), value=profile.phone).classes("w-full").mark("me-phone")
+        email = ui.input(tr("srv.me.email"), value=profile.email).classes("w-full").mark("me-email")
+        state = {"version": profile.version}
+
+        def save() -> None:
+            data = {
+                "display_name": name.value,
+                "office": office.value,
+                "phone": phone.value,
+                "email": email.value,
+            }
+            state["version"] = profiles.save_my_profile(data, state["version"]).version
+            ui.notify(tr("srv.acc.done"), type="positive")
+
+        ui.button(tr("common.save"), on_click=save).props("unelevated").mark("me-save")
