@@ -82,3 +82,17 @@ def field_label(spec: FieldSpec, lang: str) -> str:
     """The field's label; money fields say that they are in 万元."""
     unit = t("ui.detail.money_unit", lang) if spec.kind == "money" else ""
     return spec.label(lang) + unit
+
+
+def value_range(low: float | None, high: float | None, per: str = "year") -> str:
+    """An estimated benefit in 元 as 万元 for people ('12.00–30.00 万元/年', '最高 300.00 万元（一次性）')."""
+
+    def wan(x: float) -> str:
+        return f"{x / 10000:,.2f}"
+
+    unit = tr("ui.value.per_year" if per == "year" else "ui.value.once")
+    if high is None:
+        return tr("ui.value.at_least", low=wan(low), unit=unit) if low else tr("ui.value.unknown")
+    if not low:
+        return tr("ui.value.up_to", high=wan(high), unit=unit)
+    return f"{wan(low)} {unit}" if low == high else f"{wan(low)}–{wan(high)} {unit}"

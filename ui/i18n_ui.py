@@ -20,6 +20,12 @@ register(
         "ui.left.today": ("今天截止", "Due today"),
         "ui.left.days": ("剩 {working} 个工作日（{days} 天）", "{working} working days left ({days} days)"),
         "ui.left.estimated": ("（估算）", " (estimated)"),
+        # --- estimated values
+        "ui.value.per_year": ("万元/年", "10k CNY/year"),
+        "ui.value.once": ("万元（一次性）", "10k CNY (one-off)"),
+        "ui.value.at_least": ("至少 {low} {unit}", "at least {low} {unit}"),
+        "ui.value.up_to": ("最高 {high} {unit}", "up to {high} {unit}"),
+        "ui.value.unknown": ("未估算", "not estimated"),
         "ui.frame.no_results": ("没有匹配的企业", "No matching enterprise"),
         # --- enterprise list
         "ui.list.title": ("企业", "Enterprises"),

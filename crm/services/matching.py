@@ -19,6 +19,7 @@ from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.errors import HuiqiError
 from crm.facts import table
+from crm.facts.entry import entry_hint, entry_unit, parse_entry
 from crm.facts.profile import Profile, aggregate, load_profile
 from crm.models import ManualSettlement
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
@@ -321,19 +322,45 @@ def condition_text(cond: dict[str, Any]) -> str:
 
 def assumption_text(name: str, value: Any) -> str:
     """A what-if assumption in words: the fact's label and its value (a yes/no fact's phrase), no keys."""
+    return f"{facts_mod.CATALOGUE[name].zh}＝{fact_value_text(name, value)}"
+
+
+def fact_value_text(name: str, value: Any) -> str:
+    """A fact's value for people: money in 万元, ratios in %, a yes/no fact's phrase, 未知 when unknown."""
     fact = facts_mod.CATALOGUE[name]
     if fact.type == "bool":
-        shown = facts_mod.state_text(name, value) or "未知"
-    else:
-        from crm.rules.explain import fmt
+        return facts_mod.state_text(name, value) or "未知"
+    from crm.rules.explain import fmt
 
-        shown = fmt(value, fact.unit)
-    return f"{fact.zh}＝{shown}"
+    return fmt(value, fact.unit)
 
 
-def what_if_facts() -> list[tuple[str, str, str]]:
-    """(name, Chinese label, type) of the facts the what-if panel may change."""
-    return [(f.name, f.zh, f.type) for f in facts_mod.CATALOGUE.values() if f.type not in ("date", "code")]
+@dataclass(frozen=True)
+class WhatIfFact:
+    """A fact the what-if drawer may change: its label, the unit beside the input and what may be typed."""
+
+    name: str
+    label: str
+    kind: str
+    unit: str
+    hint: str
+
+
+def what_if_facts(lang: str = "zh") -> list[WhatIfFact]:
+    """The facts the what-if drawer may change (not the coded ones, which have their own vocabularies)."""
+    return [
+        WhatIfFact(
+            f.name, f.zh if lang == "zh" else f.en, f.type, entry_unit(f.name, lang), entry_hint(f.name, lang)
+        )
+        for f in facts_mod.CATALOGUE.values()
+        if f.type != "code"
+    ]
+
+
+def parse_assumption(name: str, text: str) -> Any:
+    """What an officer typed for fact ``name`` as its value (money in 万元 unless a unit is named);
+    raises ``EntryError`` with a message naming the fact and what it takes."""
+    return parse_entry(name, text)
 
 
 def policy_outline(policy_id: str) -> dict[str, Any]:

@@ -112,9 +112,11 @@ OPEN = {
     "matching": {
         "assumption_text",
         "condition_text",
+        "fact_value_text",
         "match",
         "match_profile",
         "outcome_counts",
+        "parse_assumption",
         "policies",
         "policy_outline",
         "recent_diffs",
@@ -125,6 +127,7 @@ OPEN = {
         "what_if",
         "what_if_facts",
     },
+    "overview": {"due", "estimated", "next_deadline", "strip"},
     "pack_input": {
         "data_used",
         "enterprise_block",

@@ -1,8 +1,9 @@
 """The enterprise's 政策匹配 tab: each policy's verdict with the condition tree (✓ ✗ ?), value vs threshold
-and gap, what to collect, settling manual conditions, and a what-if panel."""
+and gap, what to collect, settling manual conditions, and a what-if drawer beside them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from crm.config import get_settings
 from crm.domain import ACTIONABLE_OUTCOMES
 from crm.i18n import register
 from crm.services import matching, pipeline
+from ui.components.what_if import WhatIfDrawer
 from ui.format import outcome_colour
 from ui.i18n_ui import lang, tr
 
@@ -30,13 +32,6 @@ register(
             "有效期至 {until}，建议 {reapply} 起准备重新申报",
             "Valid until {until}; prepare re-application from {reapply}",
         ),
-        "match.whatif": ("假设分析（不保存）", "What-if (not saved)"),
-        "match.whatif_fact": ("事实", "Fact"),
-        "match.whatif_value": ("假设值（比例请写 0.05 或 5%）", "Value (ratios as 0.05 or 5%)"),
-        "match.whatif_apply": ("试算", "Apply"),
-        "match.whatif_clear": ("清除假设", "Clear"),
-        "match.whatif_active": ("当前假设：{items}", "Assuming: {items}"),
-        "match.whatif_bad": ("无法识别的值：{value}", "Cannot read the value: {value}"),
         "match.create_app": ("建申报", "Create application"),
         "match.value_title": ("（预计价值：{value}）", " (estimated value: {value})"),
         "match.value": (
@@ -57,37 +52,65 @@ register(
 MARKS = {"met": ("✓", "text-positive"), "not_met": ("✗", "text-negative"), "unknown": ("?", "text-warning")}
 
 
-def match_tab(enterprise_id: int) -> None:
-    """Render the match tab of one enterprise."""
-    MatchTab(enterprise_id).build()
+def match_tab(enterprise_id: int, on_report: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Render the match tab of one enterprise; ``on_report`` is told of each actual result (the strip)."""
+    MatchTab(enterprise_id, on_report).build()
 
 
 @dataclass(eq=False)  # refreshable methods find their targets by ==; identity is what we mean
 class MatchTab:
     enterprise_id: int
-    overrides: dict[str, Any] = field(default_factory=dict)
+    on_report: Callable[[dict[str, Any]], None] | None = None  # told of each actual (not what-if) result
     notes: dict[str, str] = field(default_factory=dict)
+    actual: dict[str, str] = field(default_factory=dict)  # policy id -> outcome without assumptions
+    what_if: WhatIfDrawer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.what_if = WhatIfDrawer(on_change=self.refresh)
 
     def build(self) -> None:
-        self.body()
-        self.what_if_panel()
+        with ui.row().classes("w-full no-wrap items-start gap-4"):
+            with ui.column().classes("col gap-1").style("min-width: 0"):
+                self.body()
+            self.what_if.build()
+
+    def refresh(self) -> None:
+        self.body.refresh()
 
     @ui.refreshable_method
     def body(self) -> None:
-        if self.overrides:
-            report = matching.what_if(self.enterprise_id, overrides=self.overrides)
+        overrides = self.what_if.overrides
+        if overrides:
+            report = matching.what_if(self.enterprise_id, overrides=overrides)
         else:
             report = matching.match(self.enterprise_id)
+            self.what_if.facts = report.facts
         doc = report.document()
+        if overrides:
+            self.what_if.show_changes(
+                [
+                    (p["title"], self.actual[p["policy"]], p["outcome"])
+                    for p in doc["policies"]
+                    if p["policy"] in self.actual and self.actual[p["policy"]] != p["outcome"]
+                ]
+            )
+        else:
+            self.actual = {p["policy"]: p["outcome"] for p in doc["policies"]}
+            if self.on_report is not None:
+                self.on_report(doc)
         with ui.row().classes("w-full items-center"):
             ui.label(tr("match.title", on=doc["on"], hash=doc["rules_hash"])).classes("text-subtitle1")
             ui.space()
+            ui.button(tr("match.whatif_open"), icon="science", on_click=self.what_if.toggle).props(
+                "flat dense no-caps"
+            ).mark("whatif-open")
             ui.button(tr("match.refresh"), icon="refresh", on_click=self.body.refresh).props(
                 "flat dense"
             ).mark("match-refresh")
-        if self.overrides:
-            items = "、".join(matching.assumption_text(k, v) for k, v in self.overrides.items())
-            ui.label(tr("match.whatif_active", items=items)).classes("text-warning").mark("whatif-active")
+        if overrides:
+            ui.label(tr("match.whatif_active", items=self.what_if.summary())).classes("text-warning").mark(
+                "whatif-active"
+            )
         for policy in doc["policies"]:
             self.policy_card(policy)
 
@@ -173,54 +196,7 @@ class MatchTab:
             return
         ui.notify(tr("match.app_created", id=app.id, cycle=app.cycle), type="positive")
 
-    def what_if_panel(self) -> None:
-        facts = {name: f"{zh}（{name}）" for name, zh, _ in matching.what_if_facts()}
-        kinds = {name: kind for name, _, kind in matching.what_if_facts()}
-        with (
-            ui.expansion(tr("match.whatif"), icon="science").classes("w-full").mark("whatif"),
-            ui.row().classes("items-end gap-2"),
-        ):
-            fact = (
-                ui.select(facts, label=tr("match.whatif_fact"), with_input=True)
-                .classes("w-72")
-                .mark("whatif-fact")
-            )
-            value = ui.input(tr("match.whatif_value")).classes("w-48").mark("whatif-value")
-            ui.button(
-                tr("match.whatif_apply"), on_click=lambda: self.apply(fact.value, value.value, kinds)
-            ).props("unelevated dense").mark("whatif-apply")
-            ui.button(tr("match.whatif_clear"), on_click=self.clear).props("flat dense").mark("whatif-clear")
-
-    def apply(self, fact: str | None, text: str | None, kinds: dict[str, str]) -> None:
-        if not fact:
-            return
-        parsed = parse_value(kinds[fact], (text or "").strip())
-        if parsed is _BAD:
-            ui.notify(tr("match.whatif_bad", value=text), type="warning")
-            return
-        self.overrides[fact] = parsed
-        self.body.refresh()
-
-    def clear(self) -> None:
-        self.overrides.clear()
-        self.body.refresh()
-
-
-_BAD = object()
-
 
 def _estimated(value: dict[str, Any] | None) -> bool:
     """Whether a verdict's value estimate says anything (a bounded range, or a positive floor)."""
     return value is not None and (value["high"] is not None or (value["low"] or 0) > 0)
-
-
-def parse_value(kind: str, text: str) -> Any:
-    """A what-if value typed by an officer: 是/否 for yes/no facts, numbers (5% for ratios), empty = unknown."""
-    if text in ("", "未知"):
-        return None
-    if kind == "bool":
-        return {"是": True, "否": False, "true": True, "false": False}.get(text.lower(), _BAD)
-    try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        return _BAD

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from nicegui import ui
@@ -26,6 +27,7 @@ from ui.components.history import history_table
 from ui.components.match_tab import match_tab
 from ui.components.packs_tab import packs_tab
 from ui.components.record_form import RecordForm, record_form
+from ui.components.verdict_strip import VerdictStrip
 from ui.format import field_label, show, show_date
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
@@ -74,6 +76,12 @@ class EnterpriseDetail:
             self._deleted_banner()
             return
         self._summary()
+        strip = VerdictStrip()
+        strip.body()
+        feature_tabs: dict[str, Callable[[int], None]] = {
+            **dict(FEATURE_TABS),
+            "match": partial(match_tab, on_report=strip.show),
+        }
         with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
             ui.tab("profile", tr("ui.detail.tab.profile")).mark("tab-profile")
             for entity in CHILD_TABS:
@@ -89,7 +97,7 @@ class EnterpriseDetail:
                     ChildTab(entity, self.id, on_change=self.history.refresh).build()
             with ui.tab_panel("history"):
                 self.history()
-            for name, tab_content in FEATURE_TABS:
+            for name, tab_content in feature_tabs.items():
                 with ui.tab_panel(name):
                     tab_content(self.id)
 
