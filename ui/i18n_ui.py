@@ -20,6 +20,8 @@ register(
         "ui.left.today": ("今天截止", "Due today"),
         "ui.left.days": ("剩 {working} 个工作日（{days} 天）", "{working} working days left ({days} days)"),
         "ui.left.estimated": ("（估算）", " (estimated)"),
+        "ui.deadline.internal_deadline": ("材料交区截止", "materials due at the district"),
+        "ui.deadline.window_closes": ("申报截止", "window closes"),
         # --- estimated values
         "ui.value.per_year": ("万元/年", "10k CNY/year"),
         "ui.value.once": ("万元（一次性）", "10k CNY (one-off)"),

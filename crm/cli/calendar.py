@@ -68,9 +68,10 @@ def radar(
     for section in result.sections:
         typer.echo(f"\n■ {section.title}：{section.shown_total}")
         for item in section.items:
-            typer.echo(
-                f"  - {item.enterprise}｜{item.what}｜{item.detail}｜{item.left.label() if item.left else ''}"
-            )
+            left = item.left.label() if item.left else ""
+            if item.due_kind == "internal_deadline":
+                left = f"材料交区截止{left}"
+            typer.echo(f"  - {item.enterprise}｜{item.what}｜{item.detail}｜{left}")
 
 
 def demo_pipeline() -> None:

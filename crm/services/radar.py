@@ -16,7 +16,7 @@ from crm import domain
 from crm.db import session_scope
 from crm.rules import loader
 from crm.rules.explain import value_range_text
-from crm.services import deadlines
+from crm.services import deadlines, overview
 from crm.store import Session, applications
 from crm.store import radar as queries
 
@@ -47,6 +47,9 @@ class Item:
     outcome: str | None = None
     application_id: int | None = None
     cycle: str | None = None
+    due_kind: str | None = (
+        None  # internal_deadline (材料交区截止) or window_closes when ``due`` is a window's
+    )
     worth: float = float("inf")  # minus the estimated value (sorts the more valuable first); inf: unknown
 
 
@@ -126,7 +129,7 @@ def untold(
             else []
         )
         total += len(rows)
-        left = cal.days_left(on, w.closes)
+        due = overview.due(w, on)
         per = _value_per(w.policy_id)
         items += [
             Item(
@@ -135,11 +138,12 @@ def untold(
                 f"告知申报：{w.title}",
                 f"{domain.outcome_label(outcome)}；预计价值 {value_range_text(_num(low), _num(high), per)}；"
                 f"材料交区截止 {w.internal_deadline}，申报截止 {w.closes}",
-                w.closes,
-                left,
+                due.day,
+                due.left,
                 w.policy_id,
                 outcome,
                 cycle=w.cycle,
+                due_kind=due.kind,
                 worth=_worth((eid, name, outcome, low, high)),
             )
             for eid, name, outcome, low, high in sorted(rows, key=lambda r: (rank[r[2]], _worth(r), r[0]))[
@@ -246,18 +250,20 @@ def to_collect(
         if windows
         else []
     )
-    first = sorted(rows, key=lambda r: (windows[r[4]].closes, r[0]))[:limit]
+    dues = {pid: overview.due(w, on) for pid, w in windows.items()}
+    first = sorted(rows, key=lambda r: (dues[r[4]].day, r[0]))[:limit]
     items = [
         Item(
             eid,
             name,
             f"补充信息：{windows[pid].title}",
             f"待收集：{facts}",
-            windows[pid].closes,
-            cal.days_left(on, windows[pid].closes),
+            dues[pid].day,
+            dues[pid].left,
             pid,
             outcome,
             cycle=windows[pid].cycle,
+            due_kind=dues[pid].kind,
         )
         for eid, name, facts, outcome, pid in first
     ]

@@ -27,8 +27,16 @@ def test_matched_but_untold_with_the_window_closing_within_ten_working_days(offi
         "上海跃动体育科技有限公司",
         "上海蓝湾电竞有限公司",
     ]  # eligible first, then near miss
-    assert untold.items[0].left.label() == "剩 9 个工作日（12 天）"
+    # the countdown is to the materials' deadline at the district office, which comes first
+    assert (untold.items[0].due, untold.items[0].due_kind) == (date(2026, 12, 3), "internal_deadline")
+    assert untold.items[0].left.label() == "剩 4 个工作日（5 天）"
     assert "材料交区截止 2026-12-03" in untold.items[0].detail
+
+
+def test_once_the_materials_are_due_the_countdown_is_to_the_close(office: Office) -> None:
+    untold = radar.radar(on=date(2026, 12, 4)).section("untold")
+    assert (untold.items[0].due, untold.items[0].due_kind) == (date(2026, 12, 10), "window_closes")
+    assert untold.items[0].left.label() == "剩 5 个工作日（6 天）"
 
 
 def test_within_an_outcome_the_more_valuable_verdict_comes_first_and_says_its_value(office: Office) -> None:

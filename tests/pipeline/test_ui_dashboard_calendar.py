@@ -8,6 +8,7 @@ from icalendar import Calendar
 from nicegui import ui
 from nicegui.testing import User
 
+from crm.calendar import internal_deadline
 from crm.services import deadlines, pipeline
 from tests.pipeline.conftest import Office
 
@@ -38,6 +39,18 @@ async def test_the_workbench_lists_who_to_call_and_opens_an_application(user: Us
     await user.should_see("已建申报")
     [card] = pipeline.for_enterprise(office.ent["跃动"])
     assert (card.policy_id, card.stage, card.cycle) == ("hnte", "recommended", f"{date.today().year}-末批")
+
+
+async def test_the_call_list_badge_counts_down_to_the_materials_deadline(user: User, office: Office) -> None:
+    """The window closes in 12 days but the materials are due at the district 5 working days earlier: the
+    badge counts to that date and says so."""
+    closes = window_closing_soon()
+    internal = internal_deadline(closes)
+    await user.open("/")
+    await user.should_see(marker=f"due-untold-{office.ent['跃动']}")
+    badge = user.find(f"due-untold-{office.ent['跃动']}").elements.pop()
+    assert badge.text.startswith("材料交区截止 剩 ")
+    assert f"（{(internal - date.today()).days} 天）" in badge.text
 
 
 async def test_the_workbench_narrows_to_one_officer(user: User, office: Office) -> None:

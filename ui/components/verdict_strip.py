@@ -30,8 +30,6 @@ register(
             "No upcoming deadline of a policy to apply for",
         ),
         "ui.strip.closes": ("（申报截止 {closes}）", " (window closes {closes})"),
-        "ui.deadline.internal_deadline": ("材料交区截止", "materials due at the district"),
-        "ui.deadline.window_closes": ("申报截止", "window closes"),
     }
 )
 

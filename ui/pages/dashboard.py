@@ -82,8 +82,9 @@ class Workbench:
                         ui.link(item.enterprise, f"/enterprises/{item.enterprise_id}").classes("text-body2")
                         ui.label(f"{item.what}｜{item.detail}").classes("text-caption")
                     ui.badge(
-                        days_left(item.left),
-                        color="negative" if item.left and item.left.overdue else "primary",
+                        _countdown(item), color="negative" if item.left and item.left.overdue else "primary"
+                    ).classes("text-center").style("white-space: normal; max-width: 8rem").mark(
+                        f"due-{section.key}-{item.enterprise_id}"
                     )
                     if section.key == "untold" and item.policy_id:
                         ui.button(
@@ -123,6 +124,14 @@ class Workbench:
             for chart in board.charts:
                 with ui.card().classes("q-pa-sm"):
                     ui.echart(echart_options(chart)).classes("w-full h-72").mark(f"chart-{chart.key}")
+
+
+def _countdown(item: radar_service.Item) -> str:
+    """Time left, saying which deadline it counts down to when that is the materials' (before the close)."""
+    left = days_left(item.left)
+    if item.due_kind == "internal_deadline":
+        return f"{tr('ui.deadline.internal_deadline')} {left}"
+    return left
 
 
 def echart_options(chart: dashboard.Chart) -> dict:
