@@ -78,27 +78,42 @@ class Radar:
         return next(s for s in self.sections if s.key == key)
 
 
+SECTIONS = ("untold", "stalled", "expiring", "tasks", "to_collect")
+
+
 def radar(
-    *, officer_id: int | None = None, on: date | None = None, settings: RadarSettings = RadarSettings()
+    *,
+    officer_id: int | None = None,
+    on: date | None = None,
+    settings: RadarSettings = RadarSettings(),
+    only: tuple[str, ...] = SECTIONS,
 ) -> Radar:
-    """Every section of the radar for one officer (None: the whole office) as of ``on``."""
+    """The sections ``only`` of the radar for one officer (None: the whole office) as of ``on``."""
     on = on or date.today()
     with session_scope() as session:
         closing = deadlines.closing_within(on, settings.collect_within, session=session)
-        sections = [
-            untold(
+        build = {
+            "untold": lambda: untold(
                 session,
                 on,
                 officer_id,
                 [w for w in closing if cal.days_left(on, w.closes).working <= settings.closing_within],
                 settings.limit,
             ),
-            stalled(session, on, officer_id, settings.stalled_days, settings.limit, settings.stall_exempt),
-            expiring(session, on, officer_id, settings.expiring_days, settings.limit),
-            tasks(session, on, officer_id, settings.tasks_within, settings.limit),
-            to_collect(session, on, officer_id, closing, settings.limit),
-        ]
+            "stalled": lambda: stalled(
+                session, on, officer_id, settings.stalled_days, settings.limit, settings.stall_exempt
+            ),
+            "expiring": lambda: expiring(session, on, officer_id, settings.expiring_days, settings.limit),
+            "tasks": lambda: tasks(session, on, officer_id, settings.tasks_within, settings.limit),
+            "to_collect": lambda: to_collect(session, on, officer_id, closing, settings.limit),
+        }
+        sections = [build[key]() for key in SECTIONS if key in only]
     return Radar(on, officer_id, sections)
+
+
+def section(key: str, *, officer_id: int | None = None, on: date | None = None, limit: int = CAP) -> Section:
+    """One section with up to ``limit`` items: the card's "show all" list."""
+    return radar(officer_id=officer_id, on=on, settings=RadarSettings(limit=limit), only=(key,)).sections[0]
 
 
 # --- sections ----------------------------------------------------------------------------------------
@@ -107,10 +122,8 @@ def radar(
 def untold(
     session: Session, on: date, officer_id: int | None, closing: list[cal.Window], limit: int
 ) -> Section:
-    """Eligible or near miss (``TELL_OUTCOMES``: the verdicts an officer can act on today) but no application
-    past its first stage for the closing cycle. Open verdicts wait for data: they are in ``to_collect``."""
-    active = applications.stages(session=session)
-    first = active[0].code if active else "recommended"
+    """Eligible or near miss (``TELL_OUTCOMES``: the verdicts an officer can act on today) and no application
+    yet for the closing cycle. Open verdicts wait for data: they are in ``to_collect``."""
     rank = {o: i for i, o in enumerate(domain.TELL_OUTCOMES)}
     total, items = 0, []
     for w in _earliest_per_policy(closing):
@@ -120,7 +133,6 @@ def untold(
                 session=session,
                 policy_id=w.policy_id,
                 cycle=w.cycle,
-                first_stage=first,
                 outcomes=domain.TELL_OUTCOMES,
                 officer_id=officer_id,
                 limit=CAP - total,

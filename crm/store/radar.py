@@ -25,13 +25,13 @@ def untold(
     session: Session,
     policy_id: str,
     cycle: str,
-    first_stage: str,
     outcomes: tuple[str, ...],
     officer_id: int | None,
     limit: int,
 ) -> list[tuple[int, str, str, Decimal | None, Decimal | None]]:
     """(enterprise id, name, outcome, value low, value high) matched ``outcomes`` on ``policy_id`` with no
-    application of ``cycle`` past ``first_stage``; live enterprises (of one officer), at most ``limit`` rows."""
+    application of ``cycle`` (opening one is acting on it; one left in its first stage shows as stalled);
+    live enterprises (of one officer), at most ``limit`` rows."""
     m = match_source.current().select()
     told = (
         select(Application.id)
@@ -39,7 +39,6 @@ def untold(
             Application.enterprise_id == m.c.enterprise_id,
             Application.policy_id == policy_id,
             Application.cycle == cycle,
-            Application.stage != first_stage,
             col(Application.deleted_at).is_(None),
         )
         .exists()

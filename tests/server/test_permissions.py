@@ -153,7 +153,7 @@ OPEN = {
         "list_applications",
         "stages",
     },
-    "radar": {"expiring", "radar", "stalled", "tasks", "to_collect", "untold"},
+    "radar": {"expiring", "radar", "section", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
     "saved_filters": {"saved_filters"},
     "search": {"invalidate", "search"},

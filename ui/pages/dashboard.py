@@ -6,6 +6,7 @@ from datetime import date
 
 from nicegui import ui
 
+from crm.domain import OUTCOME_HEX
 from crm.i18n import register
 from crm.services import dashboard, pipeline
 from crm.services import radar as radar_service
@@ -22,6 +23,12 @@ register(
         "ui.dash.radar": ("本周要办", "This week"),
         "ui.dash.none": ("暂无", "Nothing"),
         "ui.dash.more": ("共 {n} 项，显示前 {shown} 项", "{n} in total, first {shown} shown"),
+        "ui.dash.show_all": ("查看全部", "Show all"),
+        "ui.dash.col.enterprise": ("企业", "Enterprise"),
+        "ui.dash.col.what": ("事项", "What"),
+        "ui.dash.col.detail": ("说明", "Detail"),
+        "ui.dash.col.due": ("期限", "Due"),
+        "ui.dash.close": ("关闭", "Close"),
         "ui.dash.open_app": ("建申报", "Open application"),
         "ui.dash.opened": ("已建申报 #{id}", "Application #{id} opened"),
         "ui.dash.export": ("导出图表数据（Excel）", "Export chart data (Excel)"),
@@ -81,19 +88,55 @@ class Workbench:
                     with ui.column().classes("gap-0 col"):
                         ui.link(item.enterprise, f"/enterprises/{item.enterprise_id}").classes("text-body2")
                         ui.label(f"{item.what}｜{item.detail}").classes("text-caption")
-                    ui.badge(
-                        _countdown(item), color="negative" if item.left and item.left.overdue else "primary"
-                    ).classes("text-center").style("white-space: normal; max-width: 8rem").mark(
-                        f"due-{section.key}-{item.enterprise_id}"
-                    )
+                    if item.left is not None:  # a stall has no deadline: its detail says how long
+                        ui.badge(
+                            _countdown(item), color="negative" if item.left.overdue else "primary"
+                        ).classes("text-center").style("white-space: normal; max-width: 8rem").mark(
+                            f"due-{section.key}-{item.enterprise_id}"
+                        )
                     if section.key == "untold" and item.policy_id:
                         ui.button(
                             tr("ui.dash.open_app"), on_click=lambda i=item: self.open_application(i)
                         ).props("flat dense size=sm").mark(f"open-app-{item.enterprise_id}-{item.policy_id}")
             if section.total > len(section.items):
-                ui.label(tr("ui.dash.more", n=section.shown_total, shown=len(section.items))).classes(
-                    "text-caption"
-                )
+                with ui.row().classes("w-full items-center"):
+                    ui.label(tr("ui.dash.more", n=section.shown_total, shown=len(section.items))).classes(
+                        "text-caption"
+                    )
+                    ui.space()
+                    ui.button(tr("ui.dash.show_all"), on_click=lambda k=section.key: self.show_all(k)).props(
+                        "flat dense no-caps size=sm"
+                    ).mark(f"show-all-{section.key}")
+
+    def show_all(self, key: str) -> None:
+        """Every item of one card (up to the radar's cap), paged, each row opening its enterprise."""
+        section = radar_service.section(key, officer_id=self.officer_id)
+        columns = [
+            {"name": c, "label": tr(f"ui.dash.col.{c}"), "field": c, "align": "left"}
+            for c in ("enterprise", "what", "detail", "due")
+        ]
+        rows = [
+            {
+                "id": n,
+                "enterprise_id": i.enterprise_id,
+                "enterprise": i.enterprise,
+                "what": i.what,
+                "detail": i.detail,
+                "due": _countdown(i),
+            }
+            for n, i in enumerate(section.items)
+        ]
+        with ui.dialog() as dialog, ui.card().style("min-width: min(72rem, 95vw)"):
+            ui.label(f"{section.title}（{section.shown_total}）").classes("text-h6")
+            table = (
+                ui.table(columns=columns, rows=rows, row_key="id", pagination=20)
+                .props("dense flat wrap-cells")
+                .classes("w-full cursor-pointer")
+                .mark(f"all-{key}")
+            )
+            table.on("rowClick", lambda e: ui.navigate.to(f"/enterprises/{e.args[1]['enterprise_id']}"))
+            ui.button(tr("ui.dash.close"), on_click=dialog.close).props("flat")
+        dialog.open()
 
     def open_application(self, item: radar_service.Item) -> None:
         try:
@@ -104,6 +147,7 @@ class Workbench:
             ui.notify(exc.message(), type="warning")
             return
         ui.notify(tr("ui.dash.opened", id=app.id), type="positive")
+        self.radar.refresh()  # the enterprise is being dealt with: it leaves the call list
 
     def figures(self) -> None:
         board = dashboard.dashboard()
@@ -136,6 +180,16 @@ def _countdown(item: radar_service.Item) -> str:
 
 def echart_options(chart: dashboard.Chart) -> dict:
     """ECharts options of one chart (bars horizontal so long Chinese labels stay readable)."""
+    return {"textStyle": {"fontFamily": CHART_FONT}, **_options(chart)}
+
+
+# charts draw on a canvas, which does not inherit the page's CSS fonts: name the same stack, bundled font last
+CHART_FONT = (
+    "-apple-system, 'Segoe UI', Roboto, 'PingFang SC', 'Microsoft YaHei', 'Huiqi Sans SC', sans-serif"
+)
+
+
+def _options(chart: dashboard.Chart) -> dict:
     stacked = chart.kind == "stacked"
     if chart.kind == "funnel":
         return {
@@ -156,12 +210,30 @@ def echart_options(chart: dashboard.Chart) -> dict:
     return {
         "title": {"text": chart.title, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 24} if len(chart.series) > 1 else {"show": False},
-        "grid": {"left": 8, "right": 24, "top": 56, "bottom": 8, "containLabel": True},
+        # the legend below the bars, never over the title
+        "legend": {"bottom": 0, "type": "scroll"} if len(chart.series) > 1 else {"show": False},
+        "grid": {"left": 8, "right": 24, "top": 36, "bottom": 32, "containLabel": True},
         "xAxis": {"type": "value"},
-        "yAxis": {"type": "category", "data": chart.categories, "inverse": True},
+        "yAxis": {
+            "type": "category",
+            "data": chart.categories,
+            "inverse": True,
+            # long Chinese names end in … instead of running off the card (the tooltip has them whole)
+            "axisLabel": {"width": 180, "overflow": "truncate"},
+        },
         "series": [
-            {"name": name, "type": "bar", "data": values, **({"stack": "all"} if stacked else {})}
-            for name, values in chart.series
+            {
+                "name": name,
+                "type": "bar",
+                "data": values,
+                **({"stack": "all"} if stacked else {}),
+                **({"itemStyle": {"color": OUTCOME_HEX[code]}} if code in OUTCOME_HEX else {}),
+            }
+            for (name, values), code in zip(chart.series, _codes(chart), strict=True)
         ],
     }
+
+
+def _codes(chart: dashboard.Chart) -> list[str]:
+    """The vocabulary code of each series (outcomes draw in their own colours), '' where there is none."""
+    return list(chart.keys) if len(chart.keys) == len(chart.series) else [""] * len(chart.series)
