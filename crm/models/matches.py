@@ -31,6 +31,8 @@ class MatchResult(SQLModel, table=True):
     as_of: date
     rules_hash: str = Field(max_length=64)
     computed_at: datetime = Field(default_factory=utcnow)
+    # when the facts (aggregate, settlements) it came from were read: a verdict only replaces an older one
+    read_at: datetime | None = None
     gaps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     to_collect: str | None = Field(default=None, max_length=2000)  # "请补充" items joined by "、"
     pending: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

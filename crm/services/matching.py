@@ -7,7 +7,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,11 @@ from crm.errors import HuiqiError
 from crm.facts import table
 from crm.facts.entry import entry_hint, entry_unit, parse_entry
 from crm.facts.profile import Profile, aggregate, load_profile
-from crm.models import ManualSettlement
+from crm.models import ManualSettlement, utcnow
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
 from crm.rules.cases import coerce_facts
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
-from crm.store import Session, load_aggregate, matches
+from crm.store import Session, load_aggregate, matches, tx
 from crm.store.fact_inputs import load_fact_inputs
 
 
@@ -62,6 +62,7 @@ class RematchSummary:
     seconds: float = 0.0
 
 
+@tx.retrying
 def match(
     enterprise_id: int, *, on: date | None = None, overrides: dict[str, Any] | None = None, store: bool = True
 ) -> MatchReport:
@@ -69,12 +70,14 @@ def match(
     on = on or date.today()
     ruleset = loader.current()
     with session_scope() as session:
+        read_at = utcnow()  # the verdicts replace only ones computed from facts read before this
         agg = load_aggregate(session=session, enterprise_id=enterprise_id)
         settled = settlements(session, enterprise_id)
         facts = facts_mod.derive(agg, on, coerce_facts(overrides or {}))
         verdicts = evaluate_all(ruleset.in_force(on), facts, on, settled=settled)
         if store and not overrides and current_principal().can("write"):  # a viewer looks, stores nothing
-            _store_one(session, enterprise_id, verdicts, ruleset.hash, on, agg.enterprise.registration_date)
+            registered = agg.enterprise.registration_date
+            _store_one(session, enterprise_id, verdicts, ruleset.hash, on, registered, read_at)
     subject = {"enterprise_id": enterprise_id, "name": agg.enterprise.name, "uscc": agg.enterprise.uscc}
     return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg)
 
@@ -99,6 +102,7 @@ def match_profile(profile: str | Path | Profile, *, on: date | None = None) -> M
 # --- manual settlements --------------------------------------------------------------------------------
 
 
+@tx.retrying
 def settle(
     *, enterprise_id: int, policy_id: str, condition_id: str, met: bool | None, officer: str, note: str = ""
 ) -> ManualSettlement:
@@ -144,6 +148,7 @@ def _check_settleable(policy_id: str, condition_id: str) -> None:
 # --- re-match everyone -----------------------------------------------------------------------------------
 
 
+@tx.retrying
 def rematch_all(*, on: date | None = None) -> RematchSummary:
     """Re-evaluate every live enterprise x every policy in force (batch path), store, and keep the diffs."""
     require("write")
@@ -152,6 +157,7 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
     policies = ruleset.in_force(on)
     started = time.perf_counter()
     with session_scope() as session:
+        read_at = utcnow()  # a single match made after this (newer facts) is never overwritten
         ids, cols = fact_table(session, on)
         if len(ids) == 0:
             return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
@@ -161,7 +167,7 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
         ]
         rows = _batch_rows(ids, batch, on, ruleset.hash, registered)
         diffs = matches.replace_results(
-            session=session, rows=rows, enterprise_ids=ids.tolist(), rules_hash=ruleset.hash
+            session=session, rows=rows, enterprise_ids=ids.tolist(), rules_hash=ruleset.hash, read_at=read_at
         )
     counts = Counter(r["outcome"] for r in rows)
     return RematchSummary(
@@ -244,6 +250,7 @@ def _store_one(
     rules_hash: str,
     on: date,
     registered: date | None,
+    read_at: datetime,
 ) -> None:
     rows = [
         {
@@ -260,7 +267,9 @@ def _store_one(
         }
         for v in verdicts
     ]
-    matches.replace_results(session=session, rows=rows, enterprise_ids=[enterprise_id], rules_hash=rules_hash)
+    matches.replace_results(
+        session=session, rows=rows, enterprise_ids=[enterprise_id], rules_hash=rules_hash, read_at=read_at
+    )
 
 
 # --- reading stored results ------------------------------------------------------------------------------

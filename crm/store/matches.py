@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
-from crm.models import Enterprise, ManualSettlement, MatchDiff, MatchResult, PackRecord
+from crm.models import Enterprise, ManualSettlement, MatchDiff, MatchResult, PackRecord, utcnow
 from crm.store.core import write_audit
+from crm.store.tx import is_sqlite, serialise
 
 # --- settlements -------------------------------------------------------------------------------------
 
@@ -62,21 +66,86 @@ def settlements(*, session: Session, enterprise_id: int | None = None) -> list[M
 
 
 def replace_results(
-    *, session: Session, rows: list[dict[str, Any]], enterprise_ids: Sequence[int], rules_hash: str
+    *,
+    session: Session,
+    rows: list[dict[str, Any]],
+    enterprise_ids: Sequence[int],
+    rules_hash: str,
+    read_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Swap the stored verdicts of ``enterprise_ids`` for ``rows``; write and return the differences."""
-    id_list = [int(i) for i in enterprise_ids]
-    old = {
-        (r.enterprise_id, r.policy_id): r.outcome
-        for r in session.exec(select(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
-    }
-    session.execute(delete(MatchResult).where(col(MatchResult.enterprise_id).in_(id_list)))
-    if rows:
-        session.execute(sa.insert(MatchResult), rows)
-    diffs = _diffs(session, old, rows, rules_hash)
+    """Store the verdicts of ``enterprise_ids`` (computed from facts read at ``read_at``) and write and
+    return the differences.
+
+    By upsert on (enterprise, policy), under a lock on the rows it replaces: a verdict only replaces one
+    computed from facts read no later than its own, so a re-match that read the data before an officer's
+    edit never overwrites the match made after it; a stored verdict of a policy no longer evaluated goes.
+    """
+    id_list = sorted({int(i) for i in enterprise_ids})
+    read_at = _aware(read_at or utcnow())
+    old = _lock_results(session, id_list)
+    newer = {k for k, (_, at) in old.items() if at is not None and at > read_at}
+    now = utcnow()
+    rows = [
+        {**r, "read_at": read_at, "computed_at": now}
+        for r in rows
+        if (r["enterprise_id"], r["policy_id"]) not in newer
+    ]
+    for k in range(0, len(rows), 1000):
+        session.execute(_upsert(session, rows[k : k + 1000]))
+    kept = {(r["enterprise_id"], r["policy_id"]) for r in rows} | newer
+    _delete_gone(session, [k for k in old if k not in kept])
+    diffs = _diffs(session, {k: v for k, (v, _) in old.items()}, rows, rules_hash)
     if diffs:
         session.execute(sa.insert(MatchDiff), diffs)
     return diffs
+
+
+def _lock_results(session: Session, ids: list[int]) -> dict[tuple[int, str], tuple[str, datetime | None]]:
+    """The stored (outcome, read_at) of these enterprises' verdicts, locked until commit (SQLite: the
+    write lock), so nobody replaces them between this read and our write."""
+    serialise(session)
+    t = MatchResult.__table__  # type: ignore[attr-defined]
+    out: dict[tuple[int, str], tuple[str, datetime | None]] = {}
+    for k in range(0, len(ids), 5000):
+        query = (
+            sa.select(t.c.enterprise_id, t.c.policy_id, t.c.outcome, t.c.read_at)
+            .where(t.c.enterprise_id.in_(ids[k : k + 5000]))
+            .order_by(t.c.enterprise_id, t.c.policy_id)
+        )
+        if not is_sqlite(session):
+            query = query.with_for_update()
+        out |= {(e, p): (o, _aware(at) if at else None) for e, p, o, at in session.execute(query)}
+    return out
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> Any:
+    """INSERT ... ON CONFLICT (enterprise, policy) DO UPDATE, only over a verdict read no later."""
+    insert = sqlite_insert if is_sqlite(session) else pg_insert
+    stmt = insert(MatchResult).values(rows)
+    columns = [c for c in rows[0] if c not in ("enterprise_id", "policy_id", "id")] if rows else []
+    return stmt.on_conflict_do_update(
+        index_elements=["enterprise_id", "policy_id"],
+        set_={c: stmt.excluded[c] for c in columns},
+        where=sa.or_(
+            MatchResult.__table__.c.read_at.is_(None),  # type: ignore[attr-defined]
+            MatchResult.__table__.c.read_at <= stmt.excluded.read_at,  # type: ignore[attr-defined]
+        ),
+    )
+
+
+def _delete_gone(session: Session, gone: list[tuple[int, str]]) -> None:
+    """Drop the stored verdicts of policies no longer evaluated (one DELETE per policy)."""
+    t = MatchResult.__table__  # type: ignore[attr-defined]
+    by_policy: dict[str, list[int]] = {}
+    for eid, pid in gone:
+        by_policy.setdefault(pid, []).append(eid)
+    for pid, eids in by_policy.items():
+        session.execute(sa.delete(t).where(t.c.policy_id == pid, t.c.enterprise_id.in_(eids)))
+
+
+def _aware(at: datetime) -> datetime:
+    """UTC with its zone (SQLite hands stored times back without one)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _diffs(

@@ -20,10 +20,10 @@ from crm import db, store
 from crm.auth import LastAdmin, Principal, acting_as
 from crm.db import session_scope
 from crm.errors import HuiqiError
-from crm.models import Application, AuditEntry, Enterprise, Officer
+from crm.models import Application, AuditEntry, Enterprise, FiscalYear, Officer
 from crm.records.validation import ValidationFailed
 from crm.services import auth as accounts
-from crm.services import enterprises, intake, pipeline
+from crm.services import enterprises, intake, matching, pipeline
 from crm.store.applications import DuplicateApplication
 from tests.intake.conftest import officer_xlsx, uscc
 
@@ -233,3 +233,77 @@ def test_first_use_of_the_engine_from_many_threads_migrates_once() -> None:
         t.join(timeout=60)
     assert len(got) == 6 and all(g is got[0] for g in got), got
     assert db.current_revision(got[0]) is not None
+
+
+# --- 4. stored verdicts: never a raw error, never stale -------------------------------------------------
+
+ON = date(2025, 6, 1)
+
+
+def _matchable(name: str) -> int:
+    """An enterprise that some policies find eligible until it is put on the dishonesty list."""
+    with session_scope() as s:
+        e = store.create_enterprise(
+            session=s,
+            actor="test",
+            data={
+                "name": name,
+                "registration_date": date(2018, 1, 1),
+                "resident_enterprise": True,
+                "independent_legal_person": True,
+                "registered_in_shanghai": True,
+                "tax_in_shanghai": True,
+                "abnormal_operation_listed": False,
+                "serious_dishonesty_listed": False,
+                "wenchuang_sector": "esports",
+            },
+        )
+        for year, sales in ((2022, 1.8e7), (2023, 2.4e7), (2024, 3.1e7)):
+            store.create_child(
+                session=s,
+                model=FiscalYear,
+                enterprise_id=e.id or 0,
+                actor="test",
+                data={
+                    "year": year,
+                    "sales_revenue": sales,
+                    "tax_paid": 800000,
+                    "staff_total": 80,
+                    "tech_staff": 20,
+                },
+            )
+        return e.id or 0
+
+
+def test_matches_during_edits_and_rematches_store_no_stale_verdict() -> None:
+    ids = [_matchable(f"上海并发匹配{k}体育有限公司") for k in range(6)]
+    for k in range(12):  # filler, so that a re-match takes a while
+        enterprises.create_enterprise({"name": f"上海陪跑{k:02d}体育有限公司"})
+
+    def editor(mine: list[int]) -> Callable[[], int]:
+        def run() -> int:
+            for round_ in range(4):
+                for eid in mine:
+                    e = enterprises.get_enterprise(eid)
+                    flip = {"serious_dishonesty_listed": round_ % 2 == 0}
+                    enterprises.update_enterprise(eid, e.version, flip)
+                    matching.match(eid, on=ON)
+            return len(mine)
+
+        return run
+
+    def rematcher() -> int:
+        for _ in range(3):
+            matching.rematch_all(on=ON)
+        return 3
+
+    told = together([editor(ids[0:2]), editor(ids[2:4]), editor(ids[4:6]), rematcher, rematcher])
+    assert raw_errors(told) == []
+    assert all(t.ok for t in told), [t.error for t in told]
+    for eid in ids:
+        fresh = {v.policy_id: v.outcome for v in matching.match(eid, on=ON, store=False).verdicts}
+        stored = {r["policy_id"]: r["outcome"] for r in matching.stored_results(eid)}
+        assert stored == fresh, eid  # round 3 took it off the list: never the listed verdicts
+        chain = audit_chain("enterprise", eid, "serious_dishonesty_listed")
+        assert len(chain) == 5
+        assert_chained(chain)
