@@ -20,10 +20,11 @@ from crm.auth import current_principal, require
 from crm.config import request_key
 from crm.db import session_scope
 from crm.errors import HuiqiError
-from crm.intake.request_book import Book, Row, write_book
+from crm.intake.request_book import Book, Row
 from crm.models import DataRequest
 from crm.packs.context import OFFICE
 from crm.services.data_request import OPEN_OUTCOMES, RequestItem, facts_to_request, fields_to_check, in_unit
+from crm.services.request_batch import verdicts_of, write_books
 from crm.store import EnterpriseQuery, list_enterprises
 from crm.store import officers as officer_store
 from crm.store import requests as request_store
@@ -99,20 +100,32 @@ def make_requests(
         raise HuiqiError("交回期限不能早于今天")
     officer = officer or current_principal().username
     contact = _officer_contact(officer)
-    key = request_key()
     out_dir.mkdir(parents=True, exist_ok=True)
-    result, rows, paths = MakeResult(out_dir, None), [], []
-    for done, enterprise_id in enumerate(enterprise_ids, 1):
-        book, name = _book(enterprise_id, on, due, contact)
+    result, jobs, names = MakeResult(out_dir, None), [], {}
+    total, done = len(enterprise_ids), 0
+    for enterprise_id, agg, verdicts in verdicts_of(enterprise_ids, on):
+        book = _book(enterprise_id, agg, verdicts, on, due, contact)
+        names[enterprise_id] = agg.enterprise.name
         if book is None:
-            result.skipped.append((enterprise_id, name, "没有需要企业补充的信息"))
+            result.skipped.append((enterprise_id, agg.enterprise.name, "没有需要企业补充的信息"))
+            done += 1
+            if progress:
+                progress(done, total, agg.enterprise.name)
         else:
-            path = out_dir / f"{enterprise_id:05d}-{_safe(name)}-企业信息补充表.xlsx"
-            path.write_bytes(write_book(book, key))
-            rows.append(_request_row(book))
-            paths.append((path, name, len(book.asks)))
+            jobs.append(
+                (book, out_dir / f"{enterprise_id:05d}-{_safe(book.enterprise_name)}-企业信息补充表.xlsx")
+            )
+    result.skipped += [(i, f"#{i}", "企业不存在或已删除") for i in enterprise_ids if i not in names]
+
+    def written(n: int) -> None:
+        nonlocal done
+        done += n
         if progress:
-            progress(done, len(enterprise_ids), name)
+            progress(done, total, "")
+
+    write_books(jobs, request_key(), progress=written)
+    rows = [_request_row(book) for book, _ in jobs]
+    paths = [(path, book.enterprise_name, len(book.asks)) for book, path in jobs]
     with session_scope() as session:
         records = request_store.create_requests(session=session, rows=rows, actor=officer)
         for record, (path, name, asked) in zip(records, paths, strict=True):
@@ -177,30 +190,25 @@ def status_of(record: DataRequest, today: date) -> str:
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-def _book(enterprise_id: int, on: date, due: date, contact: dict[str, str]) -> tuple[Book | None, str]:
-    from crm.services import matching
-
-    report = matching.match(enterprise_id, on=on, store=False)
-    agg = report.aggregate
-    asks = facts_to_request(report.verdicts, agg)
-    name = agg.enterprise.name
+def _book(
+    enterprise_id: int, agg: Any, verdicts: list[Any], on: date, due: date, contact: dict[str, str]
+) -> Book | None:
+    asks = facts_to_request(verdicts, agg)
     if not asks:
-        return None, name
-    checks = fields_to_check(report.verdicts, agg)
-    book = Book(
+        return None
+    return Book(
         token=secrets.token_hex(12),
         enterprise_id=enterprise_id,
         uscc=agg.enterprise.uscc or "",
-        enterprise_name=name,
+        enterprise_name=agg.enterprise.name,
         officer_name=contact["name"],
         officer_contact=contact["contact"],
         office=" ".join(x for x in (OFFICE["name"], contact.get("office")) if x),
         made=on,
         due=due,
         asks=[_sheet_row(i) for i in asks],
-        checks=[_sheet_row(i) for i in checks],
+        checks=[_sheet_row(i) for i in fields_to_check(verdicts, agg)],
     )
-    return book, name
 
 
 def _sheet_row(item: RequestItem) -> Row:

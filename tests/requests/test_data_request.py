@@ -60,3 +60,22 @@ def test_a_settled_enterprise_is_asked_nothing_more_for_the_fields_it_gave() -> 
 def test_money_is_asked_in_wan_yuan() -> None:
     assert in_unit("rd_expense", Decimal("1500000")) == Decimal("150")
     assert in_unit("staff_total", 12) == 12
+
+
+def test_the_batch_path_gives_the_verdicts_of_matching_one_enterprise(enterprise_id: int) -> None:
+    from crm.services import request_batch
+
+    matching.settle(
+        enterprise_id=enterprise_id,
+        policy_id="talent_employer",
+        condition_id="contract",
+        met=False,
+        officer="wang",
+    )
+    one = matching.match(enterprise_id, on=ON, store=False)
+    [(eid, _agg, verdicts)] = list(request_batch.verdicts_of([enterprise_id], ON))
+    assert eid == enterprise_id
+    assert any(v.policy_id == "talent_employer" and v.outcome == "ineligible" for v in verdicts)
+    assert [(v.policy_id, v.outcome, v.to_collect) for v in verdicts] == [
+        (v.policy_id, v.outcome, v.to_collect) for v in one.verdicts
+    ]
