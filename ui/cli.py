@@ -15,14 +15,14 @@ app = core_cli.app
 
 @app.command("app")
 def start_app(
-    host: str = typer.Option("127.0.0.1", help="address to bind (0.0.0.0 lets other machines connect)"),
-    port: int = typer.Option(8080, help="port to listen on"),
+    host: str = typer.Option("127.0.0.1", help="监听地址；0.0.0.0 允许其他机器访问 (address to bind)"),
+    port: int = typer.Option(8080, min=1, max=65535, help="端口 (port)"),
     native: bool = typer.Option(
-        False, "--native", help="open a desktop window (pywebview) instead of a browser"
+        False, "--native", help="打开桌面窗口（pywebview）而不是浏览器 (desktop window)"
     ),
-    no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="不自动打开浏览器 (do not open a browser)"),
 ) -> None:
-    """Start the Huiqi user interface."""
+    """启动惠企界面（桌面模式，无需登录）(start the Huiqi user interface)."""
     if native:
         reason = native_unavailable()
         if reason:

@@ -17,10 +17,10 @@ from crm import config
 
 
 def serve_command(
-    host: str = typer.Option("127.0.0.1", help="address to bind (0.0.0.0: every interface)"),
-    port: int = typer.Option(8080, help="port to listen on"),
+    host: str = typer.Option("127.0.0.1", help="监听地址；0.0.0.0 为所有网卡 (address to bind)"),
+    port: int = typer.Option(8080, min=1, max=65535, help="端口 (port)"),
 ) -> None:
-    """Start the multi-officer server: every officer signs in; roles decide what they may do."""
+    """启动多人服务器：专员须登录，按角色授权 (multi-officer server: sign-in required, roles)."""
     problem = server_problem()
     if problem:
         typer.echo(problem, err=True)

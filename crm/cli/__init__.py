@@ -32,7 +32,10 @@ class HuiqiGroup(TyperGroup):
 
 
 app = typer.Typer(
-    cls=HuiqiGroup, help="惠企 Huiqi — 体育产业惠企政策服务 CRM", no_args_is_help=True, add_completion=False
+    cls=HuiqiGroup,
+    help="惠企 Huiqi — 体育产业惠企政策服务 CRM (policy-service CRM for sports enterprises)。退出码 (exit codes)：0 完成 (done)；1 完成但发现问题 (done, problems found)；2 用法或输入有误，未执行 (refused: bad usage)",
+    no_args_is_help=True,
+    add_completion=False,
 )
 for _group in (core, rules, packs, intake, calendar, admin, requests):
     _group.register(app)

@@ -10,9 +10,10 @@ from typing import Annotated
 
 import typer
 
+from crm.cli.common import one_of, unknown
 from crm.services.auth import Principal
 
-officer_app = typer.Typer(help="专员账号 / officer accounts", no_args_is_help=True)
+officer_app = typer.Typer(help="专员账号：添加、设密码、列表 (officer accounts)", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -23,9 +24,11 @@ def register(app: typer.Typer) -> None:
 
 
 def backup_command(
-    to: Annotated[Path | None, typer.Option("--to", help="backup file (default: data dir/backups)")] = None,
+    to: Annotated[
+        Path | None, typer.Option("--to", help="备份文件，缺省写入 <数据目录>/backups (backup file)")
+    ] = None,
 ) -> None:
-    """Back up the database (SQLite online backup or pg_dump) into one file."""
+    """把数据库备份为一个文件：SQLite 在线备份或 pg_dump (back up the database into one file)."""
     from crm.services import auth, backup
 
     with auth.acting_as(_cli_admin()):
@@ -34,10 +37,14 @@ def backup_command(
 
 
 def restore_command(
-    source: Annotated[Path, typer.Argument(help="a backup made by `huiqi backup`")],
-    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    source: Annotated[
+        Path, typer.Argument(help="由 huiqi backup 生成的备份 (a backup made by `huiqi backup`)")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="不再询问，直接恢复 (do not ask for confirmation)")
+    ] = False,
 ) -> None:
-    """Replace the database with a backup (the current data is saved first)."""
+    """用备份替换数据库，当前数据先另存一份 (replace the database with a backup; current data saved first)."""
     from crm.services import auth, backup
 
     if not yes:
@@ -51,12 +58,20 @@ def restore_command(
 
 @officer_app.command("add")
 def officer_add(
-    username: str,
-    name: str = typer.Option(..., "--name", help="显示姓名"),
-    role: str = typer.Option("officer", "--role", help="admin | officer | viewer"),
-    password: str = typer.Option(..., prompt="密码 / password", hide_input=True, confirmation_prompt=True),
+    username: str = typer.Argument(metavar="USERNAME", help="登录名 (username)"),
+    name: str = typer.Option(..., "--name", help="显示姓名 (display name)"),
+    role: str = typer.Option(
+        "officer", "--role", help="角色 admin | officer | viewer (role)", callback=lambda v: _role(v)
+    ),
+    password: str = typer.Option(
+        ...,
+        prompt="密码 (password)",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="密码，缺省时提示输入 (password)",
+    ),
 ) -> None:
-    """Create an account (the first one for a server should be --role admin)."""
+    """添加账号；服务器的第一个账号应为 --role admin (create an account; a server's first one: --role admin)."""
     from crm.services import auth
 
     with auth.acting_as(_cli_admin()):
@@ -66,19 +81,22 @@ def officer_add(
 
 @officer_app.command("passwd")
 def officer_passwd(
-    username: str,
+    username: str = typer.Argument(metavar="USERNAME", help="登录名 (username)"),
     password: str = typer.Option(
-        ..., prompt="新密码 / new password", hide_input=True, confirmation_prompt=True
+        ...,
+        prompt="新密码 (new password)",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="新密码，缺省时提示输入 (password)",
     ),
 ) -> None:
-    """Set an officer's password (and lift a lockout)."""
+    """设置专员密码并解除锁定；演示专员初始没有密码 (set a password, lift a lockout; demo officers have none)."""
     from crm.services import auth
 
     with auth.acting_as(_cli_admin()):
         account = next((a for a in auth.list_accounts() if a.username == username), None)
         if account is None:
-            typer.echo(f"没有这个账号 / no such account: {username}", err=True)
-            raise typer.Exit(1)
+            unknown(username, [a.username for a in auth.list_accounts()], "USERNAME")
         auth.reset_password(account.id, password)
         auth.unlock_account(username)
     typer.echo(f"已重置密码 / password set: {username}")
@@ -86,7 +104,7 @@ def officer_passwd(
 
 @officer_app.command("list")
 def officer_list() -> None:
-    """List accounts with role, state and lockout."""
+    """列出账号及角色、状态、锁定与是否已设密码 (list accounts with role, state, lockout, password)."""
     from crm.services import auth
 
     with auth.acting_as(_cli_admin()):
@@ -96,6 +114,12 @@ def officer_list() -> None:
                 "" if a.has_password else " 未设密码/no password"
             )
             typer.echo(f"{a.username:<20} {a.display_name:<12} {a.role:<8} {state}{flags}")
+
+
+def _role(value: str) -> str:
+    from crm.domain import OFFICER_ROLES
+
+    return one_of(value, list(OFFICER_ROLES), "--role")  # checked before the password prompt
 
 
 def _cli_admin() -> Principal:

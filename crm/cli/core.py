@@ -6,7 +6,7 @@ import typer
 
 from crm.cli.common import EXIT_OK, EXIT_PROBLEMS
 
-db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)
+db_app = typer.Typer(help="数据库结构迁移 (database schema)", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply schema migrations to the configured database."""
+    """把数据库升级到最新结构；每次启动也会自动执行 (apply schema migrations; also run at every start)."""
     from crm.db import current_revision, get_engine, safe_url
 
     engine = get_engine()
@@ -26,7 +26,7 @@ def db_upgrade() -> None:
 
 
 def doctor() -> None:
-    """Check the database, data dirs, CJK font, rules and templates; say how to fix what is wrong."""
+    """逐项检查设置、数据目录、数据库、规则、模板、字体和 PDF 引擎并给出修复方法 (check the installation)."""
     from crm.ops.doctor import run_checks
 
     problems = 0
@@ -41,18 +41,22 @@ def doctor() -> None:
 
 
 def demo(
-    count: int = typer.Option(320, min=1, max=100_000, help="enterprises to generate"),
-    seed: int = typer.Option(20240601, help="random seed (same seed, same data)"),
+    count: int = typer.Option(320, min=1, max=100_000, help="生成多少家企业 (enterprises to generate)"),
+    seed: int = typer.Option(20240601, help="随机种子，同一种子得到同样数据 (random seed)"),
     replace: bool = typer.Option(
-        False, "--replace", help="back up, then delete every record except officer accounts (needs --yes)"
+        False,
+        "--replace",
+        help="先备份，再删除除专员账号外的全部数据后载入，须加 --yes (back up, then replace everything but accounts)",
     ),
-    yes: bool = typer.Option(False, "--yes", help="confirm --replace"),
-    if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no enterprise yet"),
+    yes: bool = typer.Option(False, "--yes", help="确认 --replace (confirm --replace)"),
+    if_empty: bool = typer.Option(
+        False, "--if-empty", help="仅当数据库还没有企业时载入 (only into an empty database)"
+    ),
     no_pipeline: bool = typer.Option(
-        False, "--no-pipeline", help="enterprises only: no matches or applications"
+        False, "--no-pipeline", help="只载入企业，不做匹配和申报 (enterprises only)"
     ),
 ) -> None:
-    """Load the deterministic demo dataset of Yangpu sports enterprises."""
+    """载入确定性的杨浦体育企业演示数据 (load the deterministic demo data set)."""
     if replace and not yes:
         raise typer.BadParameter(
             "--replace 会删除除专员账号外的全部数据（先自动备份）；确认请加 --yes "

@@ -9,10 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, warn_rules
+from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, parse_date, warn_rules
 
-DirOption = Annotated[Path | None, typer.Option("--dir", help="rules directory (default: configured)")]
-rules_app = typer.Typer(help="政策规则 / policy rules", no_args_is_help=True)
+DirOption = Annotated[
+    Path | None,
+    typer.Option("--dir", help="规则目录，缺省为 HUIQI_RULES_DIR (rules directory, default: configured)"),
+]
+rules_app = typer.Typer(
+    help="政策规则：检查、试算案例、事实清单 (policy rules: check, test, facts)", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +34,7 @@ def _rules_dir(directory: Path | None) -> Path:
 
 @rules_app.command("check")
 def check(directory: DirOption = None) -> None:
-    """Load every rule file; print each error as file:line: reason."""
+    """载入全部规则文件，逐条列出错误“文件:行: 原因” (load every rule file; list errors as file:line: reason)."""
     from crm.rules import load_dir
 
     ruleset, errors = load_dir(_rules_dir(directory))
@@ -46,7 +51,7 @@ def check(directory: DirOption = None) -> None:
 
 @rules_app.command("test")
 def test(directory: DirOption = None) -> None:
-    """Run every policy's example cases."""
+    """运行每项政策的示例案例 (run every policy's example cases)."""
     from crm.rules import load_dir, run_cases
 
     ruleset, errors = load_dir(_rules_dir(directory))
@@ -64,19 +69,30 @@ def test(directory: DirOption = None) -> None:
 
 def match_command(
     enterprise: Annotated[
-        int | None, typer.Option("--enterprise", help="enterprise id in the database")
+        int | None, typer.Option("--enterprise", help="数据库中的企业编号 (enterprise id in the database)")
     ] = None,
     profile: Annotated[
-        Path | None, typer.Option("--profile", help="enterprise profile file (YAML/JSON)")
+        Path | None,
+        typer.Option(
+            "--profile", help="企业档案文件 YAML/JSON，不用数据库 (enterprise profile file, no database)"
+        ),
     ] = None,
-    on: Annotated[str | None, typer.Option("--on", help="as-of date, YYYY-MM-DD (default: today)")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="按某日计算，YYYY-MM-DD，缺省为今天 (as-of date, default today)"),
+    ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="print the JSON document (policy_rules/README.md)")
+        bool,
+        typer.Option(
+            "--json", help="输出 JSON 文档，格式见 policy_rules/README.md (print the JSON document)"
+        ),
     ] = False,
 ) -> None:
-    """Match one enterprise against every policy in force, with reasons."""
+    """逐条说明一家企业对每项现行政策的匹配结果 (match one enterprise against every policy, with reasons)."""
     if (enterprise is None) == (profile is None):
-        raise typer.BadParameter("请给出 --enterprise ID 或 --profile FILE 之一")
+        raise typer.BadParameter(
+            "请给出 --enterprise ID 或 --profile FILE 二者之一 (give exactly one of --enterprise, --profile)"
+        )
     when = _date(on)
     report = _report(enterprise, profile, when)
     broken = warn_rules()
@@ -99,12 +115,7 @@ def _report(enterprise: int | None, profile: Path | None, when: date) -> Any:
 
 
 def _date(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"日期应写作 YYYY-MM-DD，而不是 {text!r}") from None
+    return parse_date(text) or date.today()
 
 
 def _json_default(value: Any) -> Any:
