@@ -39,6 +39,8 @@ class MatchReport:
     verdicts: list[Verdict]
     facts: dict[str, Any]
     aggregate: Any = None
+    # the settlements the verdicts used, read with the aggregate (a pack's provenance hashes these)
+    settled: dict[str, dict[str, Settlement]] = field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
         """The documented JSON document (``huiqi match --json``)."""
@@ -79,7 +81,7 @@ def match(
             registered = agg.enterprise.registration_date
             _store_one(session, enterprise_id, verdicts, ruleset.hash, on, registered, read_at)
     subject = {"enterprise_id": enterprise_id, "name": agg.enterprise.name, "uscc": agg.enterprise.uscc}
-    return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg)
+    return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg, settled)
 
 
 def what_if(enterprise_id: int, *, overrides: dict[str, Any], on: date | None = None) -> MatchReport:

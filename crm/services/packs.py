@@ -197,7 +197,8 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
     aggregate, verdicts, rules_hash = report.aggregate, report.verdicts, report.rules_hash
     with session_scope() as session:
         officer_row = officer_store.officer_by_username(session=session, username=officer)
-    data_hash = pack_input.fingerprint(aggregate, pack_input.settlements(enterprise_id))
+    # provenance from exactly what the verdicts used: a settlement saved meanwhile makes the pack out of date
+    data_hash = pack_input.fingerprint(aggregate, report.settled)
     context = build_context(
         enterprise=pack_input.enterprise_block(aggregate),
         officer=_officer_block(officer_row),

@@ -23,7 +23,7 @@ from crm.errors import HuiqiError
 from crm.models import Application, AuditEntry, Enterprise, FiscalYear, Officer
 from crm.records.validation import ValidationFailed
 from crm.services import auth as accounts
-from crm.services import enterprises, intake, matching, pipeline
+from crm.services import enterprises, intake, matching, pack_input, packs, pipeline
 from crm.store.applications import DuplicateApplication
 from tests.intake.conftest import officer_xlsx, uscc
 
@@ -307,3 +307,43 @@ def test_matches_during_edits_and_rematches_store_no_stale_verdict() -> None:
         chain = audit_chain("enterprise", eid, "serious_dishonesty_listed")
         assert len(chain) == 5
         assert_chained(chain)
+
+
+# --- 2. a pack's provenance is what it was made from ------------------------------------------------------
+
+
+def test_a_settlement_saved_while_a_pack_renders_leaves_the_pack_out_of_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    eid = _matchable("上海并发服务包体育有限公司")
+    evaluated, settled = threading.Event(), threading.Event()
+    original = pack_input.evaluate
+
+    def evaluate_then_wait(enterprise_id: int, on: date) -> Any:
+        report = original(enterprise_id, on)
+        evaluated.set()  # the verdicts are computed; the pack renders from here
+        assert settled.wait(timeout=20)
+        return report
+
+    monkeypatch.setattr(pack_input, "evaluate", evaluate_then_wait)
+
+    def settle() -> None:
+        assert evaluated.wait(timeout=20)
+        try:
+            matching.settle(
+                enterprise_id=eid,
+                policy_id="talent_employer",
+                condition_id="contract",
+                met=True,
+                officer="王专员",
+            )
+        finally:
+            settled.set()
+
+    told = together([lambda: packs.make_pack(eid, on=ON), settle])
+    assert [t.error for t in told] == [None, None]
+    outcome = {v["policy"]: v["outcome"] for v in told[0].value.record.verdicts}["talent_employer"]
+    fresh = {v.policy_id: v.outcome for v in matching.match(eid, on=ON, store=False).verdicts}
+    assert fresh["talent_employer"] != outcome  # the settlement changed the verdict the pack printed
+    [view] = packs.list_packs(eid)
+    assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
