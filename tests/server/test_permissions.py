@@ -34,6 +34,8 @@ WRITE = {
     "intake": {"run_import", "merge_enterprises", "undo_merge", "save_mapping"},
     "deadlines": {"set_cycle_window", "update_cycle_window"},
     "matching": {"settle", "rematch_all"},
+    "requests": {"make_requests", "close_request"},
+    "returns": {"accept"},
     "packs": {"make_pack", "make_packs"},
     "jobs": {"start_pack_batch"},
     "pipeline": {"create_from_match", "move", "update"},
@@ -58,6 +60,10 @@ OPEN = {
     },
     "backup": {"daily_backup_if_due"},
     "demo": {"has_enterprises"},
+    # one's own contact details for packs and requests: any signed-in role, never someone else's
+    "profile": {"my_profile", "save_my_profile"},
+    "requests": {"list_requests", "outstanding", "request_workbook", "select_enterprises", "status_of"},
+    "returns": {"read_folder", "review_returns"},
     "jobs": {"latest"},
     "dashboard": {
         "approvals",
@@ -110,6 +116,7 @@ OPEN = {
         "target_label",
     },
     "matching": {
+        "fact_table",
         "assumption_text",
         "condition_text",
         "fact_value_text",
