@@ -77,6 +77,7 @@ register(
         "ui.history.field": ("字段", "Field"),
         "ui.history.old": ("原值", "Old"),
         "ui.history.new": ("新值", "New"),
+        "ui.history.changes": ("变更内容", "Changes"),
         "ui.history.create": ("新建", "Created"),
         "ui.history.update": ("修改", "Changed"),
         "ui.history.delete": ("删除", "Deleted"),

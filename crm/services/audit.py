@@ -9,7 +9,9 @@ from typing import Any
 from crm.auth import require
 from crm.db import session_scope
 from crm.models import AuditEntry
+from crm.services.history_view import Readable
 from crm.store import audit as audit_store
+from crm.store import enterprises as enterprise_store
 
 ACTIONS: dict[str, str] = {
     "create": "新建",
@@ -21,7 +23,7 @@ ACTIONS: dict[str, str] = {
     "login_failed": "登录失败",
     "unlock": "解锁",
 }
-HEADERS = ("时间", "操作人", "操作", "对象", "记录编号", "企业编号", "字段", "原值", "新值")
+HEADERS = ("时间", "操作人", "操作", "对象", "企业", "字段", "原值", "新值")
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,21 @@ class AuditRow:
     entity_id: int
     enterprise_id: int | None
     field: str | None
-    old: str | None
+    old: str | None  # as people read it: 万元, dates, labels, names
     new: str | None
+    record: str = ""  # the record in words ("申报 高新技术企业认定 2026")
+    enterprise: str = ""  # the enterprise's name
+    field_label: str = ""
 
     def cells(self) -> list[Any]:
+        """The row as shown and exported: labels and names, no codes or ids."""
         return [
             self.at,
             self.actor,
             self.action,
-            self.entity,
-            self.entity_id,
-            self.enterprise_id,
-            self.field,
+            self.record,
+            self.enterprise,
+            self.field_label,
             self.old,
             self.new,
         ]
@@ -76,7 +81,12 @@ def audit_entries(query: AuditQuery) -> tuple[list[AuditRow], int]:
             offset=(max(query.page, 1) - 1) * query.page_size,
             limit=query.page_size,
         )
-        return [_row(e) for e in rows], total
+        readable = Readable(session, "zh", rows)
+        names = {
+            eid: enterprise_store.name_of(session=session, enterprise_id=eid) or ""
+            for eid in {e.enterprise_id for e in rows if e.enterprise_id}
+        }
+        return [_row(e, readable, names) for e in rows], total
 
 
 def audit_actors() -> list[str]:
@@ -100,8 +110,9 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time.min).astimezone().astimezone(UTC)
 
 
-def _row(e: AuditEntry) -> AuditRow:
+def _row(e: AuditEntry, readable: Readable, names: dict[int, str]) -> AuditRow:
     at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)
+    settled = e.entity == "manualsettlement" and e.field
     return AuditRow(
         e.id or 0,
         at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
@@ -111,6 +122,11 @@ def _row(e: AuditEntry) -> AuditRow:
         e.entity_id,
         e.enterprise_id,
         e.field,
-        e.old,
-        e.new,
+        readable.value(e, e.old),
+        e.new if settled else readable.value(e, e.new),
+        readable.record(e),
+        names.get(e.enterprise_id or 0, ""),
+        (readable.condition(e.field or "") if settled else readable.label(e.entity, e.field))
+        if e.field
+        else "",
     )

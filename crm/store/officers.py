@@ -64,6 +64,11 @@ def officer_by_username(*, session: Session, username: str, live: bool = False) 
     return session.exec(query).first()
 
 
+def every_officer(*, session: Session) -> list[Officer]:
+    """Every account ever made, deleted ones too (the audit trail names whoever did something)."""
+    return list(session.exec(select(Officer)).all())
+
+
 def active_officers(*, session: Session) -> list[Officer]:
     """Accounts with the active flag set (the owner choices of the enterprise forms)."""
     return list(session.exec(select(Officer).where(Officer.active == True)))  # noqa: E712

@@ -41,3 +41,23 @@ def test_officers_and_viewers_cannot_read_the_whole_trail(accounts: dict) -> Non
             audit.audit_entries(audit.AuditQuery())
         with acting_as(accounts[who]), pytest.raises(PermissionDenied):
             audit.export_audit_xlsx(audit.AuditQuery())
+
+
+def test_the_trail_reads_in_labels_units_and_names(accounts: dict) -> None:
+    """No field code, JSON or id: 注册资本 in 万元, the owner officer by name, the enterprise by name."""
+    with acting_as(accounts["admin"]):
+        e = enterprises.create_enterprise({"name": "审计可读有限公司", "registered_capital": "300万"})
+        owner = next(o for o in enterprises.officers() if o.username == "li")
+        enterprises.update_enterprise(
+            e.id, e.version, {"registered_capital": "450万", "owner_officer_id": owner.id}
+        )
+        rows, _ = audit.audit_entries(audit.AuditQuery(record_id=e.id))
+    changed = {r.field_label: (r.old, r.new) for r in rows if r.action == "修改"}
+    assert changed["注册资本"] == ("300.00 万元", "450.00 万元")
+    assert changed["负责专员"] == (None, owner.display_name) or changed["负责专员"] == (
+        "",
+        owner.display_name,
+    )
+    assert {r.enterprise for r in rows} == {"审计可读有限公司"} and {r.record for r in rows} == {"企业"}
+    for r in rows:
+        assert str(owner.id) not in (r.new or "") and "_" not in r.field_label

@@ -135,6 +135,7 @@ OPEN = {
         "what_if_facts",
     },
     "data_request": {"facts_to_request", "fields_to_check", "held_value", "in_unit", "unit_of"},
+    "history_view": {"enterprise_history"},
     "overview": {"due", "estimated", "next_deadline", "strip"},
     "pack_input": {
         "data_used",

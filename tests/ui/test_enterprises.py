@@ -103,11 +103,7 @@ async def test_an_edit_appears_in_history(user: User, enterprises: list[Any]) ->
     user.find("tab-history").click()
     rows = table_rows(user, "history-table")
     change = next(r for r in rows if r["action"] == "修改")
-    assert (change["field"], change["old"], change["new"]) == (
-        "企业名称",
-        "上海杨浦跃动体育科技有限公司",
-        "上海杨浦跃动体育科技股份有限公司",
-    )
+    assert change["changes"] == "企业名称：上海杨浦跃动体育科技有限公司 → 上海杨浦跃动体育科技股份有限公司"
     assert change["actor"] == "tester"
 
 

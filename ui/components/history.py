@@ -1,58 +1,50 @@
-"""The audit trail of an enterprise and its records: who changed what, when, old -> new."""
+"""The audit trail of an enterprise and its records for people: one row per save, who and when, and each
+changed field by its label with its values as the forms show them (万元, dates, labels, names)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nicegui import ui
 
-from crm.records.fields import SPECS, FieldSpec
-from crm.services.enterprises import history
-from ui.format import money_wan, show, show_date
+from crm.services.history_view import Change, Save, enterprise_history
+from ui.format import show_date
 from ui.i18n_ui import lang, tr
 
 
 def history_table(enterprise_id: int) -> None:
-    """Newest first; values shown as on the forms (万元, labels of codes)."""
-    lang_ = lang()
+    """Newest first, paged; each save lists its changes one per line ("字段：旧 → 新")."""
     columns = [
         {"name": n, "field": n, "label": tr(f"ui.history.{n}"), "align": "left"}
-        for n in ("at", "actor", "action", "record", "field", "old", "new")
+        for n in ("at", "actor", "action", "record")
     ]
-    rows = [_row(entry, lang_) for entry in history(enterprise_id)]
-    ui.table(columns=columns, rows=rows, row_key="id", pagination=50).props(
+    columns.append(
+        {
+            "name": "changes",
+            "field": "changes",
+            "label": tr("ui.history.changes"),
+            "align": "left",
+            "style": "white-space: pre-line",
+        }
+    )
+    rows = [_row(i, save) for i, save in enumerate(enterprise_history(enterprise_id, lang=lang()))]
+    ui.table(columns=columns, rows=rows, row_key="id", pagination=20).props(
         "dense flat bordered wrap-cells"
     ).classes("w-full").mark("history-table")
 
 
-def _row(entry: Any, lang_: str) -> dict[str, Any]:
-    spec = _spec(entry.entity, entry.field)
+def _row(i: int, save: Save) -> dict[str, Any]:
     return {
-        "id": entry.id,
-        "at": show_date(entry.at),
-        "actor": entry.actor,
-        "action": tr(f"ui.history.{entry.action}"),
-        "record": f"{tr(f'ui.entity.{entry.entity}')} #{entry.entity_id}",
-        "field": spec.label(lang_) if spec else (entry.field or ""),
-        "old": _value(spec, entry.old, lang_),
-        "new": _value(spec, entry.new, lang_),
+        "id": i,
+        "at": show_date(save.at),
+        "actor": save.actor,
+        "action": save.action,
+        "record": save.record,
+        "changes": "\n".join(_line(c, save.kind == "create") for c in save.changes),
     }
 
 
-def _spec(entity: str, name: str | None) -> FieldSpec | None:
-    return next((s for s in SPECS.get(entity, ()) if s.name == name), None)
-
-
-def _value(spec: FieldSpec | None, text: str | None, lang_: str) -> str:
-    """Audit values are stored as text; show money in 万元 and codes as their labels."""
-    if text is None or spec is None:
-        return text or ""
-    if spec.kind == "money":
-        try:
-            return money_wan(Decimal(text))
-        except InvalidOperation:
-            return text
-    if spec.kind == "choice":
-        return show(spec, text, lang_)
-    return text
+def _line(change: Change, created: bool) -> str:
+    if created or not change.old:
+        return f"{change.label}：{change.new or '—'}"
+    return f"{change.label}：{change.old} → {change.new or '—'}"

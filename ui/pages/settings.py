@@ -225,6 +225,23 @@ class AccountsPanel:
 # --- audit trail --------------------------------------------------------------------------------------
 
 
+# the records the trail can be narrowed to, offered by their names
+AUDITED = (
+    "enterprise",
+    "fiscalyear",
+    "ipasset",
+    "credential",
+    "complianceevent",
+    "contact",
+    "interaction",
+    "task",
+    "application",
+    "manualsettlement",
+    "cyclewindow",
+    "officer",
+)
+
+
 @dataclass
 class AuditPanel:
     query: audit.AuditQuery = audit.AuditQuery()
@@ -237,18 +254,7 @@ class AuditPanel:
                 .mark("audit-actor")
             )
             self.entity = ui.select(
-                [
-                    "",
-                    "enterprise",
-                    "fiscalyear",
-                    "ipasset",
-                    "credential",
-                    "complianceevent",
-                    "contact",
-                    "interaction",
-                    "task",
-                    "officer",
-                ],
+                {"": "", **{e: tr(f"history.entity.{e}") for e in AUDITED}},
                 value="",
                 label=tr("srv.aud.entity"),
             ).classes("w-40")
