@@ -99,6 +99,18 @@ IP_ACQUISITIONS: Final[dict[str, tuple[str, str]]] = {
     "merger": ("并购", "Merger or acquisition"),
 }
 
+# 划型 industries of the SME size standard (crm/facts/size.py holds their ceilings)
+SME_INDUSTRIES: Final[dict[str, tuple[str, str]]] = {
+    "industry": ("工业", "Industry"),
+    "retail": ("零售业", "Retail"),
+    "wholesale": ("批发业", "Wholesale"),
+    "software": ("软件和信息技术服务业", "Software and IT services"),
+    "leasing_business": ("租赁和商务服务业", "Leasing and business services"),
+    "construction": ("建筑业", "Construction"),
+    "other": ("其他未列明行业", "Other industries"),
+    "info_transmission": ("信息传输业", "Information transmission"),
+}
+
 # Credentials (titles, certificates, statuses) an enterprise may hold
 CREDENTIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
     "hnte": ("高新技术企业", "High and New Technology Enterprise"),
@@ -112,7 +124,14 @@ CREDENTIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
     "demo_project_municipal": ("上海市体育产业示范项目", "Shanghai sports-industry demonstration project"),
     "wenchuang_funded": ("上海市文创资金资助项目", "Shanghai cultural & creative fund project"),
     "national_st_award": ("国家科学技术奖", "National S&T award"),
-    "provincial_award": ("省部级奖项", "Provincial-level award"),
+    "provincial_st_award": ("省级科学技术奖", "Provincial S&T award"),
+    "provincial_award": ("省部级奖项（非科学技术奖）", "Other provincial-level award"),
+    "tech_innovation_demo": (
+        "国家级技术创新示范企业",
+        "National technology-innovation demonstration enterprise",
+    ),
+    "ip_advantage": ("国家知识产权优势企业", "National IP advantage enterprise"),
+    "ip_demo": ("国家知识产权示范企业", "National IP demonstration enterprise"),
     "provincial_rd_institution": ("省级研发机构", "Provincial-level R&D institution"),
     "standard_led": ("主导制定标准", "Led a national or industry standard"),
     "key_institution": ("人才引进重点机构", "Talent key institution"),

@@ -111,6 +111,9 @@ class _Generator(RecordMaker):
             "industry_code": r.choice(w.INDUSTRY_CODES[division]),
             "wenchuang_sector": self._wenchuang(division, name),
             "hnte_domain": self._hnte_domain(division) if tech else r.choice(("none", None)),
+            "strategic_emerging": self.side.choice((True, False, None))
+            if tech
+            else self.side.choice((False, None)),
             "niche_market_years": r.choice((None, r.randint(1, 15))) if tech else None,
             "resident_enterprise": self._maybe(True, 0.9),
             "independent_legal_person": True,

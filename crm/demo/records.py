@@ -27,6 +27,8 @@ class RecordMaker:
 
     def __init__(self, rng: random.Random, as_of: date):
         self.rng, self.as_of = rng, as_of
+        # figures added later draw from their own stream, so the main one (and the demo set) stays as it was
+        self.side = random.Random(hash(rng.getstate()))
 
     # --- fiscal years -----------------------------------------------------------------------------
 
@@ -64,6 +66,9 @@ class RecordMaker:
             "staff_total": None if r.random() < 0.04 else staff,
             "tech_staff": round(staff * tech_share),
             "sales_revenue": self._yuan(revenue),
+            "main_business_revenue": self._yuan(
+                revenue * self.side.choice((0.45, 0.6, 0.75, 0.85, 0.95, 1.0))
+            ),
             "total_income": self._yuan(income),
             "hightech_income": self._yuan(income * r.uniform(0.45, 0.85)) if tech else None,
             "rd_expense": self._yuan(rd),

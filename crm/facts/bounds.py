@@ -17,7 +17,7 @@ from typing import Any
 
 INF = math.inf
 # facts that may be negative (growth rates); every other numeric fact is a non-negative quantity
-SIGNED = frozenset({"sales_growth_3y", "net_asset_growth_3y", "score"})
+SIGNED = frozenset({"sales_growth_3y", "net_asset_growth_3y", "main_business_growth_last_year", "score"})
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,13 @@ def has_credential(
     return derive_has
 
 
+def zjtx_award(v: View) -> bool | None:
+    """专精特新's award route: a provincial S&T award ranked among the first three, or a national S&T award at
+    any rank, within the last three years."""
+    found = [has_credential("provincial_st_award", 3, top=3)(v), has_credential("national_st_award", 3)(v)]
+    return True if True in found else None if None in found else False
+
+
 def _qualifies(cred: Any, years: int | None, top: int | None, on: date) -> bool | None:
     dated = _within(cred, years, on)
     if top is None or dated is False:

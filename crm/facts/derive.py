@@ -11,6 +11,7 @@ from typing import Any
 
 from crm.domain import IP_KINDS
 from crm.facts.bounds import Interval, Partial, count_bounds, ratio_bounds, sum_bounds
+from crm.facts.size import industries, sme_status
 
 
 class View:
@@ -180,6 +181,34 @@ def core_ip_count(v: View) -> int | Interval:
     return count_bounds(core, unchecked)
 
 
+def main_ip_count(v: View, wanted: int, own: bool = False, high_value: bool = False) -> int | Interval:
+    """Valid items of class ``wanted`` tied to the main product (创新型中小企业 IP indicator), optionally only
+    own-developed or high-value ones; an interval while some of those marks are not recorded."""
+    sure = maybe = 0
+    for ip in v.valid_ip():
+        if ip_class(ip) != wanted:
+            continue
+        marks = [getattr(ip, "core_to_main_product", None)]
+        marks += [_own(ip)] if own else []
+        marks += [getattr(ip, "high_value", None)] if high_value else []
+        if all(m is True for m in marks):
+            sure += 1
+        elif False not in marks:
+            maybe += 1
+    return count_bounds(sure, maybe)
+
+
+def _own(ip: Any) -> bool | None:
+    acquisition = getattr(ip, "acquisition", None)
+    return None if acquisition is None else acquisition == "own"
+
+
+def single_year_growth(v: View, name: str) -> float | None:
+    """Last year's growth of a figure over the year before: V(last) / V(year before) − 1."""
+    before, last = v.fy(2, name), v.fy(1, name)
+    return None if before is None or last is None or before <= 0 else last / before - 1
+
+
 def any_event(
     kinds: tuple[str, ...], severities: tuple[str, ...], start: Callable[[date], date]
 ) -> Callable[[View], bool]:
@@ -196,6 +225,23 @@ def listed(flag: str, kind: str) -> Callable[[View], bool | None]:
     return derive_flag
 
 
+def sme_by_industry(v: View) -> bool | None:
+    """An SME under its industry's "or" ceilings (``crm.facts.size``), from last year's staff, revenue, assets."""
+    return sme_status(
+        v.ent_attr("industry_code"),
+        v.ent_attr("sports_division"),
+        v.fy(1, "staff_total"),
+        v.fy(1, "sales_revenue"),
+        v.fy(1, "total_assets"),
+    )
+
+
+def sme_industry(v: View) -> str | None:
+    """The 划型 industry the size standard applies (None: unknown, or two possible ones)."""
+    found = industries(v.ent_attr("industry_code"), v.ent_attr("sports_division"))
+    return found[0] if len(found) == 1 else None
+
+
 def attr(name: str) -> Callable[[View], Any]:
     return lambda v: v.ent_attr(name)
 
@@ -210,3 +256,14 @@ def fy_ratio(num: str, den: str) -> Callable[[View], Partial]:
 
 def fy_int(name: str) -> Callable[[View], int | None]:
     return lambda v: None if (x := v.fy(1, name)) is None else int(x)
+
+
+def titled(kinds: tuple[str, ...]) -> Callable[[View], bool]:
+    """Holds a title of one of ``kinds`` that has not expired (a title without an expiry date counts)."""
+
+    def derive_titled(v: View) -> bool:
+        return any(
+            c.expires_on is None or c.expires_on >= v.on for kind in kinds for c in v.credentials(kind)
+        )
+
+    return derive_titled

@@ -47,6 +47,7 @@ class EnterpriseIn(_Closed):
     industry_code: str | None = None
     wenchuang_sector: str | None = None
     hnte_domain: str | None = None
+    strategic_emerging: bool | None = None
     niche_market_years: int | None = None
     resident_enterprise: bool | None = None
     independent_legal_person: bool | None = None
@@ -63,6 +64,7 @@ class FiscalYearIn(_Closed):
     staff_total: int | None = None
     tech_staff: int | None = None
     sales_revenue: Decimal | None = None
+    main_business_revenue: Decimal | None = None
     total_income: Decimal | None = None
     hightech_income: Decimal | None = None
     rd_expense: Decimal | None = None
@@ -83,6 +85,7 @@ class IPAssetIn(_Closed):
     acquisition: str | None = None
     core_to_main_product: bool | None = None
     used_in_hnte: bool | None = None
+    high_value: bool | None = None
 
 
 class CredentialIn(_Closed):
@@ -93,6 +96,7 @@ class CredentialIn(_Closed):
     issued_on: date | None = None
     expires_on: date | None = None
     year: int | None = None
+    rank: int | None = None
 
 
 class ComplianceEventIn(_Closed):

@@ -62,7 +62,7 @@ SYNONYMS: dict[str, str] = {
     "行业代码": "industry_code",
     "标签": "tags",
     "营业收入": "fy.sales_revenue",
-    "主营业务收入": "fy.sales_revenue",
+    "主营收入": "fy.main_business_revenue",
     "销售额": "fy.sales_revenue",
     "营收": "fy.sales_revenue",
     "revenue": "fy.sales_revenue",

@@ -25,6 +25,7 @@ class EnterpriseBase(SQLModel):
     industry_code: str | None = Field(default=None, max_length=8)
     wenchuang_sector: str | None = Field(default=None, max_length=32)
     hnte_domain: str | None = Field(default=None, max_length=32)
+    strategic_emerging: bool | None = None  # main product listed in 《战略性新兴产业分类》
     niche_market_years: int | None = None
     resident_enterprise: bool | None = None
     independent_legal_person: bool | None = None
@@ -61,6 +62,7 @@ class FiscalYear(Versioned, table=True):
     staff_total: int | None = None
     tech_staff: int | None = None
     sales_revenue: Decimal | None = money()
+    main_business_revenue: Decimal | None = money()
     total_income: Decimal | None = money()
     hightech_income: Decimal | None = money()
     rd_expense: Decimal | None = money()
@@ -82,6 +84,7 @@ class IPAsset(Versioned, table=True):
     acquisition: str | None = Field(default=None, max_length=16)
     core_to_main_product: bool | None = None
     used_in_hnte: bool | None = None
+    high_value: bool | None = None  # a high-value Class I item (创新型中小企业 IP indicator)
 
 
 class Credential(Versioned, table=True):
@@ -93,6 +96,7 @@ class Credential(Versioned, table=True):
     issued_on: date | None = None
     expires_on: date | None = None
     year: int | None = None
+    rank: int | None = None  # an award: the enterprise's place among the award units (1 = first)
 
 
 class ComplianceEvent(Versioned, table=True):

@@ -71,6 +71,13 @@ ENTERPRISE_FIELDS: tuple[FieldSpec, ...] = (
         choices=domain.WENCHUANG_SECTORS,
     ),
     _f("hnte_domain", "高新技术领域", "High-tech domain", "choice", choices=domain.HNTE_DOMAINS),
+    _f(
+        "strategic_emerging",
+        "主导产品属于战略性新兴产业",
+        "Main product in a strategic emerging industry",
+        "bool",
+        hint="主导产品是否属于《战略性新兴产业分类》",
+    ),
     _f("niche_market_years", "深耕细分市场年数", "Years in niche market", "int", min=0, max=100),
     _f("resident_enterprise", "居民企业", "Resident enterprise", "bool"),
     _f("independent_legal_person", "独立法人", "Independent legal person", "bool"),
@@ -93,7 +100,15 @@ FISCAL_YEAR_FIELDS: tuple[FieldSpec, ...] = (
     _f("year", "年度", "Year", "year", required=True),
     _f("staff_total", "职工总数", "Total staff", "int", min=0, max=1_000_000),
     _f("tech_staff", "科技人员数", "Tech staff", "int", min=0, max=1_000_000),
-    _f("sales_revenue", "销售收入", "Sales revenue", "money", min=0),
+    _f(
+        "sales_revenue",
+        "销售收入",
+        "Sales revenue",
+        "money",
+        min=0,
+        hint="营业收入（主营业务收入与其他业务收入之和）",
+    ),
+    _f("main_business_revenue", "主营业务收入", "Main-business revenue", "money", min=0),
     _f("total_income", "总收入", "Total income", "money", min=0),
     _f("hightech_income", "高新技术产品（服务）收入", "High-tech income", "money", min=0),
     _f("rd_expense", "研发费用", "R&D expense", "money", min=0),
@@ -114,6 +129,7 @@ IP_FIELDS: tuple[FieldSpec, ...] = (
     _f("acquisition", "获得方式", "Acquired by", "choice", choices=domain.IP_ACQUISITIONS),
     _f("core_to_main_product", "对主要产品起核心支持作用", "Core to the main product", "bool"),
     _f("used_in_hnte", "已用于高企认定", "Used in a prior HNTE application", "bool"),
+    _f("high_value", "高价值发明专利", "High-value invention patent", "bool"),
 )
 
 CREDENTIAL_FIELDS: tuple[FieldSpec, ...] = (
@@ -124,6 +140,15 @@ CREDENTIAL_FIELDS: tuple[FieldSpec, ...] = (
     _f("issued_on", "发证日期", "Issued on", "date"),
     _f("expires_on", "有效期至", "Expires on", "date"),
     _f("year", "年度", "Year", "year"),
+    _f(
+        "rank",
+        "获奖单位排名",
+        "Rank among the award units",
+        "int",
+        min=1,
+        max=100,
+        hint="奖项的完成单位排名，第一完成单位填 1",
+    ),
 )
 
 COMPLIANCE_FIELDS: tuple[FieldSpec, ...] = (

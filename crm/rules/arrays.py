@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from crm.rules.logic import reaches
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
@@ -124,9 +125,10 @@ def band_span(comp: Component, low: np.ndarray, high: np.ndarray) -> tuple[np.nd
     """Points of a component whose fact lies in [low, high]: every band from high's to low's (all if NaN)."""
     last = len(comp.bands)
     points = [(b.lo, b.hi) for b in comp.bands] + [comp.otherwise]
+    best, worst = (low, high) if comp.falling else (high, low)
     with np.errstate(invalid="ignore"):
-        first_i = band_indexes(comp, high)
-        last_i = band_indexes(comp, low)
+        first_i = band_indexes(comp, best)
+        last_i = band_indexes(comp, worst)
     unknown = np.isnan(low)
     first_i, last_i = np.where(unknown, 0, first_i), np.where(unknown, last, last_i)
     lows = [np.where((first_i <= k) & (k <= last_i), p[0], np.inf) for k, p in enumerate(points)]
@@ -135,7 +137,7 @@ def band_span(comp: Component, low: np.ndarray, high: np.ndarray) -> tuple[np.nd
 
 
 def band_indexes(comp: Component, value: np.ndarray) -> np.ndarray:
-    conds = [value >= b.x if b.op == "ge" else value > b.x for b in comp.bands]
+    conds = [reaches(b.op, value, b.x) for b in comp.bands]
     return np.select(conds, list(range(len(comp.bands))), default=len(comp.bands))
 
 

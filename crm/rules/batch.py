@@ -26,6 +26,7 @@ from crm.rules.arrays import (
     statuses,
     unknown_mask,
 )
+from crm.rules.logic import reaches
 from crm.rules.model import (
     ELIGIBLE,
     HELD,
@@ -262,7 +263,8 @@ class _Run:
         if low_key(fact) in self.cols:
             low, high = band_span(comp, self.cols[low_key(fact)], self.cols[high_key(fact)])
             return low, high, [(fact, unknown)]
-        conds = [value >= b.x if b.op == "ge" else value > b.x for b in comp.bands]
+        with np.errstate(invalid="ignore"):
+            conds = [reaches(b.op, value, b.x) for b in comp.bands]
         low = np.select(conds, [b.lo for b in comp.bands], default=comp.otherwise[0])
         high = np.select(conds, [b.hi for b in comp.bands], default=comp.otherwise[1])
         low = np.where(unknown, min([b.lo for b in comp.bands] + [comp.otherwise[0]]), low)

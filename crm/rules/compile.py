@@ -43,6 +43,7 @@ COMPARE_OPS = {
     "on_or_after": "date_ge",
     "on_or_before": "date_le",
 }
+BAND_OPS = {"at_least": "ge", "more_than": "gt", "at_most": "le", "less_than": "lt"}
 COMMON_KEYS = {"id", "label", "clause", "note"}
 GROUP_KEYS = {"all", "any", "not", "n_of"}
 
@@ -301,11 +302,15 @@ class Compiler:
                 raw["id"], raw["label"], best_of=tuple(self._component(c, line) for c in raw["best_of"])
             )
         fact = self._fact(raw.get("fact"), line)
-        if fact.type not in NUMERIC_TYPES:
-            raise CompileError(line, f"评分项 '{raw['id']}' 的事实 '{fact.name}' 必须是数值")
+        if fact.type not in NUMERIC_TYPES and fact.type != "bool":
+            raise CompileError(line, f"评分项 '{raw['id']}' 的事实 '{fact.name}' 必须是数值或是/否")
         bands = tuple(self._band(b, fact, line) for b in raw.get("bands") or [])
         if not bands:
             raise CompileError(line, f"评分项 '{raw['id']}' 需要 bands")
+        if len({b.op in ("le", "lt") for b in bands}) > 1:
+            raise CompileError(
+                line, f"评分项 '{raw['id']}' 的档不能同时有 at_least/more_than 与 at_most/less_than"
+            )
         return Component(
             raw["id"],
             raw["label"],
@@ -316,11 +321,17 @@ class Compiler:
 
     def _band(self, raw: Any, fact: Fact, line: int) -> Band:
         line = getattr(raw, "line", line)
-        ops = [k for k in ("at_least", "more_than") if isinstance(raw, dict) and k in raw]
+        if fact.type == "bool":  # a yes/no indicator scores its points when true: {is: true, points: 10}
+            if not isinstance(raw, dict) or set(raw) != {"is", "points"} or raw["is"] is not True:
+                raise CompileError(line, "是/否评分项的档应写作 {is: true, points: 分}")
+            return Band("ge", 1.0, *_pair(raw["points"], line))
+        ops = [k for k in BAND_OPS if isinstance(raw, dict) and k in raw]
         if len(ops) != 1 or set(raw) != {ops[0], "points"}:
-            raise CompileError(line, "评分档应写作 {at_least|more_than: 值, points: 分或[低, 高]}")
+            raise CompileError(
+                line, "评分档应写作 {at_least|more_than|at_most|less_than: 值, points: 分或[低, 高]}"
+            )
         lo, hi = _pair(raw["points"], line)
-        return Band("ge" if ops[0] == "at_least" else "gt", self._scalar(raw[ops[0]], fact, line), lo, hi)
+        return Band(BAND_OPS[ops[0]], self._scalar(raw[ops[0]], fact, line), lo, hi)
 
     def _with_relations(self, root: Group) -> Group:
         rels = self.spec.relations

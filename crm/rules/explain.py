@@ -9,6 +9,7 @@ from crm.domain import (
     HNTE_DOMAINS,
     LEGAL_FORMS,
     OP_SYMBOLS,
+    SME_INDUSTRIES,
     SPORTS_DIVISIONS,
     WENCHUANG_SECTORS,
     label,
@@ -24,6 +25,7 @@ CODE_VOCABULARIES = {
     "wenchuang_sector": WENCHUANG_SECTORS,
     "sports_division": SPORTS_DIVISIONS,
     "legal_form": LEGAL_FORMS,
+    "sme_industry": SME_INDUSTRIES,
 }
 MARKS = {MET: "✓", NOT_MET: "✗"}
 FORMAT = "huiqi.match/2"

@@ -114,8 +114,9 @@ def component_range(comp: Component, facts: Facts) -> tuple[float, float, tuple[
     points = [(b.lo, b.hi) for b in comp.bands] + [comp.otherwise]
     if value is None:
         span = points
-    elif isinstance(value, Interval):  # every band from the one of its high end to the one of its low end
-        span = points[band_index(comp, value.high) : band_index(comp, value.low) + 1]
+    elif isinstance(value, Interval):  # every band from the one of its better end to the one of its worse end
+        best, worst = (value.low, value.high) if comp.falling else (value.high, value.low)
+        span = points[band_index(comp, best) : band_index(comp, worst) + 1]
     else:
         return (*points[band_index(comp, value)], ())
     return min(p[0] for p in span), max(p[1] for p in span), (comp.fact or "",)
@@ -124,9 +125,18 @@ def component_range(comp: Component, facts: Facts) -> tuple[float, float, tuple[
 def band_index(comp: Component, value: float) -> int:
     """The first band ``value`` reaches (len(bands): none, the ``otherwise`` points); never rises with value."""
     for i, band in enumerate(comp.bands):
-        if value >= band.x if band.op == "ge" else value > band.x:
+        if reaches(band.op, value, band.x):
             return i
     return len(comp.bands)
+
+
+def reaches(op: str, value: Any, x: float) -> Any:
+    """Whether ``value`` reaches a band's bound (works on numbers and on numpy arrays)."""
+    if op == "ge":
+        return value >= x
+    if op == "gt":
+        return value > x
+    return value <= x if op == "le" else value < x
 
 
 def resolve(threshold: Any, facts: Facts) -> tuple[Any, tuple[str, ...]]:

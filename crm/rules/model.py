@@ -95,7 +95,7 @@ class Manual(Node):
 
 @dataclass(frozen=True)
 class Band:
-    op: str  # ge | gt
+    op: str  # ge | gt (more is better) or le | lt (less is better: a debt ratio); one direction per component
     x: float
     lo: float
     hi: float
@@ -110,6 +110,11 @@ class Component:
     otherwise: tuple[float, float] = (0.0, 0.0)
     judged: tuple[float, float] | None = None
     best_of: tuple[Component, ...] = ()
+
+    @property
+    def falling(self) -> bool:
+        """Bands for "less is better" (``at_most``): a lower value reaches an earlier band."""
+        return bool(self.bands) and self.bands[0].op in ("le", "lt")
 
     def facts_read(self) -> tuple[str, ...]:
         own = (self.fact,) if self.fact else ()

@@ -71,6 +71,14 @@ class ParamSpec(Closed):
     note: str | None = None
 
 
+class Reviewed(Closed):
+    """When and against which text a policy file was last checked, condition by condition."""
+
+    against: str
+    clause: str
+    as_of: date
+
+
 class Relations(Closed):
     requires: list[str] = []
     excludes: list[str] = []
@@ -120,6 +128,7 @@ class PolicyFile(Closed):
     level: Literal["national", "municipal", "district"]
     authority: str
     basis: list[Basis]
+    reviewed: Reviewed | None = None
     confidence: Confidence
     todo: str | None = None
     in_force: InForce

@@ -1,5 +1,5 @@
 """How conditions read in a pack: alternatives (an any/n_of group) are not each a must-fix, and a
-threshold shows its relation and unit (a staff ceiling is "< 1000 人", not "≥ 1000 项")."""
+threshold shows its relation and unit (a staff ceiling is "≤ 500 人", not "≥ 500 项")."""
 
 from __future__ import annotations
 
@@ -62,12 +62,12 @@ def test_when_every_alternative_failed_the_pack_asks_for_one_of_them_with_each_g
     assert f"{REVENUE}（目前800.00万元，要求≥1,000.00万元，还差200.00万元）" in text, text
 
 
-def test_a_ceiling_reads_as_less_than_in_people() -> None:
-    context = zjtx_policy({"staff_total": 33}, "innovative_sme")
-    staff = next(c for c in context["summary"][0]["conditions"] if c["id"] == "sme_size")
-    assert (staff["op"], staff["unit"]) == ("lt", "people")
+def test_a_ceiling_reads_as_at_most_in_people() -> None:
+    context = zjtx_policy({"staff_total": 33}, "tech_sme")
+    staff = next(c for c in context["summary"][0]["conditions"] if c["id"] == "staff")
+    assert (staff["op"], staff["unit"]) == ("le", "people")
     text = _text(context)
-    assert "33人<1000人" in text, text
+    assert "33人≤500人" in text, text
 
 
 def _text(context: dict[str, Any]) -> str:

@@ -117,6 +117,7 @@ FIELDS += (
     "total_liabilities",
     "tax_paid",
     "equity_financing",
+    "main_business_revenue",
 )
 MONEY = st.sampled_from([0.0, 1e5, 5e5, 1e6, 3e6, 8e6, 1.5e7, 3e7, 6e7, 2.5e8])
 PEOPLE = st.sampled_from([0, 3, 8, 12, 40, 120, 499, 501, 1200])
@@ -132,6 +133,7 @@ ENTERPRISE = {
     "wenchuang_sector": st.sampled_from(["esports", "none"]),
     "sports_division": st.sampled_from(["03", "09"]),
     "niche_market_years": st.integers(0, 6),
+    "strategic_emerging": st.booleans(),
 }
 
 
@@ -156,10 +158,14 @@ def partial_and_completion(draw) -> tuple[SimpleNamespace, SimpleNamespace]:
         (
             draw(st.sampled_from(["invention_patent", "utility_model", "software_copyright"])),
             draw(st.booleans()),
+            draw(st.booleans()),
         )
         for _ in range(draw(st.integers(0, 4)))
     ]
-    ip_partial = [(kind, draw(st.none() | st.just(core))) for kind, core in ip_full]
+    ip_partial = [
+        (kind, draw(st.none() | st.just(core)), draw(st.none() | st.just(high)))
+        for kind, core, high in ip_full
+    ]
     return (
         _aggregate(partial, ent_partial, ip_partial),
         _aggregate(full, ent_full, ip_full),
@@ -200,7 +206,9 @@ def test_the_completion_property_can_fail() -> None:
 
 
 def _aggregate(
-    years: dict[int, dict], enterprise: dict | None = None, ip: list[tuple[str, bool | None]] | None = None
+    years: dict[int, dict],
+    enterprise: dict | None = None,
+    ip: list[tuple[str, bool | None, bool | None]] | None = None,
 ) -> SimpleNamespace:
     ent = SimpleNamespace(
         id=1,
@@ -221,8 +229,9 @@ def _aggregate(
                 used_in_hnte=False,
                 grant_date=None,
                 acquisition="own",
+                high_value=high,
             )
-            for kind, core in (ip or [])
+            for kind, core, high in (ip or [])
         ],
         credentials=[],
         compliance_events=[],

@@ -31,6 +31,7 @@ def fy(year, **kw):
         "total_liabilities",
         "tax_paid",
         "equity_financing",
+        "main_business_revenue",
     ]
     return NS(year=year, **{f: kw.get(f) for f in fields})
 

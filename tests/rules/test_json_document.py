@@ -57,7 +57,7 @@ def test_to_collect_is_one_list_of_objects_naming_fact_field_year_and_label(tmp_
         for item in policy["to_collect"]:
             assert set(item) == {"fact", "field", "year", "label"}
     innovative = next(p for p in doc["policies"] if p["policy"] == "innovative_sme")
-    assert {"fact": "equity_financing_2y", "field": "equity_financing", "year": 2023} | {
+    assert {"fact": "equity_financing_3y", "field": "equity_financing", "year": 2023} | {
         "label": "2023 年股权融资额"
     } in innovative["to_collect"]
 

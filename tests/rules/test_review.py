@@ -106,3 +106,117 @@ def test_the_tech_sme_fast_track_waits_for_the_certificate_date_instead_of_faili
     firm.fiscal_years[0].year = 2024
     verdict = verdicts(firm, on)["tech_sme"]
     assert verdict.outcome == "likely" and verdict.to_collect == ["holds_hnte"]
+
+
+# --- SME size by industry -------------------------------------------------------------------------------
+
+
+def _sized(division: str | None, staff: int, revenue: float, code: str | None = None) -> NS:
+    year = fy(ON.year - 1, staff_total=staff, sales_revenue=revenue, total_assets=revenue)
+    return agg([year], sports_division=division, industry_code=code, **CLEAN)
+
+
+def test_a_fitness_chain_with_600_staff_is_not_an_sme() -> None:
+    """Fitness (03) falls under 其他未列明行业: an SME has fewer than 300 staff, not 1,000."""
+    chain = _sized("03", 600, 50_000_000)
+    assert derive(chain, ON)["sme_by_industry"] is False
+    assert "sme_size" in verdicts(chain)["zjtx_sme"].failing
+    assert "sme_size" in verdicts(chain)["innovative_sme"].failing
+    assert derive(_sized("03", 299, 5e9), ON)["sme_by_industry"] is True
+
+
+def test_most_industries_test_staff_or_revenue() -> None:
+    """Sporting-goods manufacturing (工业): 1,200 staff but 300,000,000 revenue is still an SME ("或")."""
+    assert derive(_sized("09", 1200, 3.0e8), ON)["sme_by_industry"] is True
+    assert derive(_sized("09", 1200, 4.0e8), ON)["sme_by_industry"] is False
+    # wholesale or retail (10): decided only where both agree
+    assert derive(_sized("10", 250, 3.0e8), ON)["sme_by_industry"] is True
+    assert derive(_sized("10", 250, 4.5e8), ON)["sme_by_industry"] is None
+
+
+def test_an_explicit_industry_code_wins_and_an_unknown_industry_is_unknown() -> None:
+    assert derive(_sized("09", 600, 5e8, code="R8930"), ON)["sme_by_industry"] is False  # fitness, 其他未列明
+    assert derive(_sized("03", 600, 5e7, code="6513"), ON)["sme_by_industry"] is True  # software: revenue
+    assert derive(_sized(None, 10, 1e6), ON)["sme_by_industry"] is None  # never the industrial default
+    assert derive(_sized("03", 10, 1e6, code="6610"), ON)["sme_by_industry"] is None  # finance: no figures
+
+
+# --- 创新型中小企业 (工信部企业〔2022〕63号 附件1) ------------------------------------------------------------
+
+
+def test_equity_of_4m_and_1_5m_in_two_years_takes_the_direct_route() -> None:
+    """3 years and 5,000,000 (not 2 years and 10,000,000): no equity gap of 4,500,000 any more."""
+    years = [
+        fy(2024, equity_financing=1_500_000, staff_total=50, sales_revenue=2e7, total_assets=2e7),
+        fy(2025, equity_financing=4_000_000, staff_total=50, sales_revenue=2e7, total_assets=2e7),
+    ]
+    firm = agg(years, sports_division="07", **CLEAN)
+    assert derive(firm, ON)["equity_financing_3y"].low == 5_500_000  # 2023 not recorded: at least that
+    verdict = verdicts(firm)["innovative_sme"]
+    assert verdict.outcome == "eligible" and "equity" not in [g.condition for g in verdict.gaps]
+
+
+def test_growth_is_last_years_single_year_main_business_growth() -> None:
+    years = [fy(2023, sales_revenue=100), fy(2024, sales_revenue=100), fy(2025, sales_revenue=100)]
+    for row, main in zip(years, (50, 100, 115), strict=True):
+        row.main_business_revenue = main
+    facts = derive(agg(years), ON)
+    assert round(facts["main_business_growth_last_year"], 6) == 0.15  # 20 points, not HNTE's 3-year formula
+    assert facts["main_business_share_last_year"] == 1.15
+    assert derive(agg(years), ON)["sales_growth_3y"] == 0.0
+
+
+def test_ip_points_follow_the_main_product_and_the_kind_of_class_i_item() -> None:
+    ips = [
+        NS(
+            kind="invention_patent",
+            status="valid",
+            core_to_main_product=True,
+            acquisition="transfer",
+            high_value=None,
+        ),
+        NS(kind="utility_model", status="valid", core_to_main_product=True, used_in_hnte=True),
+    ]
+    facts = derive(agg(ips=ips), ON)
+    assert facts["main_class1_count"] == 1 and facts["main_class1_own_count"] == 0
+    assert (facts["main_class1_high_value_count"].low, facts["main_class1_high_value_count"].high) == (0, 1)
+    assert facts["main_class2_count"] == 1  # used for HNTE before, still counts here
+
+
+# --- award routes --------------------------------------------------------------------------------------------
+
+
+def _award(kind: str, rank: int | None, year: int = 2025) -> NS:
+    return NS(kind=kind, issued_on=date(year, 5, 1), expires_on=None, year=year, rank=rank)
+
+
+def test_zjtx_award_route_is_a_provincial_st_award_top_three_or_a_national_one() -> None:
+    """Not any provincial award: a provincial S&T award in the first three places, or a national S&T award."""
+    facts = {
+        label: derive(agg(creds=[cred]), ON)["st_award_top3_3y"]
+        for label, cred in {
+            "other provincial award": _award("provincial_award", 1),
+            "provincial S&T, 3rd": _award("provincial_st_award", 3),
+            "provincial S&T, 4th": _award("provincial_st_award", 4),
+            "provincial S&T, rank unknown": _award("provincial_st_award", None),
+            "national S&T, 7th": _award("national_st_award", 7),
+            "national S&T, 4 years ago": _award("national_st_award", 1, 2022),
+        }.items()
+    }
+    assert facts == {
+        "other provincial award": False,
+        "provincial S&T, 3rd": True,
+        "provincial S&T, 4th": False,
+        "provincial S&T, rank unknown": None,
+        "national S&T, 7th": True,
+        "national S&T, 4 years ago": False,
+    }
+
+
+def test_tech_sme_national_award_fast_track_needs_a_top_three_award_unit() -> None:
+    firm = tech_firm(creds=[_award("national_st_award", 4)], tech_staff=5)
+    assert "st_award" in verdicts(firm)["tech_sme"].failing
+    assert (
+        verdicts(tech_firm(creds=[_award("national_st_award", 2)], tech_staff=5))["tech_sme"].outcome
+        == "eligible"
+    )
