@@ -238,6 +238,8 @@ def _facts() -> list[Fact]:
              attr("sports_division")),
         Fact("wenchuang_sector", "code", "文创分类", "Cultural & creative sector", (_E("wenchuang_sector"),),
              attr("wenchuang_sector")),
+        Fact("industry_code", "code", "国民经济行业代码", "GB/T 4754 industry code", (_E("industry_code"),),
+             attr("industry_code")),
         Fact("sme_by_industry", "bool", "符合中小企业划型标准（按所属行业）", "SME by its industry's size standard",
              (_E("industry_code"), _E("sports_division"), _E("staff_total", _Y1), _E("sales_revenue", _Y1),
               _E("total_assets", _Y1)), sme_by_industry),

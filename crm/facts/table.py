@@ -20,6 +20,7 @@ from crm.facts.bounds import high_key, low_key
 from crm.facts.catalogue import CATALOGUE, Fact
 from crm.facts.derive import age_in_years
 from crm.facts.rows import Part, Rows, is_list_fact, list_fact, per_unique
+from crm.facts.size import STANDARD, industries
 
 Columns = Mapping[str, np.ndarray]
 INF = np.inf
@@ -32,9 +33,10 @@ BOOL_FIELDS = (
     "in_restricted_catalogue",
     "abnormal_operation_listed",
     "serious_dishonesty_listed",
+    "strategic_emerging",
 )
 ENTERPRISE_FIELDS = ("registration_date", "niche_market_years", *BOOL_FIELDS)
-CODE_FIELDS = ("legal_form", "sports_division", "wenchuang_sector", "hnte_domain")
+CODE_FIELDS = ("legal_form", "sports_division", "wenchuang_sector", "hnte_domain", "industry_code")
 ENTERPRISE_TYPES = {
     "registration_date": "date",
     "niche_market_years": "number",
@@ -180,6 +182,71 @@ def mean_years(name: str, n: int) -> Callable[[Rows], Part]:
     return derive
 
 
+def single_year_growth(name: str) -> Callable[[Rows], Part]:
+    """``derive.single_year_growth``: last year over the year before, minus one."""
+
+    def derive(t: Rows) -> Part:
+        before, last = t.fy(2, name), t.fy(1, name)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = ~np.isnan(before) & ~np.isnan(last) & (before > 0)
+            return Part.exact(np.where(ok, last / before - 1, np.nan))
+
+    return derive
+
+
+def _industry_groups(t: Rows) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The candidate 划型 industries of each distinct (industry code, division), and each row's group."""
+    keys = [
+        f"{c or ''}|{d or ''}"
+        for c, d in zip(t.e["industry_code"].tolist(), t.e["sports_division"].tolist(), strict=True)
+    ]
+    uniq, inverse = np.unique(np.array(keys, dtype=object), return_inverse=True)
+    found = [industries(*(part or None for part in key.split("|"))) for key in uniq.tolist()]
+    return found, inverse.reshape(-1)
+
+
+def sme_by_industry(t: Rows) -> np.ndarray:
+    """``derive.sme_by_industry`` over arrays: 1 SME, 0 not, NaN unknown."""
+    figures = {
+        "staff": t.fy(1, "staff_total"),
+        "revenue": t.fy(1, "sales_revenue"),
+        "assets": t.fy(1, "total_assets"),
+    }
+    candidates, group = _industry_groups(t)
+    out = np.full(t.n, np.nan)
+    for g, names in enumerate(candidates):
+        rows = group == g
+        answers = [_is_sme(STANDARD[name], {k: v[rows] for k, v in figures.items()}) for name in names]
+        if not answers:
+            continue
+        first = answers[0]
+        agree = np.ones(len(first), bool)
+        for other in answers[1:]:
+            agree &= (first == other) | (np.isnan(first) & np.isnan(other))
+        out[rows] = np.where(agree, first, np.nan)
+    return out
+
+
+def _is_sme(ceilings: Any, figures: dict[str, np.ndarray]) -> np.ndarray:
+    n = len(next(iter(figures.values())))
+    under, unknown = np.zeros(n, bool), np.zeros(n, bool)
+    for key in ("staff", "revenue", "assets"):
+        limit = getattr(ceilings, key)
+        if limit is None:
+            continue
+        value = figures[key]
+        with np.errstate(invalid="ignore"):
+            under |= value < limit
+        unknown |= np.isnan(value)
+    return np.where(under, 1.0, np.where(unknown, np.nan, 0.0))
+
+
+def sme_industry(t: Rows) -> np.ndarray:
+    candidates, group = _industry_groups(t)
+    names = np.array([c[0] if len(c) == 1 else "" for c in candidates] or [""], dtype=object)
+    return names[group] if t.n else np.array([], dtype=object)
+
+
 def code(name: str) -> Callable[[Rows], np.ndarray]:
     return lambda t: np.array(["" if v is None else str(v) for v in t.e[name].tolist()], dtype=object)
 
@@ -216,6 +283,13 @@ DERIVE: dict[str, Callable[[Rows], Any]] = {
     "sales_growth_3y": lambda t: growth(*(t.fy(b, "sales_revenue") for b in (3, 2, 1))),
     "net_asset_growth_3y": lambda t: growth(*(net_assets(t, b) for b in (3, 2, 1))),
     "equity_financing_2y": sum_years("equity_financing", 2),
+    "equity_financing_3y": sum_years("equity_financing", 3),
+    "main_business_growth_last_year": single_year_growth("main_business_revenue"),
+    "main_business_share_last_year": fy_ratio("main_business_revenue", "sales_revenue"),
+    "debt_ratio_last_year": fy_ratio("total_liabilities", "total_assets"),
+    "strategic_emerging": attr("strategic_emerging"),
+    "sme_by_industry": sme_by_industry,
+    "sme_industry": sme_industry,
     "rd_expense_avg_2y": mean_years("rd_expense", 2),
 }
 # fmt: on

@@ -38,8 +38,11 @@ class FactInputs:
 
 
 CHILD_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "ip_assets": (IPAsset, ("kind", "status", "core_to_main_product", "used_in_hnte")),
-    "credentials": (Credential, ("kind", "level", "issued_on", "expires_on", "year")),
+    "ip_assets": (
+        IPAsset,
+        ("kind", "status", "core_to_main_product", "used_in_hnte", "acquisition", "high_value"),
+    ),
+    "credentials": (Credential, ("kind", "level", "issued_on", "expires_on", "year", "rank")),
     "compliance_events": (ComplianceEvent, ("kind", "severity", "occurred_on")),
 }
 

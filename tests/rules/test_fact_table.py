@@ -35,6 +35,7 @@ FY_FIELDS = [
     "total_liabilities",
     "tax_paid",
     "equity_financing",
+    "main_business_revenue",
 ]
 
 
@@ -89,17 +90,21 @@ IP = st.fixed_dictionaries(
         "status": st.sampled_from(["valid", "expired", None, ""]),
         "core_to_main_product": BOOL,
         "used_in_hnte": BOOL,
+        "acquisition": st.none() | st.sampled_from(["own", "transfer"]),
+        "high_value": BOOL,
     }
 )
 CRED = st.fixed_dictionaries(
     {
         "kind": st.sampled_from(
             ["hnte", "innovative_sme", "tech_sme", "key_institution", "standard_led", "provincial_award"]
+            + ["national_st_award", "provincial_st_award", "ip_demo"]
         ),
         "issued_on": DAY,
         "expires_on": DAY,
         "year": st.none() | st.integers(2016, 2025),
         "level": st.none() | st.just("national"),
+        "rank": st.none() | st.integers(1, 5),
     }
 )
 EVENT = st.fixed_dictionaries(
@@ -117,7 +122,10 @@ AGG = st.fixed_dictionaries(
         | st.sampled_from([date(2010, 2, 28), date(2023, 7, 1), date(2024, 2, 29)]),
         "flags": st.fixed_dictionaries({f: BOOL for f in fact_table_mod.BOOL_FIELDS}),
         "codes": st.fixed_dictionaries(
-            {f: st.none() | st.sampled_from(["01", "none"]) for f in fact_table_mod.CODE_FIELDS}
+            {
+                f: st.none() | st.sampled_from(["01", "none", "03", "09", "10", "R8930", "6513", "6610"])
+                for f in fact_table_mod.CODE_FIELDS
+            }
         ),
         "niche_market_years": st.none() | st.integers(0, 9),
         "years": st.dictionaries(st.sampled_from([2021, 2022, 2023, 2024]), YEAR, max_size=4),
@@ -209,11 +217,13 @@ def _raw(aggregates: list[NS]) -> NS:
         enterprise=enterprise,
         ip_assets=child(
             "ip_assets",
-            {"kind": "text", "status": "text", "core_to_main_product": "bool", "used_in_hnte": "bool"},
+            {"kind": "text", "status": "text", "core_to_main_product": "bool", "used_in_hnte": "bool"}
+            | {"acquisition": "text", "high_value": "bool"},
         ),
         credentials=child(
             "credentials",
-            {"kind": "text", "level": "text", "issued_on": "date", "expires_on": "date", "year": "number"},
+            {"kind": "text", "level": "text", "issued_on": "date", "expires_on": "date", "year": "number"}
+            | {"rank": "number"},
         ),
         compliance_events=child(
             "compliance_events", {"kind": "text", "severity": "text", "occurred_on": "date"}
