@@ -3,15 +3,15 @@
 The 创新型中小企业 standard (工信部企业〔2022〕63号 附件1) scores main-business growth and share, the strategic
 emerging field and high-value Class I IP; award routes need the enterprise's rank among the award units.
 
-Revision ID: 1300_policy_review_fields
-Revises: 1200_data_requests
+Revision ID: 1400_policy_review_fields
+Revises: 1300_matchresult_read_at
 Create Date: 2026-12-02 18:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '1300_policy_review_fields'
-down_revision = '1200_data_requests'
+revision = '1400_policy_review_fields'
+down_revision = '1300_matchresult_read_at'
 branch_labels = None
 depends_on = None
 
