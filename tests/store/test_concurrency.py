@@ -20,6 +20,7 @@ from crm import db, store
 from crm.auth import LastAdmin, Principal, acting_as
 from crm.db import session_scope
 from crm.errors import HuiqiError
+from crm.intake import commit
 from crm.models import Application, AuditEntry, Enterprise, FiscalYear, Officer
 from crm.records.validation import ValidationFailed
 from crm.services import auth as accounts
@@ -347,3 +348,61 @@ def test_a_settlement_saved_while_a_pack_renders_leaves_the_pack_out_of_date(
     assert fresh["talent_employer"] != outcome  # the settlement changed the verdict the pack printed
     [view] = packs.list_packs(eid)
     assert view.out_of_date and view.reasons == ["企业数据或人工核定已变更"]
+
+
+# --- 5. one conflict does not kill an import ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["valid-only", "all-or-nothing"])
+def test_a_year_added_during_an_import_is_one_rows_outcome(
+    mode: str, any_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if any_db == "sqlite":
+        pytest.skip("SQLite serialises writers: the officer's save waits until the import has committed")
+    codes = [uscc(f"91310110MA1H{k:05d}") for k in range(3)]
+    ids = [
+        enterprises.create_enterprise({"name": f"上海年度并发{k}体育有限公司", "uscc": code}).id or 0
+        for k, code in enumerate(codes)
+    ]
+    data = officer_xlsx(
+        ["企业名称", "统一社会信用代码", "2023年营业收入(万元)"],
+        [[f"上海年度并发{k}体育有限公司", code, 100 + k] for k, code in enumerate(codes)],
+    )
+    loaded, added = threading.Event(), threading.Event()
+    original = commit._Existing.load.__func__  # type: ignore[attr-defined]
+
+    def load_then_wait(cls: type, session: Any, wanted: list[int]) -> Any:
+        known = original(cls, session, wanted)  # what the import believes exists
+        loaded.set()
+        assert added.wait(timeout=20)
+        return known
+
+    monkeypatch.setattr(commit._Existing, "load", classmethod(load_then_wait))
+
+    def officer_adds_2023() -> None:
+        assert loaded.wait(timeout=20)
+        try:
+            enterprises.add_child("fiscalyear", ids[1], {"year": 2023, "sales_revenue": "9万元"})
+        finally:
+            added.set()
+
+    def run() -> Any:
+        table = intake.read_file(data, "名单.xlsx")
+        return intake.run_import(table, intake.suggest_mapping(table), mode=mode)[1]  # type: ignore[arg-type]
+
+    told = together([run, officer_adds_2023])
+    assert raw_errors(told) == [] and told[1].ok
+    with session_scope() as s:
+        years = {
+            y.enterprise_id: y.sales_revenue
+            for y in s.exec(select(FiscalYear).where(FiscalYear.year == 2023))
+        }
+    if mode == "valid-only":
+        result = told[0].value
+        assert sorted(result.updated) == [ids[0], ids[2]]
+        [rejected] = result.rejected
+        assert rejected.row == 3 and "年度" in str(rejected.errors[0])
+        assert years == {ids[0]: 1000000, ids[1]: 90000, ids[2]: 1020000}
+    else:
+        assert isinstance(told[0].error, HuiqiError) and "第 3 行" in told[0].error.message("zh")
+        assert years == {ids[1]: 90000}  # nothing of the import was kept
