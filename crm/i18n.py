@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.applications": ("申报", "Applications"),
     "nav.intake": ("导入导出", "Import / export"),
     "nav.packs": ("服务包", "Service packs"),
+    "nav.requests": ("资料补充", "Data requests"),
     "nav.settings": ("设置", "Settings"),
     "frame.search_placeholder": (
         "搜索企业（名称、拼音、信用代码）  /",

@@ -26,6 +26,7 @@ from ui.pages import (
     login,
     packs,
     policies,
+    requests,
     settings,
 )
 from ui.theme import add_fonts
@@ -43,6 +44,7 @@ PAGES = (
     intake,
     duplicates,
     packs,
+    requests,
     settings,
     login,
 )

@@ -30,6 +30,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("applications", "/applications", "assignment_turned_in"),
     NavItem("intake", "/intake", "import_export"),
     NavItem("packs", "/packs", "picture_as_pdf"),
+    NavItem("requests", "/requests", "assignment_return"),
     NavItem("settings", "/settings", "settings"),
 )
 

@@ -1,8 +1,8 @@
 """The officer's radar (工作台): who to call this week and what is slipping, per officer or whole office.
 
-Five sections, each a total plus the most urgent items: eligible or near-miss enterprises not yet told
+Six sections, each a total plus the most urgent items: eligible or near-miss enterprises not yet told
 with a window closing soon; applications stalled in a stage; certificates expiring (re-apply);
-tasks due or overdue; facts to collect that block a verdict.
+tasks due or overdue; facts to collect that block a verdict; data requests sent and not yet returned.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from crm.rules.explain import value_range_text
 from crm.services import deadlines, overview
 from crm.store import Session, applications
 from crm.store import radar as queries
+from crm.store import requests as request_queries
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Radar:
         return next(s for s in self.sections if s.key == key)
 
 
-SECTIONS = ("untold", "stalled", "expiring", "tasks", "to_collect")
+SECTIONS = ("untold", "stalled", "expiring", "tasks", "to_collect", "returns")
 
 
 def radar(
@@ -106,6 +107,7 @@ def radar(
             "expiring": lambda: expiring(session, on, officer_id, settings.expiring_days, settings.limit),
             "tasks": lambda: tasks(session, on, officer_id, settings.tasks_within, settings.limit),
             "to_collect": lambda: to_collect(session, on, officer_id, closing, settings.limit),
+            "returns": lambda: returns_due(session, on, officer_id, settings.limit),
         }
         sections = [build[key]() for key in SECTIONS if key in only]
     return Radar(on, officer_id, sections)
@@ -280,6 +282,23 @@ def to_collect(
         for eid, name, facts, outcome, pid in first
     ]
     return Section("to_collect", "待收集信息（影响判定）", len(rows), items)
+
+
+def returns_due(session: Session, on: date, officer_id: int | None, limit: int) -> Section:
+    """企业信息补充表 sent and not returned, the most overdue first: whom to remind."""
+    total, rows = request_queries.outstanding(session=session, officer_id=officer_id, cap=CAP, limit=limit)
+    items = [
+        Item(
+            r.enterprise_id,
+            name,
+            "企业信息补充表",
+            f"{r.created_at:%Y-%m-%d} 发出，待填 {len(r.items)} 项",
+            r.due_date,
+            cal.days_left(on, r.due_date),
+        )
+        for r, name in rows
+    ]
+    return Section("returns", "资料待回收", total, items)
 
 
 # --- helpers -----------------------------------------------------------------------------------------

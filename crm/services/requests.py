@@ -12,17 +12,18 @@ import secrets
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from crm.auth import current_principal, require
-from crm.config import request_key
+from crm.config import get_settings, request_key
 from crm.db import session_scope
 from crm.errors import HuiqiError
 from crm.intake.request_book import Book, Row
 from crm.models import DataRequest
 from crm.packs.context import OFFICE
+from crm.paths import inside
 from crm.services.data_request import OPEN_OUTCOMES, RequestItem, facts_to_request, fields_to_check, in_unit
 from crm.services.request_batch import verdicts_of, write_books
 from crm.store import EnterpriseQuery, list_enterprises
@@ -135,6 +136,15 @@ def make_requests(
     return result
 
 
+def make_batch(
+    enterprise_ids: Sequence[int], *, due: date | None = None, progress: Progress | None = None
+) -> MakeResult:
+    """``make_requests`` into a new folder under the data dir (the 资料补充 page's batch), with its zip."""
+    root = get_settings().data_dir / "requests"
+    folder = inside(root, f"{datetime.now():%Y%m%d-%H%M%S}-{current_principal().username}")
+    return make_requests(enterprise_ids, folder, due=due, progress=progress)
+
+
 def request_workbook(
     enterprise_id: int, *, due: date | None = None, on: date | None = None
 ) -> tuple[str, bytes]:
@@ -164,12 +174,12 @@ def list_requests(
 
 
 def outstanding(
-    *, officer: str | None = None, today: date | None = None, limit: int = 50
+    *, officer_id: int | None = None, today: date | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Sent requests not yet returned, earliest due first (the radar's 资料待回收)."""
+    """Sent requests not yet returned (of the officer's enterprises), earliest due first."""
     today = today or date.today()
     with session_scope() as session:
-        rows = request_store.outstanding(session=session, today=today, officer=officer, limit=limit)
+        _total, rows = request_store.outstanding(session=session, officer_id=officer_id, limit=limit)
         return [_row(r, name, today) for r, name in rows]
 
 

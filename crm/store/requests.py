@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from crm.models import AuditEntry, DataRequest, Enterprise, FiscalYear, utcnow
 from crm.store import core
@@ -134,16 +134,34 @@ def list_requests(
     return [(r, name) for r, name in session.exec(query)]
 
 
-def outstanding(*, session: Session, today: date, officer: str | None = None, limit: int = 50) -> list[Any]:
-    """Sent requests not yet returned, earliest due first: (request, enterprise name) — the radar's 资料待回收."""
+def outstanding(
+    *, session: Session, officer_id: int | None = None, cap: int = 1000, limit: int = 50
+) -> tuple[int, list[tuple[DataRequest, str]]]:
+    """Sent requests not yet returned, of live enterprises (owned by the officer): the total (up to ``cap``)
+    and the ``limit`` due first, each with its enterprise's name — the radar's 资料待回收."""
+    where: list[Any] = [
+        DataRequest.status == "sent",
+        col(DataRequest.deleted_at).is_(None),
+        col(Enterprise.deleted_at).is_(None),
+    ]
+    if officer_id is not None:
+        where.append(Enterprise.owner_officer_id == officer_id)
+    base = (
+        select(DataRequest.id).join(Enterprise, col(Enterprise.id) == DataRequest.enterprise_id).where(*where)
+    )
+    total = (
+        int(session.exec(select(func.count()).select_from(base.limit(cap).subquery())).one())
+        if cap > 0
+        else 0
+    )
     query = (
         select(DataRequest, Enterprise.name)
         .join(Enterprise, col(Enterprise.id) == DataRequest.enterprise_id)
-        .where(DataRequest.status == "sent", col(DataRequest.deleted_at).is_(None))
+        .where(*where)
+        .order_by(col(DataRequest.due_date), col(DataRequest.id))
+        .limit(limit)
     )
-    if officer:
-        query = query.where(DataRequest.officer == officer)
-    return list(session.exec(query.order_by(col(DataRequest.due_date), col(DataRequest.id)).limit(limit)))
+    return total, [(r, name) for r, name in session.exec(query)]
 
 
 # --- provenance ------------------------------------------------------------------------------------

@@ -151,3 +151,20 @@ def test_a_zip_and_per_field_acceptance(enterprise_id: int, tmp_path: Path) -> N
     assert applied.written == {enterprise_id: 1}
     assert _held(enterprise_id, "rd_expense", LAST) == Decimal("1200000.00")
     assert _held(enterprise_id, "serious_dishonesty_listed") is None
+
+
+def test_the_radar_lists_requests_awaiting_return_until_they_come_back(
+    enterprise_id: int, tmp_path: Path
+) -> None:
+    from crm.services import radar
+
+    path = _make(enterprise_id, tmp_path)
+    waiting = radar.radar(only=("returns",)).section("returns")
+    assert [i.enterprise_id for i in waiting.items] == [enterprise_id] and waiting.title == "资料待回收"
+    late = radar.radar(on=date.today().replace(year=date.today().year + 1), only=("returns",)).section(
+        "returns"
+    )
+    assert late.items[0].left is not None and late.items[0].left.overdue
+    fill(path)
+    returns.accept(_review(path))
+    assert radar.radar(only=("returns",)).section("returns").total == 0

@@ -27,6 +27,7 @@ from ui.components.history import history_table
 from ui.components.match_tab import match_tab
 from ui.components.packs_tab import packs_tab
 from ui.components.record_form import RecordForm, record_form
+from ui.components.requests_tab import requests_tab
 from ui.components.verdict_strip import VerdictStrip
 from ui.format import field_label, show, show_date
 from ui.i18n_ui import lang, tr
@@ -38,6 +39,7 @@ FEATURE_TABS: tuple[tuple[str, Callable[[int], None]], ...] = (
     ("match", match_tab),
     ("packs", packs_tab),
     ("applications", applications_tab),
+    ("requests", requests_tab),
 )
 
 
