@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -40,6 +42,25 @@ def start_app(
 
 
 app.command("serve")(serve_command)  # multi-officer server mode (ui/server.py, issue 7)
+
+
+@app.command("reference", hidden=True)
+def reference(
+    write: Annotated[
+        Path | None, typer.Option("--write", help="更新此 README 中的命令表 (update this README)")
+    ] = None,
+) -> None:
+    """打印 README 的命令表，由命令本身生成 (print the README's command table, generated from the commands)."""
+    from typer.main import get_command
+
+    from crm.cli.reference import readme_block, replace_block
+
+    group = get_command(app)
+    if write is None:
+        typer.echo(readme_block(group))
+        return
+    write.write_text(replace_block(write.read_text(encoding="utf-8"), group), encoding="utf-8")
+    typer.echo(f"已更新 (updated) {write}")
 
 
 def _daily_backup() -> None:

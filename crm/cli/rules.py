@@ -34,19 +34,55 @@ def _rules_dir(directory: Path | None) -> Path:
 
 @rules_app.command("check")
 def check(directory: DirOption = None) -> None:
-    """载入全部规则文件，逐条列出错误“文件:行: 原因” (load every rule file; list errors as file:line: reason)."""
+    """载入全部规则文件并检查完整性，逐条列出“文件:行: 原因” (load and check every rule file: file:line: reason)."""
     from crm.rules import load_dir
+    from crm.rules.lint import problems, warnings
 
     ruleset, errors = load_dir(_rules_dir(directory))
+    errors = errors + [e for p in ruleset.all_versions() for e in problems(p)]
     for err in errors:
         typer.echo(str(err), err=True)
+    notes = [w for p in ruleset.policies for w in warnings(p)]
+    for note in notes:
+        typer.echo(f"警告 (warning)：{note}", err=True)
     extra = len(ruleset.all_versions()) - len(ruleset.policies)
     typer.echo(
         f"{len(ruleset.policies)} 项政策可用"
         + (f"（另有 {extra} 个历史/后续版本）" if extra else "")
-        + f"，{len(errors)} 个错误；规则集哈希 {ruleset.hash}"
+        + f"，{len(errors)} 个错误，{len(notes)} 个警告；规则集哈希 {ruleset.hash}"
     )
-    raise typer.Exit(1 if errors else 0)
+    raise typer.Exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+@rules_app.command("facts")
+def facts(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="输出 Markdown 表格 (print a Markdown table)")
+    ] = False,
+) -> None:
+    """列出规则可用的全部事实：名称、类型、单位、中文名、读取的字段 (the fact catalogue rules may use)."""
+    from crm.facts import CATALOGUE
+    from crm.facts.catalogue import FIELD_ZH
+
+    rows = [
+        (f.name, f.type, f.unit or "—", f"{f.zh} ({f.en})", _reads(f.reads, FIELD_ZH))
+        for f in sorted(CATALOGUE.values(), key=lambda f: f.name)
+    ]
+    if markdown:
+        typer.echo("| fact | type | unit | label | reads |\n|---|---|---|---|---|")
+        for row in rows:
+            typer.echo("| " + " | ".join([f"`{row[0]}`", *row[1:]]) + " |")
+        return
+    for name, kind, unit, label, reads in rows:
+        typer.echo(f"{name:<34} {kind:<7} {unit:<7} {label}\n{'':<34} 读取 (reads)：{reads}")
+
+
+def _reads(reads: Any, labels: dict[str, str]) -> str:
+    parts = []
+    for r in reads:
+        years = f"（前 {'、'.join(map(str, r.years_back))} 年）" if r.years_back else ""
+        parts.append((r.label or labels.get(r.field, r.field)) + years)
+    return "；".join(parts) or "—"
 
 
 @rules_app.command("test")
