@@ -56,6 +56,10 @@ register(
             "连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁。",
             "Too many failed logins: the account is locked; try again in {minutes} min or ask an admin.",
         ),
+        "auth.throttled": (
+            "来自此地址的登录尝试过多，请 {minutes} 分钟后再试。",
+            "Too many sign-in attempts from this address; try again in {minutes} min.",
+        ),
         "auth.weak_password": ("密码至少 {n} 位。", "The password needs at least {n} characters."),
         "auth.last_admin": ("至少要保留一名启用的管理员。", "At least one active administrator must remain."),
         "auth.wrong_old_password": ("原密码不正确。", "The current password is wrong."),
@@ -102,6 +106,12 @@ class LoginFailed(AuthError):
 
 class AccountLocked(LoginFailed):
     key = "auth.locked"
+
+
+class Throttled(LoginFailed):
+    """Too many attempts from one address: refused before any password is checked."""
+
+    key = "auth.throttled"
 
 
 # --- who is acting ----------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ class Settings:
     cookie_secure: bool = False
     lockout_failures: int = 5  # failed logins in a row that lock an account ...
     lockout_minutes: int = 15  # ... for this long
+    address_attempts: int = 30  # sign-in attempts from one address (not yet proven good) per lockout period
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
     max_upload_mb: float = 20.0  # the largest spreadsheet accepted for import

@@ -22,7 +22,7 @@ from crm.models.enterprise import (
 from crm.models.filters import SavedFilter
 from crm.models.matches import ManualSettlement, MatchDiff, MatchResult
 from crm.models.merge import MergeRecord
-from crm.models.officer import Officer
+from crm.models.officer import LoginThrottle, Officer
 from crm.models.packs import PackRecord
 from crm.models.pipeline import Application, CycleWindow, PipelineStage
 from crm.models.requests import REQUEST_STATUSES, DataRequest
@@ -46,6 +46,7 @@ __all__ = [
     "MatchResult",
     "MergeRecord",
     "Money",
+    "LoginThrottle",
     "Officer",
     "PackRecord",
     "PipelineStage",

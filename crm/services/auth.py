@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from crm import auth, store
 from crm.auth import (
-    LOGIN_ACTIONS,
     SYSTEM,
     AccountLocked,
     AuthError,
@@ -16,6 +16,7 @@ from crm.auth import (
     NotSignedIn,
     PermissionDenied,
     Principal,
+    Throttled,
     WeakPassword,
     acting_as,
     current_principal,
@@ -39,6 +40,7 @@ __all__ = [
     "NotSignedIn",
     "PermissionDenied",
     "Principal",
+    "Throttled",
     "WeakPassword",
     "acting_as",
     "current_principal",
@@ -54,16 +56,41 @@ def is_server_mode() -> bool:
     return get_settings().is_server
 
 
-def login(username: str, password: str) -> Principal:
-    """The principal for a correct password; LoginFailed / AccountLocked otherwise (attempt recorded)."""
-    username = (username or "").strip()[:64]
+def login(username: str, password: str, address: str = "") -> Principal:
+    """The principal for a correct password; LoginFailed / AccountLocked / Throttled otherwise.
+
+    The attempt is counted first, in one atomic statement per counter (the username's and the address's),
+    and only then is the password checked: ten parallel guesses are attempts 1 to 10, and those over the
+    limit are refused without a check. A good password takes its attempts back."""
+    username = _clean_username(username)
+    user_key, addr_key = f"user:{username.lower()}", f"addr:{address[:100]}"
+    settings = get_settings()
+    since = utcnow() - timedelta(minutes=settings.lockout_minutes)
     with acting_as(SYSTEM), session_scope() as session:  # nobody is signed in yet: the guard wants somebody
-        if _is_locked(session, username):
-            raise AccountLocked(minutes=get_settings().lockout_minutes)
+        if address and officer_store.count_attempt(session=session, key=addr_key, since=since) > (
+            settings.address_attempts
+        ):
+            raise Throttled(minutes=settings.lockout_minutes)
+        if (
+            officer_store.count_attempt(session=session, key=user_key, since=since)
+            > settings.lockout_failures
+        ):
+            raise AccountLocked(minutes=settings.lockout_minutes)
+    with acting_as(SYSTEM), session_scope() as session:
         principal = _check_password(session, username, password)
-    if principal is None:  # raised only now: the failure is committed, it counts towards the lockout
+        if principal is not None:
+            officer_store.forgive_attempt(session=session, key=user_key, all_of_them=True)
+            if address:
+                officer_store.forgive_attempt(session=session, key=addr_key)
+    if principal is None:  # raised only now: the failure is committed
         raise LoginFailed()
     return principal
+
+
+def _clean_username(typed: str | None) -> str:
+    """A typed username as it may be looked up and recorded: no control or format characters, at most 64."""
+    text = "".join(c for c in (typed or "") if unicodedata.category(c) not in {"Cc", "Cf", "Zl", "Zp"})
+    return text.strip()[:64]
 
 
 def _check_password(session: Session, username: str, password: str) -> Principal | None:
@@ -80,21 +107,18 @@ def _check_password(session: Session, username: str, password: str) -> Principal
             password_hash=auth.rehash(password),
             actor=username,
             note="rehash",
+            end_sessions=False,
         )
     _record(session, username, "login", officer.id or 0)
     return Principal(officer.username, officer.role, officer.display_name)
 
 
 def _is_locked(session: Session, username: str) -> bool:
-    """True when the last ``lockout_failures`` attempts all failed and the newest is recent."""
+    """True when the username's attempts not proven good reached the limit within the lockout period."""
     settings = get_settings()
-    recent = officer_store.sign_in_events(
-        session=session, username=username, actions=LOGIN_ACTIONS, limit=settings.lockout_failures
-    )
-    if len(recent) < settings.lockout_failures or any(e.action != "login_failed" for e in recent):
-        return False
-    newest = recent[0].at if recent[0].at.tzinfo else recent[0].at.replace(tzinfo=utcnow().tzinfo)
-    return utcnow() - newest < timedelta(minutes=settings.lockout_minutes)
+    since = utcnow() - timedelta(minutes=settings.lockout_minutes)
+    key = f"user:{username.lower()}"
+    return officer_store.attempts(session=session, key=key, since=since) >= settings.lockout_failures
 
 
 def _record(session: Session, username: str, action: str, officer_id: int, note: str | None = None) -> None:
@@ -106,11 +130,17 @@ def _record(session: Session, username: str, action: str, officer_id: int, note:
 
 def principal_for(username: str) -> Principal | None:
     """The current role of an active account, re-read on every page (None: deactivated or gone)."""
+    return session_state(username)[0]
+
+
+def session_state(username: str) -> tuple[Principal | None, int]:
+    """The account's principal (None: deactivated or gone) and its session epoch: a browser signed in under
+    another epoch has been signed out by a password change, a role change or a deactivation."""
     with acting_as(SYSTEM), session_scope() as session:  # asked before anybody is known to be acting
         officer = officer_store.officer_by_username(session=session, username=username)
         if officer is None or not officer.active or officer.deleted_at is not None:
-            return None
-        return Principal(officer.username, officer.role, officer.display_name)
+            return None, -1
+        return Principal(officer.username, officer.role, officer.display_name), officer.session_epoch
 
 
 @dataclass(frozen=True)
@@ -162,6 +192,11 @@ def update_account(officer_id: int, expected_version: int, data: dict[str, Any])
             and (clean.get("role", "admin") != "admin" or not clean.get("active", True))
         ):
             _keep_one_admin(session, officer_id)
+        if (
+            clean.get("role", officer.role) != officer.role
+            or clean.get("active", officer.active) != officer.active
+        ):
+            officer_store.end_sessions(session=session, officer_id=officer_id)  # signed in under the old role
         # store.update_versioned: version-checked and audited like every other record (no public officer update yet)
         officer = store.update_versioned(
             session, Officer, officer_id, expected_version, clean, actor=admin.username
@@ -201,6 +236,7 @@ def unlock_account(username: str) -> None:
     admin = require("admin")
     with session_scope() as session:
         officer = officer_store.officer_by_username(session=session, username=username)
+        officer_store.forgive_attempt(session=session, key=f"user:{username.lower()}", all_of_them=True)
         _record(
             session,
             username,

@@ -1,18 +1,21 @@
-"""Officer accounts: creation, look-ups, password hashes, and the sign-in events kept in the audit trail.
+"""Officer accounts: creation, look-ups, password hashes, session epochs, the sign-in attempt counters, and
+the sign-in events kept in the audit trail.
 
 Field updates of an account go through the generic version-checked write (``crm.store.core``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from crm.i18n import register
-from crm.models import AuditEntry, Officer, utcnow
+from crm.models import AuditEntry, LoginThrottle, Officer, utcnow
 from crm.records import fields, validation
 from crm.store.core import insert_one, table_of, write_audit
 from crm.store.tx import lock_rows, serialise
@@ -132,17 +135,27 @@ def record_sign_in_event(
 
 
 def set_password_hash(
-    *, session: Session, officer: Officer, password_hash: str, actor: str, note: str
+    *,
+    session: Session,
+    officer: Officer,
+    password_hash: str,
+    actor: str,
+    note: str,
+    end_sessions: bool = True,
 ) -> None:
     """Store a new password hash (version bumped); the audit row says that it changed, never the hash.
 
     Not version-checked: a password is set whole (an admin's reset, the owner's change, a re-hash at login).
+    ``end_sessions``: the account's browser sessions end (not for the re-hash of a password that just verified).
     """
     table = table_of(Officer)
+    epoch = table.c.session_epoch + (1 if end_sessions else 0)
     session.execute(
         update(table)
         .where(table.c.id == officer.id)
-        .values(password_hash=password_hash, version=table.c.version + 1, updated_at=utcnow())
+        .values(
+            password_hash=password_hash, version=table.c.version + 1, updated_at=utcnow(), session_epoch=epoch
+        )
     )
     write_audit(
         session=session,
@@ -154,3 +167,58 @@ def set_password_hash(
         new=note,
     )
     session.refresh(officer)
+
+
+def end_sessions(*, session: Session, officer_id: int) -> None:
+    """Raise the account's session epoch: every browser signed in before ends on its next request."""
+    table = table_of(Officer)
+    session.execute(
+        update(table).where(table.c.id == officer_id).values(session_epoch=table.c.session_epoch + 1)
+    )
+
+
+# --- sign-in attempt counters: one atomic statement per attempt ---------------------------------------------
+
+
+def count_attempt(*, session: Session, key: str, since: datetime) -> int:
+    """Add one attempt to ``key``'s counter and return the new count, in one statement (no read-then-write:
+    parallel attempts each get their own number). A counter idle since before ``since`` starts again at 1."""
+    table = table_of(LoginThrottle)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    statement = (
+        dialect.insert(table)
+        .values(key=key, attempts=1, last_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "attempts": case((table.c.last_at < since, 1), else_=table.c.attempts + 1),
+                "last_at": now,
+            },
+        )
+        .returning(table.c.attempts)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def attempts(*, session: Session, key: str, since: datetime) -> int:
+    """``key``'s count of attempts not proven good, 0 when idle since before ``since``."""
+    row = session.get(LoginThrottle, key)
+    return row.attempts if row is not None and _aware(row.last_at) >= since else 0
+
+
+def forgive_attempt(*, session: Session, key: str, all_of_them: bool = False) -> None:
+    """Take back one counted attempt (it proved good), or all of them (a good login, an admin's unlock)."""
+    table = table_of(LoginThrottle)
+    if all_of_them:
+        session.execute(delete(table).where(table.c.key == key))
+    else:
+        session.execute(
+            update(table)
+            .where(table.c.key == key, table.c.attempts > 0)
+            .values(attempts=table.c.attempts - 1)
+        )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=utcnow().tzinfo)

@@ -10,7 +10,7 @@ from sqlmodel import select, update
 
 from crm import auth, config
 from crm.db import session_scope
-from crm.models import AuditEntry, Enterprise, Officer, utcnow
+from crm.models import AuditEntry, Enterprise, LoginThrottle, Officer, utcnow
 from crm.services import auth as accounts_service
 from crm.services import enterprises
 from crm.services.auth import AccountLocked, LoginFailed, NotSignedIn, PermissionDenied, Principal, acting_as
@@ -95,7 +95,7 @@ def test_a_lockout_ends_by_itself_after_the_lockout_period(accounts: dict) -> No
             accounts_service.login("li", "guess")
     earlier = utcnow() - timedelta(minutes=config.get_settings().lockout_minutes + 1)
     with acting_as(auth.SYSTEM), session_scope() as session:
-        session.exec(update(AuditEntry).where(AuditEntry.action == "login_failed").values(at=earlier))  # type: ignore[call-overload]
+        session.exec(update(LoginThrottle).values(last_at=earlier))  # type: ignore[call-overload]
     assert accounts_service.login("li", PASSWORD).username == "li"
 
 

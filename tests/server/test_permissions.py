@@ -54,6 +54,7 @@ OPEN = {
     "auth": {
         "login",
         "principal_for",
+        "session_state",
         "is_server_mode",
         "has_active_admin_with_password",
         "change_own_password",

@@ -28,13 +28,13 @@ async def test_a_stranger_is_sent_to_login_and_a_wrong_password_is_refused(
 
 async def test_an_officer_signs_in_and_is_named_in_the_header(accounts: dict, user: User) -> None:
     await _sign_in(user, "li")
-    await user.should_see("当前专员：李专员")
+    await user.should_see("当前专员：李专员", retries=50)
     await user.should_see(marker="logout")
 
 
 async def test_an_admin_manages_accounts_on_the_settings_page(accounts: dict, user: User) -> None:
     await _sign_in(user, "chief")
-    await user.should_see("当前专员：王主任")
+    await user.should_see("当前专员：王主任", retries=50)
     await user.open("/settings")
     await user.should_see("账号与角色")
     rows = user.find("accounts-table").elements.pop().rows  # type: ignore[attr-defined]
@@ -43,7 +43,7 @@ async def test_an_admin_manages_accounts_on_the_settings_page(accounts: dict, us
 
 async def test_a_viewer_only_gets_their_own_password_on_the_settings_page(accounts: dict, user: User) -> None:
     await _sign_in(user, "zhao")
-    await user.should_see("当前专员：赵只读")
+    await user.should_see("当前专员：赵只读", retries=50)
     await user.open("/settings")
     await user.should_see(marker="pw-change")
     await user.should_not_see("账号与角色")

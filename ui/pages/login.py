@@ -45,17 +45,28 @@ def create() -> None:
 
             async def attempt() -> None:
                 try:
-                    who = await run.io_bound(accounts.login, username.value or "", password.value or "")
+                    who = await run.io_bound(
+                        accounts.login, username.value or "", password.value or "", _address()
+                    )
                 except accounts.LoginFailed as failed:
                     error.text = failed.message(lang())
                     password.value = ""
                     return
                 assert who is not None
-                sign_in(who)
-                ui.navigate.to(target)
+                ui.navigate.to(sign_in(who, target))  # through /login/finish: a new session id
 
             password.on("keydown.enter", attempt)
             ui.button(tr("srv.login.submit"), on_click=attempt).props("unelevated").classes("w-full").mark(
                 "login-submit"
             )
             ui.label(tr("srv.login.hint")).classes("text-caption text-grey-7")
+
+
+def _address() -> str:
+    """The browser's address as this server sees it (behind a proxy: the proxy's, unless uvicorn trusts its
+    forwarded headers), for the per-address throttle."""
+    try:
+        client = ui.context.client.request.client
+    except RuntimeError:
+        return ""
+    return client.host if client else ""
