@@ -65,6 +65,8 @@ OPEN = {
     "profile": {"my_profile", "save_my_profile"},
     "requests": {"list_requests", "outstanding", "request_workbook", "select_enterprises", "status_of"},
     "returns": {"read_folder", "review_returns"},
+    # make_requests' parts: reading verdicts, and writing already-made workbooks to the paths it chose
+    "request_batch": {"verdicts_of", "write_books"},
     "jobs": {"latest"},
     "dashboard": {
         "approvals",
