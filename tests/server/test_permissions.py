@@ -34,7 +34,8 @@ WRITE = {
     "intake": {"run_import", "merge_enterprises", "undo_merge", "save_mapping"},
     "deadlines": {"set_cycle_window", "update_cycle_window"},
     "matching": {"settle", "rematch_all"},
-    "requests": {"make_requests", "close_request"},
+    "requests": {"make_requests", "make_batch", "close_request"},
+    "provenance": {"mark_verified"},
     "returns": {"accept"},
     "packs": {"make_pack", "make_packs"},
     "jobs": {"start_pack_batch"},
@@ -67,6 +68,7 @@ OPEN = {
     "returns": {"read_folder", "review_returns"},
     # make_requests' parts: reading verdicts, and writing already-made workbooks to the paths it chose
     "request_batch": {"verdicts_of", "write_books"},
+    "provenance": {"provenance_of", "source_text"},
     "jobs": {"latest"},
     "dashboard": {
         "approvals",
@@ -164,7 +166,7 @@ OPEN = {
         "list_applications",
         "stages",
     },
-    "radar": {"expiring", "radar", "section", "stalled", "tasks", "to_collect", "untold"},
+    "radar": {"expiring", "radar", "returns_due", "section", "stalled", "tasks", "to_collect", "untold"},
     "report": {"build_context", "report_pdf"},
     "saved_filters": {"saved_filters"},
     "search": {"invalidate", "search"},
