@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from crm import parsing
+from crm.i18n import register
 from crm.intake.limits import Limits, UnreadableFile, check_box, check_size, check_workbook
 from crm.intake.request_book import (
     ASK_HEADERS,
@@ -33,6 +34,15 @@ from crm.intake.request_book import (
 )
 from crm.records import validation
 from crm.records.fields import FISCAL_YEAR_FIELDS, SPECS
+
+register(
+    {
+        "requests.money": (
+            "{field}应为金额（万元），如 150、150万 或 1.5亿，收到“{value}”",
+            "{field} should be an amount in 10,000 CNY, e.g. 150, 150万 or 1.5亿; got “{value}”",
+        )
+    }
+)
 
 FISCAL = frozenset(s.name for s in FISCAL_YEAR_FIELDS)
 _KEY = re.compile(r"^[a-z_]+(@\d{4})?$")
@@ -90,11 +100,21 @@ def read_return(data: bytes, filename: str, key: bytes, limits: Limits | None = 
 def parse_answer(field_name: str, raw: Any) -> Any:
     """The stored value of one answer (money in CNY), or ``validation.ValidationFailed`` naming the field."""
     entity = "fiscalyear" if field_name in FISCAL else "enterprise"
-    spec = SPECS[entity]
-    kind = next(s.kind for s in spec if s.name == field_name)
-    if kind == "money" and not parsing.is_blank(raw):
-        raw = _in_wan(raw)
-    return validation.clean(entity, {field_name: raw}, partial=True)[field_name]
+    kind = next(s.kind for s in SPECS[entity] if s.name == field_name)
+    if kind != "money" or parsing.is_blank(raw):
+        return validation.clean(entity, {field_name: raw}, partial=True)[field_name]
+    try:
+        return validation.clean(entity, {field_name: _in_wan(raw)}, partial=True)[field_name]
+    except validation.ValidationFailed as exc:  # the importer's message speaks of 元: this cell is in 万元
+        spec = next(s for s in SPECS[entity] if s.name == field_name)
+        shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:37] + "…"
+        errors = [
+            validation.FieldError(e.field, "requests.money", spec.zh, spec.en, {"value": shown})
+            if e.key == "validation.money"
+            else e
+            for e in exc.errors
+        ]
+        raise validation.ValidationFailed(errors) from None
 
 
 def _in_wan(raw: Any) -> Any:
@@ -171,6 +191,7 @@ def _sheets(data: bytes, limits: Limits) -> dict[str, list[list[Any]]]:
                 sheet = workbook.get_sheet_by_name(name)
                 end = sheet.end or (-1, -1)
                 check_box(end[0] + 1, end[1] + 1, limits)
+                # skip_empty_area=False: the grid starts at A1, so indexes are the sheet's rows and columns
                 out[name] = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
     except UnreadableFile:
         raise

@@ -88,7 +88,10 @@ def test_wrong_cells_are_reported_cell_by_cell_and_the_rest_is_offered(
     [f] = _review(path).files
     where = {e.label: (e.where, e.message) for e in f.errors}
     assert where[f"{LAST} 年研发费用"][0].startswith("请填写!E")
-    assert "研发费用" in where[f"{LAST} 年研发费用"][1]
+    assert (
+        "研发费用应为金额（万元）" in where[f"{LAST} 年研发费用"][1]
+        and "一百万" in where[f"{LAST} 年研发费用"][1]
+    )
     assert "是否列入严重失信名单" in where
     assert f"rd_expense@{LAST}" not in {c.key for c in f.changes}
 
@@ -168,3 +171,18 @@ def test_the_radar_lists_requests_awaiting_return_until_they_come_back(
     fill(path)
     returns.accept(_review(path))
     assert radar.radar(only=("returns",)).section("returns").total == 0
+
+
+def test_cell_addresses_stay_right_when_the_top_rows_were_emptied(enterprise_id: int, tmp_path: Path) -> None:
+    path = _make(enterprise_id, tmp_path)
+    fill(path, {f"rd_expense@{LAST}": "很多"})
+    wb = load_workbook(path)
+    ws = wb[ASK_SHEET]
+    for row in ws.iter_rows(max_row=3):
+        for cell in row:
+            cell.value = None  # title and headers deleted: the sheet's data now starts on row 4
+    wb.save(path)
+    [f] = _review(path).files
+    [error] = [e for e in f.errors if e.label == f"{LAST} 年研发费用"]
+    row = next(r[0].row for r in ws.iter_rows(min_row=4) if r[8].value == f"rd_expense@{LAST}")
+    assert error.where == f"{ASK_SHEET}!E{row}"
