@@ -56,16 +56,25 @@ def build_context(
     verdicts: Sequence[Mapping[str, Any]],
     on: date,
     data_used: Sequence[Mapping[str, Any]] = (),
+    data_request_rows: Sequence[Mapping[str, Any]] | None = None,
     rules_hash: str = "",
     data_hash: str = "",
     generator: str = "",
     office: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The template context of one pack; plain data only (raises TypeError on anything else)."""
+    """The template context of one pack; plain data only (raises TypeError on anything else).
+
+    ``data_request_rows`` are the last page's rows when the caller has them (the data-request service's list,
+    shared with the request workbook: label, year, unit, unit_text, value, missing, policies); without them
+    the page is built from the verdicts' ``to_collect`` and ``to_check``.
+    """
     policies = sorted((_policy(v, on) for v in verdicts), key=_rank)
     actionable = [p for p in policies if p["outcome"] in ACTIONABLE_OUTCOMES]
     for number, policy in enumerate(policies, start=1):
         policy["number"] = number
+        policy["priority"] = 0
+    for priority, policy in enumerate(actionable[:TOP_ACTIONS], start=1):
+        policy["priority"] = priority
     context = {
         "document_id": _document_id(enterprise, on, rules_hash, verdicts),
         "generated_on": on,
@@ -78,7 +87,9 @@ def build_context(
         "sections": group_sections(actionable),
         "needs_data": [p for p in policies if p["outcome"] == "needs_data"],
         "held": [p for p in policies if p["outcome"] == "held"],
-        "data_request": data_request([p for p in policies if p["outcome"] in COLLECT_OUTCOMES]),
+        "data_request": [_request_row(r) for r in data_request_rows]
+        if data_request_rows is not None
+        else data_request([p for p in policies if p["outcome"] in COLLECT_OUTCOMES]),
         "data_used": [dict(row) for row in data_used],
         "next_deadline": _next_deadline(actionable),
         "provenance": _provenance(rules_hash, data_hash, generator),
@@ -193,6 +204,7 @@ def data_request(policies: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                     "label": item["label"],
                     "year": item.get("year"),
                     "unit": item.get("unit"),
+                    "unit_text": "",
                     "value": None if missing else item.get("value"),
                     "missing": missing,
                     "policies": [],
@@ -211,6 +223,14 @@ def _provenance(rules_hash: str, data_hash: str, generator: str) -> dict[str, st
     ]
     line = " · ".join(p for p in [*parts, generator] if p)
     return {"rules": rules_hash[:12], "data": data_hash[:12], "generator": generator, "line": line}
+
+
+def _request_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("label", "year", "unit", "unit_text", "value", "missing", "policies")
+    return {k: row.get(k) for k in keys} | {
+        "unit_text": row.get("unit_text") or "",
+        "policies": list(row.get("policies") or []),
+    }
 
 
 def _document_id(enterprise: Mapping[str, Any], on: date, rules_hash: str, verdicts: Any) -> str:

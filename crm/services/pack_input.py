@@ -10,13 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from crm.domain import SPORTS_DIVISIONS, label
-from crm.facts import CATALOGUE, FIELD_ZH, Interval, state_text
-from crm.facts.catalogue import CollectItem
-from crm.facts.derive import field_missing
+from crm.facts import CATALOGUE, Interval, state_text
 from crm.rules.evaluate import Trace, Verdict
 from crm.rules.explain import CODE_VOCABULARIES, fmt, relation_text, value_text
 from crm.rules.model import UNKNOWN, Compare, Group, Param, Relation
 from crm.rules.rank import next_window
+from crm.services import pack_asks
 
 
 def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
@@ -45,8 +44,8 @@ def verdict_input(verdict: Verdict, aggregate: Any = None) -> dict[str, Any]:
         "basis": [{k: b.get(k) for k in ("doc", "number", "clause")} for b in meta.get("basis") or []],
         "window": next_window(meta.get("windows") or [], verdict.on),
         "conditions": [_condition(t, meta.get("params") or {}) | routes.get(id(t), {}) for t in leaves],
-        "to_collect": _to_collect(verdict, leaves, aggregate),
-        "to_check": _to_check(verdict, aggregate),
+        "to_collect": pack_asks.to_collect(verdict, leaves, aggregate),
+        "to_check": pack_asks.to_check(verdict, aggregate),
     }
 
 
@@ -75,22 +74,6 @@ def data_used(aggregate: Any, on: date) -> list[dict[str, Any]]:
     rows.append({"label": "有效知识产权", "value": len(valid_ip), "unit": "count", "source": "知识产权清单"})
     return rows
 
-
-MONEY_FIELDS = frozenset(
-    {
-        "sales_revenue",
-        "total_income",
-        "hightech_income",
-        "rd_expense",
-        "rd_expense_domestic",
-        "total_cost",
-        "total_assets",
-        "total_liabilities",
-        "tax_paid",
-        "equity_financing",
-        "registered_capital",
-    }
-)
 
 _FY_ROWS = (
     ("staff_total", "职工总数", "people"),
@@ -177,80 +160,6 @@ def _settled(settlement: Any, value: Any) -> dict[str, Any]:
     if value is None:
         shown |= {"value": "专员已核定", "unit": None}
     return shown
-
-
-def _to_collect(verdict: Verdict, leaves: list[Trace], aggregate: Any) -> list[dict[str, Any]]:
-    """The record fields (per fiscal year) still missing for the verdict's unknown facts."""
-    why: dict[str, str] = {}
-    for t in leaves:
-        for fact in t.missing:
-            why.setdefault(fact, t.node.label)
-    items = []
-    for fact in verdict.to_collect:
-        spec = CATALOGUE.get(fact)
-        for item in spec.to_collect(verdict.on, aggregate) if spec else [CollectItem(fact, None, None, fact)]:
-            items.append(
-                {
-                    "fact": fact,
-                    "field": item.field,
-                    "year": item.year,
-                    "label": FIELD_ZH.get(item.field or "", "") or item.label,
-                    "unit": _field_unit(item.field, spec.unit if spec else None),
-                    "why": f"用于核实：{why.get(fact, '')}".rstrip("："),
-                }
-            )
-    return items
-
-
-def _to_check(verdict: Verdict, aggregate: Any) -> list[dict[str, Any]]:
-    """The values held for the same facts' other fields and years: printed beside the request for checking."""
-    if aggregate is None:
-        return []
-    items = []
-    for fact in verdict.to_collect:
-        spec = CATALOGUE.get(fact)
-        for item in spec.to_collect(verdict.on, None) if spec else []:
-            if item.field is None or item.field in _LISTS or field_missing(aggregate, item.field, item.year):
-                continue
-            value = _field_value(aggregate, item.field, item.year)
-            unit = _field_unit(item.field, spec.unit if spec else None)
-            label = FIELD_ZH.get(item.field, item.field)
-            items.append(
-                {"field": item.field, "year": item.year, "label": label, "unit": unit, "value": value}
-            )
-    return items
-
-
-_LISTS = ("ip_assets", "credentials", "compliance_events")
-_PEOPLE = ("staff_total", "tech_staff")
-
-
-def _field_unit(field: str | None, fact_unit: str | None) -> str | None:
-    """The unit a record field is written in: CNY, people, years, bool, list (None: a choice or a date)."""
-    if field in _LISTS:
-        return "list"
-    if field in _PEOPLE:
-        return "people"
-    if field == "niche_market_years":
-        return "years"
-    if field is not None and FIELD_ZH.get(field, "").startswith("是否"):
-        return "bool"
-    if field in MONEY_FIELDS:
-        return "CNY"
-    return None if field else (fact_unit or None)
-
-
-def _field_value(aggregate: Any, field: str, year: int | None) -> Any:
-    """A held record value in words where it is a code or a yes/no (the pack prints no codes)."""
-    if year is None:
-        value = getattr(aggregate.enterprise, field, None)
-    else:
-        row = next((fy for fy in aggregate.fiscal_years if fy.year == year), None)
-        value = getattr(row, field, None) if row is not None else None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    vocabulary = CODE_VOCABULARIES.get(field)
-    return label(vocabulary, value) if vocabulary and isinstance(value, str) else value
 
 
 def _unit(node: Any) -> str | None:

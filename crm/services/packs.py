@@ -22,7 +22,7 @@ from crm.domain import ACTIONABLE_OUTCOMES
 from crm.errors import HuiqiError
 from crm.models import Officer, PackRecord
 from crm.packs import build_context, render_pack
-from crm.services import pack_input, pack_pool
+from crm.services import pack_asks, pack_input, pack_pool
 from crm.store import enterprises as enterprise_store
 from crm.store import officers as officer_store
 from crm.store import packs as pack_store
@@ -203,6 +203,7 @@ def _render(enterprise_id: int, officer: str, on: date) -> dict[str, Any]:
         enterprise=pack_input.enterprise_block(aggregate),
         officer=_officer_block(officer_row),
         verdicts=[pack_input.verdict_input(v, aggregate) for v in verdicts],
+        data_request_rows=pack_asks.data_request_rows(verdicts, aggregate),
         on=on,
         rules_hash=rules_hash,
         data_hash=data_hash,
