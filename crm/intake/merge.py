@@ -15,8 +15,8 @@ from typing import Any
 from crm import store
 from crm.i18n import register
 from crm.models import Enterprise, FiscalYear, MergeRecord
-from crm.records.fields import FISCAL_YEAR_FIELDS
-from crm.store import Session, merges
+from crm.records.fields import FISCAL_YEAR_FIELDS, spec
+from crm.store import Session, merges, tx
 
 _FIGURES = [f.name for f in FISCAL_YEAR_FIELDS if f.name != "year"]
 _SKIP = {"name", "former_names", "uscc_override_reason", "tags", "notes"}
@@ -35,15 +35,17 @@ def merge(*, session: Session, winner_id: int, loser_id: int, actor: str) -> Mer
     """Merge enterprise ``loser_id`` into ``winner_id``; returns the record that ``undo`` takes."""
     if winner_id == loser_id:
         raise MergeError("不能把企业合并到它自己")
-    winner = store.get_record(session=session, model=Enterprise, record_id=winner_id)
-    loser = store.get_record(session=session, model=Enterprise, record_id=loser_id)
+    winner, loser = _lock_live(session, winner_id, loser_id)
     detail: dict[str, Any] = {"moved": {}, "filled_years": {}, "winner_before": {}}
     detail["moved"] = merges.move_children(
         session=session, loser_id=loser_id, winner_id=winner_id, actor=actor
     )
-    detail["filled_years"] = _fill_years(session, loser_id, winner_id, actor)
+    filled = _fill_years(session, loser_id, winner_id, actor)  # year id -> {field: value filled in}
+    detail["filled_years"] = {k: list(v) for k, v in filled.items()}
+    detail["filled_values"] = filled
     changes = _winner_changes(winner, loser)
     detail["winner_before"] = {k: _jsonable(getattr(winner, k)) for k in changes}
+    detail["winner_after"] = {k: _jsonable(v) for k, v in changes.items()}
     store.delete(
         session=session, model=Enterprise, record_id=loser_id, expected_version=loser.version, actor=actor
     )
@@ -71,7 +73,9 @@ def undo(*, session: Session, merge_id: int, actor: str) -> MergeRecord:
     if record is None or record.undone_at is not None:
         raise MergeError("该合并记录不存在或已撤销")
     detail = record.detail
+    tx.lock_rows(session, Enterprise, [record.winner_id, record.loser_id])
     winner = store.get_record(session=session, model=Enterprise, record_id=record.winner_id)
+    _refuse_if_changed_since(session, winner, detail)
     before = detail.get("winner_before", {})
     if before:
         store.update_enterprise(
@@ -102,10 +106,35 @@ def undo(*, session: Session, merge_id: int, actor: str) -> MergeRecord:
     return merges.mark_undone(session=session, record=record, actor=actor)
 
 
-def _fill_years(session: Session, loser_id: int, winner_id: int, actor: str) -> dict[str, list[str]]:
+def _lock_live(session: Session, winner_id: int, loser_id: int) -> tuple[Enterprise, Enterprise]:
+    """Lock both enterprises (in id order, so crossed merges queue instead of deadlocking), then check
+    that both are still live: a child added to the loser meanwhile waits for this merge and is refused."""
+    locked = {e.id: e for e in tx.lock_rows(session, Enterprise, [winner_id, loser_id])}
+    winner, loser = locked.get(winner_id), locked.get(loser_id)
+    if winner is None or loser is None or winner.deleted_at is not None or loser.deleted_at is not None:
+        raise MergeError("其中一家企业已被合并或删除（可能是他人刚刚操作），请刷新后再看")
+    return winner, loser
+
+
+def _refuse_if_changed_since(session: Session, winner: Enterprise, detail: dict[str, Any]) -> None:
+    """Undo puts back what the merge changed; refuse when an officer changed those values since."""
+    after = detail.get("winner_after", {})
+    changed = [spec("enterprise", k).zh for k, v in after.items() if _jsonable(getattr(winner, k)) != v]
+    for year_id, filled in detail.get("filled_values", {}).items():
+        fy = session.get(FiscalYear, int(year_id))
+        if fy is not None and any(_jsonable(getattr(fy, f)) != v for f, v in filled.items()):
+            changed.append(f"{fy.year} 年度数据")
+    if changed:
+        raise MergeError(
+            f"合并后“{winner.name}”的{'、'.join(changed)}已被修改，撤销会覆盖这些修改；"
+            "请先核对这些字段，必要时手工改回后再撤销"
+        )
+
+
+def _fill_years(session: Session, loser_id: int, winner_id: int, actor: str) -> dict[str, dict[str, Any]]:
     """The loser's fiscal years that stayed (same year as the winner's) fill the winner's blanks."""
     mine = {fy.year: fy for fy in store.children(session=session, model=FiscalYear, enterprise_id=winner_id)}
-    filled: dict[str, list[str]] = {}
+    filled: dict[str, dict[str, Any]] = {}
     for fy in store.children(session=session, model=FiscalYear, enterprise_id=loser_id):
         target = mine.get(fy.year)
         if target is None:
@@ -122,7 +151,7 @@ def _fill_years(session: Session, loser_id: int, winner_id: int, actor: str) -> 
                 data=blanks,
                 actor=actor,
             )
-            filled[str(target.id)] = list(blanks)
+            filled[str(target.id)] = {k: _jsonable(v) for k, v in blanks.items()}
     return filled
 
 

@@ -21,7 +21,7 @@ from crm.auth import LastAdmin, Principal, acting_as
 from crm.db import session_scope
 from crm.errors import HuiqiError
 from crm.intake import commit
-from crm.models import Application, AuditEntry, Enterprise, FiscalYear, Officer
+from crm.models import Application, AuditEntry, Contact, Enterprise, FiscalYear, Officer
 from crm.records.validation import ValidationFailed
 from crm.services import auth as accounts
 from crm.services import enterprises, intake, matching, pack_input, packs, pipeline
@@ -406,3 +406,57 @@ def test_a_year_added_during_an_import_is_one_rows_outcome(
     else:
         assert isinstance(told[0].error, HuiqiError) and "第 3 行" in told[0].error.message("zh")
         assert years == {ids[1]: 90000}  # nothing of the import was kept
+
+
+# --- 6. merges -----------------------------------------------------------------------------------------------
+
+
+def test_contacts_added_while_the_enterprise_is_merged_away_are_moved_or_refused() -> None:
+    loser = enterprises.create_enterprise({"name": "上海被并体育有限公司"}).id or 0
+    winner = enterprises.create_enterprise({"name": "上海承接体育有限公司"}).id or 0
+
+    def add(k: int) -> Callable[[], Any]:
+        return lambda: enterprises.add_child("contact", loser, {"name": f"联系人{k}", "phone": "13812345678"})
+
+    told = together([*(add(k) for k in range(6)), lambda: intake.merge_enterprises(winner, loser)])
+    assert raw_errors(told) == [] and told[-1].ok
+    confirmed = [t.value.id for t in told[:-1] if t.ok]
+    assert all("已删除" in t.error.message("zh") for t in told[:-1] if t.error is not None)
+    with session_scope() as s:
+        owners = {c.id: c.enterprise_id for c in s.exec(select(Contact))}
+    assert {owners[i] for i in confirmed} <= {winner}  # nothing confirmed was left on the deleted one
+    assert len(owners) == len(confirmed)
+
+
+def test_crossed_merges_end_with_one_merge_and_a_clear_refusal() -> None:
+    for k in range(3):
+        a = enterprises.create_enterprise({"name": f"上海交叉甲{k}体育有限公司"}).id or 0
+        b = enterprises.create_enterprise({"name": f"上海交叉乙{k}体育有限公司"}).id or 0
+        told = together(
+            [lambda a=a, b=b: intake.merge_enterprises(b, a), lambda a=a, b=b: intake.merge_enterprises(a, b)]
+        )
+        assert raw_errors(told) == []
+        assert sum(t.ok for t in told) == 1
+        assert all("已被合并或删除" in t.error.message("zh") for t in told if t.error is not None)
+        with session_scope() as s:
+            live = s.exec(
+                select(Enterprise.id).where(
+                    col(Enterprise.id).in_([a, b]), col(Enterprise.deleted_at).is_(None)
+                )
+            )
+            assert len(live.all()) == 1
+
+
+def test_undo_refuses_when_the_winner_changed_after_the_merge_and_says_which_field() -> None:
+    loser = enterprises.create_enterprise({"name": "上海旧址体育有限公司", "address": "国定路 1 号"}).id or 0
+    winner = enterprises.create_enterprise({"name": "上海新址体育有限公司"}).id or 0
+    merge_id = intake.merge_enterprises(winner, loser)
+    w = enterprises.get_enterprise(winner)
+    assert w.address == "国定路 1 号"
+    enterprises.update_enterprise(winner, w.version, {"address": "政立路 2 号"})
+    with pytest.raises(HuiqiError, match="地址"):
+        intake.undo_merge(merge_id)
+    assert enterprises.get_enterprise(winner).address == "政立路 2 号"  # the officer's edit stands
+    chain = audit_chain("enterprise", winner, "address")
+    assert [new for _, new in chain] == ["国定路 1 号", "政立路 2 号"]
+    assert_chained(chain)
