@@ -45,18 +45,19 @@ def merge(*, session: Session, winner_id: int, loser_id: int, actor: str) -> Mer
     detail["filled_values"] = filled
     changes = _winner_changes(winner, loser)
     detail["winner_before"] = {k: _jsonable(getattr(winner, k)) for k in changes}
-    detail["winner_after"] = {k: _jsonable(v) for k, v in changes.items()}
     store.delete(
         session=session, model=Enterprise, record_id=loser_id, expected_version=loser.version, actor=actor
     )
     if changes:
-        store.update_enterprise(
+        winner = store.update_enterprise(
             session=session,
             enterprise_id=winner_id,
             expected_version=winner.version,
             data=changes,
             actor=actor,
         )
+    # as stored (names normalised): what undo expects to find before it puts the old values back
+    detail["winner_after"] = {k: _jsonable(getattr(winner, k)) for k in changes}
     return merges.record_merge(
         session=session,
         actor=actor,
