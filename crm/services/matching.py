@@ -106,10 +106,18 @@ def match_profile(profile: str | Path | Profile, *, on: date | None = None) -> M
 
 @tx.retrying
 def settle(
-    *, enterprise_id: int, policy_id: str, condition_id: str, met: bool | None, officer: str, note: str = ""
+    *,
+    enterprise_id: int,
+    policy_id: str,
+    condition_id: str,
+    met: bool | None,
+    officer: str | None = None,
+    note: str = "",
 ) -> ManualSettlement:
-    """Record an officer's decision on a manual condition (None withdraws it); audited."""
-    require("write")
+    """Record an officer's decision on a manual condition (None withdraws it); audited. Recorded under
+    the signed-in officer's name unless ``officer`` names someone (the CLI, imports of past decisions)."""
+    me = require("write")
+    officer = officer or me.display_name or me.username
     _check_settleable(policy_id, condition_id)
     with session_scope() as session:
         return matches.add_settlement(

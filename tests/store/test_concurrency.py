@@ -460,3 +460,37 @@ def test_undo_refuses_when_the_winner_changed_after_the_merge_and_says_which_fie
     chain = audit_chain("enterprise", winner, "address")
     assert [new for _, new in chain] == ["国定路 1 号", "政立路 2 号"]
     assert_chained(chain)
+
+
+# --- 8. smaller: children of a deleted enterprise; who settled ---------------------------------------------
+
+
+def test_children_of_a_deleted_enterprise_cannot_be_edited_added_or_deleted() -> None:
+    e = enterprises.create_enterprise({"name": "上海已删体育有限公司"})
+    fy = enterprises.add_child("fiscalyear", e.id or 0, {"year": 2023, "sales_revenue": "100万元"})
+    enterprises.delete_record("enterprise", e.id or 0, e.version)
+    with pytest.raises(store.NotFoundError):
+        enterprises.update_child("fiscalyear", fy.id, fy.version, {"sales_revenue": "200万元"})
+    with pytest.raises(store.NotFoundError):
+        enterprises.delete_record("fiscalyear", fy.id, fy.version)
+    with pytest.raises(store.NotFoundError):
+        enterprises.add_child("contact", e.id or 0, {"name": "张伟"})
+    assert [new for _, new in audit_chain("fiscalyear", fy.id, "sales_revenue")] == ["1000000.00"]
+
+
+def test_officers_settling_at_once_are_each_recorded_under_their_own_name() -> None:
+    eid = _matchable("上海核定体育有限公司")
+    officers = [Principal("li", "officer", "李专员"), Principal("wang", "officer", "王专员")]
+
+    def settle_as(p: Principal, met: bool) -> Callable[[], Any]:
+        def run() -> Any:
+            with acting_as(p):
+                return matching.settle(
+                    enterprise_id=eid, policy_id="talent_employer", condition_id="contract", met=met
+                )
+
+        return run
+
+    told = together([settle_as(officers[0], True), settle_as(officers[1], False)])
+    assert [t.error for t in told] == [None, None]
+    assert {(t.value.officer, t.value.met) for t in told} == {("李专员", True), ("王专员", False)}

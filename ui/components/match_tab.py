@@ -9,7 +9,6 @@ from typing import Any
 
 from nicegui import ui
 
-from crm.config import get_settings
 from crm.domain import ACTIONABLE_OUTCOMES
 from crm.i18n import register
 from crm.services import matching, pipeline
@@ -181,7 +180,6 @@ class MatchTab:
             policy_id=policy_id,
             condition_id=condition_id,
             met=met,
-            officer=get_settings().officer,
             note=self.notes.get(f"{policy_id}.{condition_id}", ""),
         )
         ui.notify(tr("match.settled"), type="positive")
