@@ -27,6 +27,8 @@ class PipelineStage(Versioned, table=True):
     # open: still moving | won: approved/paid | lost: not approved, withdrawn
     outcome: str = Field(default="open", max_length=8)
     active: bool = Field(default=True)
+    # the stage codes an application may move to from here; empty: any later stage, one back, any closing one
+    next_stages: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Application(Versioned, table=True):
@@ -63,6 +65,12 @@ class Application(Versioned, table=True):
     amount_secured: Decimal | None = money()
     decided_on: date | None = Field(default=None, index=True)
     notes: str | None = Field(default=None, max_length=4000)
+    amount_applied: Decimal | None = money()
+    amount_paid: Decimal | None = money()
+    submitted_on: date | None = None
+    paid_on: date | None = None
+    files: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # names only
+    result_note: str | None = Field(default=None, max_length=1000)
 
 
 class CycleWindow(Versioned, table=True):

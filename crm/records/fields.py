@@ -193,8 +193,15 @@ OFFICER_FIELDS: tuple[FieldSpec, ...] = (
 # the application pipeline
 APPLICATION_FIELDS: tuple[FieldSpec, ...] = (
     _f("cycle", "申报批次", "Cycle", required=True, max_len=32, hint="年度或批次，如 2026 或 2026-第二批"),
-    _f("owner_officer_id", "负责专员", "Owner officer", "int", min=1),
-    _f("amount_secured", "获批金额", "Amount secured", "money", min=0),
+    _f("owner_officer_id", "负责专员", "Owner officer", "officer", min=1),
+    _f("amount_applied", "申请金额", "Amount applied for", "money", min=0),
+    _f("amount_secured", "获批金额", "Amount approved", "money", min=0),
+    _f("amount_paid", "已拨付金额", "Amount paid", "money", min=0),
+    _f("submitted_on", "提交日期", "Submitted on", "date"),
+    _f("decided_on", "结果日期", "Decided on", "date"),
+    _f("paid_on", "拨付日期", "Paid on", "date"),
+    _f("files", "材料文件", "Files", "names", hint="文件名，用逗号或顿号分隔"),
+    _f("result_note", "结果说明", "Result", max_len=1000),
     _f("notes", "备注", "Notes", "longtext", max_len=4000),
 )
 CYCLE_WINDOW_FIELDS: tuple[FieldSpec, ...] = (
@@ -219,6 +226,7 @@ STAGE_FIELDS: tuple[FieldSpec, ...] = (
     _f("label_en", "英文名称", "English name", required=True, max_len=48),
     _f("outcome", "结果类型", "Outcome", "choice", required=True, choices=domain.STAGE_OUTCOMES),
     _f("active", "启用", "Active", "bool"),
+    _f("next_stages", "可转到的阶段", "May move to", "names", hint="留空：其后任一阶段、上一阶段或任一结束阶段"),
 )
 
 SPECS: dict[str, tuple[FieldSpec, ...]] = {

@@ -46,6 +46,7 @@ class Stage:
     id: int | None = None  # None: a stage being added in the settings
     version: int = 0
     active: bool = True
+    next_stages: tuple[str, ...] = ()  # where an application may move from here; empty: the default rule
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def save_stages(rows: list[Stage], *, actor: str | None = None) -> list[Stage]:
             "label_en": r.label_en,
             "outcome": r.outcome,
             "active": r.active,
+            "next_stages": list(r.next_stages),
         }
         for r in rows
     ]
@@ -112,7 +114,9 @@ def save_stages(rows: list[Stage], *, actor: str | None = None) -> list[Stage]:
 
 
 def _stage(s: PipelineStage) -> Stage:
-    return Stage(s.code, s.label_zh, s.label_en, s.outcome, s.id, s.version, s.active)
+    return Stage(
+        s.code, s.label_zh, s.label_en, s.outcome, s.id, s.version, s.active, tuple(s.next_stages or ())
+    )
 
 
 @tx.retrying

@@ -2,7 +2,8 @@
 
 core (insert, version-checked update, soft delete/restore, audit rows, bulk insert) <- enterprises (the
 enterprise aggregate, its children and small reads), officers (accounts, password hashes, sign-in events),
-applications (pipeline, windows, stages), board (the applications board and list), queries (the
+applications (pipeline, windows, stages), transitions (which stage may follow which; undoing a
+move), board (the applications board and list), queries (the
 enterprise list, import matching), facts (every live aggregate), fact_inputs (every live
 enterprise's raw fact inputs as numpy columns, for a re-match), matches (stored verdicts,
 settlements, re-match differences), match_source (where verdicts are read from), dashboard, radar (and

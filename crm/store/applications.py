@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 from crm import i18n
 from crm.models import Application, CycleWindow, PipelineStage
 from crm.records import fields, validation
+from crm.store import transitions
 from crm.store.core import (
     RESTORE_CHECKS,
     ConflictError,
@@ -117,11 +118,13 @@ def create_application(
 def move_application(
     *, session: Session, application_id: int, expected_version: int, stage: str, actor: str, on: date
 ) -> Application:
-    """Move an application to ``stage`` on ``on`` (audited; a decision stage sets ``decided_on``)."""
+    """Move an application to ``stage`` on ``on`` if its stage allows that move (audited; a decision stage
+    sets ``decided_on``)."""
     target = _check_stage(session, stage)
     record = get_record(session=session, model=Application, record_id=application_id)
     if record.stage == stage:
         return update_versioned(session, Application, application_id, expected_version, {}, actor=actor)
+    transitions.check_move(stages(session=session), record.stage, target)
     changes: dict[str, Any] = {
         "stage": stage,
         "stage_since": on,

@@ -40,6 +40,7 @@ WRITE = {
     "packs": {"make_pack", "make_packs"},
     "jobs": {"start_pack_batch"},
     "pipeline": {"create_from_match", "move", "update"},
+    "application_panel": {"move", "undo"},
     "demo": {"seed", "load"},
     "saved_filters": {"save_filter", "delete_filter"},
 }
@@ -141,6 +142,7 @@ OPEN = {
     },
     "data_request": {"facts_to_request", "fields_to_check", "held_value", "in_unit", "unit_of"},
     "history_view": {"enterprise_history"},
+    "application_panel": {"next_stages", "record"},
     "overview": {"due", "estimated", "next_deadline", "strip"},
     "pack_input": {
         "data_used",

@@ -23,6 +23,11 @@ register(
         "ui.stages.label": ("名称", "Name"),
         "ui.stages.label_en": ("英文名称", "English name"),
         "ui.stages.outcome": ("结果类型", "Outcome"),
+        "ui.stages.next": ("可转到的阶段", "May move to"),
+        "ui.stages.next_hint": (
+            "留空：可转到其后任一阶段、退回上一阶段，或任一结束阶段（成功或未成）",
+            "Empty: any later stage, one step back, or any closing stage (won or lost)",
+        ),
         "ui.stages.active": ("启用", "Active"),
         "ui.stages.up": ("上移", "Move up"),
         "ui.stages.down": ("下移", "Move down"),
@@ -90,6 +95,19 @@ class StagesPanel:
                         .classes("w-28")
                         .props("dense outlined"),
                     )
+                    self._field(
+                        i,
+                        "next_stages",
+                        ui.select(
+                            {r.code: r.label for r in self.rows if r.code and r.code != row.code},
+                            multiple=True,
+                            value=list(row.next_stages),
+                            label=tr("ui.stages.next"),
+                        )
+                        .classes("w-56")
+                        .props("dense outlined use-chips")
+                        .tooltip(tr("ui.stages.next_hint")),
+                    )
                     self._field(i, "active", ui.switch(tr("ui.stages.active"), value=row.active))
                     ui.button(icon="arrow_upward", on_click=lambda _, i=i: self.swap(i, i - 1)).props(
                         "flat dense"
@@ -108,6 +126,8 @@ class StagesPanel:
 
     def _edit(self, i: int, attr: str, value: Any) -> None:
         clean: Any = value.strip() if isinstance(value, str) else value
+        if isinstance(clean, list):
+            clean = tuple(clean)
         self.rows[i] = replace(self.rows[i], **{attr: clean})
 
     def swap(self, i: int, j: int) -> None:
