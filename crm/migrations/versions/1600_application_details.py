@@ -4,15 +4,15 @@ An application records what was applied for, approved and paid (fen, like every 
 submitted and paid, the names of its files and a note on the result; each stage may list the stages an
 application may move to next (NULL: the default, any later stage, one back or any closing stage).
 
-Revision ID: 1400_application_details
-Revises: 1300_matchresult_read_at
+Revision ID: 1600_application_details
+Revises: 1500_sign_in_hardening
 Create Date: 2026-12-02 18:05:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '1400_application_details'
-down_revision = '1300_matchresult_read_at'
+revision = '1600_application_details'
+down_revision = '1500_sign_in_hardening'
 branch_labels = None
 depends_on = None
 
