@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,12 @@ def _package_dir(name: str) -> Path:
 
 
 def _default_officer() -> str:
+    """The desktop user's login name as an officer username (lower-case letters, digits, . _ -)."""
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         return "officer"
+    return re.sub(r"[^a-z0-9._-]", "_", name.lower()).lstrip(".")[:64] or "officer"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validation.min": ("{field}不能小于 {min}", "{field} cannot be less than {min}"),
     "validation.max": ("{field}不能大于 {max}", "{field} cannot be more than {max}"),
     "validation.too_long": ("{field}最多 {max} 个字符", "{field} allows at most {max} characters"),
+    "validation.username": (
+        "{field}只能用小写字母、数字和 . _ -，且不以点开头（如 li.ming）：“{value}”",
+        "{field} may use only lower-case letters, digits and . _ - and may not start with a dot (e.g. li.ming): “{value}”",
+    ),
     "validation.choice": (
         "{field}取值无效：“{value}”，可选：{choices}",
         "{field} is invalid: '{value}'; choose from {choices}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
@@ -110,7 +111,13 @@ def _parse(spec: FieldSpec, raw: Any) -> Any:
     return text
 
 
+# a login name is also a file name (calendar feeds, batch folders): nothing a path could misread
+USERNAME = re.compile(r"[a-z0-9_-][a-z0-9._-]{0,63}")
+
+
 def _check_bounds(spec: FieldSpec, value: Any) -> None:
+    if spec.name == "username" and not USERNAME.fullmatch(value):
+        raise _Invalid("validation.username", value=_show(value))
     if spec.kind == "choice":
         assert spec.choices is not None
         if value not in spec.choices:

@@ -182,7 +182,8 @@ def update_account(officer_id: int, expected_version: int, data: dict[str, Any])
     with session_scope() as session:
         officer_store.lock_admins(session=session, officer_id=officer_id)  # the guard below reads them
         officer = store.get_record(session=session, model=Officer, record_id=officer_id)
-        clean = validation.clean("officer", {**_editable(officer), **data})
+        # the login name is not editable (and one made before names were restricted stays valid)
+        clean = validation.clean("officer", {**_editable(officer), **data}, partial=True)
         clean = {k: v for k, v in clean.items() if k in data and k != "username"}
         if "active" in data:
             clean["active"] = bool(data["active"])
@@ -258,7 +259,7 @@ def _keep_one_admin(session: Session, leaving_id: int) -> None:
 
 
 def _editable(officer: Officer) -> dict[str, Any]:
-    return {k: getattr(officer, k) for k in ("username", "display_name", "phone", "email", "role")}
+    return {k: getattr(officer, k) for k in ("display_name", "phone", "email", "role")}
 
 
 def _account(session: Session, o: Officer) -> Account:

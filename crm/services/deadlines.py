@@ -18,6 +18,7 @@ from crm.config import get_settings
 from crm.db import session_scope
 from crm.errors import HuiqiError
 from crm.models import CycleWindow
+from crm.paths import inside
 from crm.services.enterprises import current_actor
 from crm.store import Session, officers, radar
 from crm.store import applications as sa_store
@@ -178,8 +179,9 @@ def write_feed(officer_id: int, *, on: date | None = None) -> Path:
         if officer is None:
             raise HuiqiError(f"没有这位专员：#{officer_id}")
         username, display = officer.username, officer.display_name
-    path = get_settings().data_dir / "ics" / f"{username}.ics"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = get_settings().data_dir / "ics"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = inside(folder, f"{username}.ics")  # a name made before names were restricted stays in its folder
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(ics(officer_id=officer_id, on=on, name=f"惠企 · {display}"))
     tmp.replace(path)

@@ -57,8 +57,8 @@ def save_my_profile(data: dict[str, Any], expected_version: int | None) -> Profi
                 actor=principal.username,
             )
             return _profile(created)
-        current = {k: getattr(row, k) for k in ("username", "role", *FIELDS)}
-        clean = validation.clean("officer", {**current, **changes})
+        current = {k: getattr(row, k) for k in ("role", *FIELDS)}  # not the login name: it does not change
+        clean = validation.clean("officer", {**current, **changes}, partial=True)
         updated = store.update_versioned(
             session,
             Officer,

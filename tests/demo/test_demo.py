@@ -33,7 +33,7 @@ def digest() -> str:
             if table.name == "alembic_version":
                 continue
             cols = [c for c in table.c if c.name not in VOLATILE]
-            for row in s.execute(select(*cols).order_by(table.c.id)):
+            for row in s.execute(select(*cols).order_by(*table.primary_key.columns)):
                 h.update(repr((table.name, tuple(row))).encode())
     return h.hexdigest()
 
