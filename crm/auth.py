@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -184,7 +185,13 @@ def guard_writes() -> None:
 # --- passwords ----------------------------------------------------------------------------------------
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("huiqi-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account has none (same time either way); made on first login,
+    not at import: it costs an argon2 round that every `huiqi` command would otherwise pay at start."""
+    return _hasher.hash("huiqi-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
@@ -215,7 +222,7 @@ def rehash(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; always spends the same argon2 time, hash or not."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

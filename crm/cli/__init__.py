@@ -33,6 +33,8 @@ class HuiqiGroup(TyperGroup):
 
 app = typer.Typer(
     cls=HuiqiGroup,
+    rich_markup_mode=None,  # plain help: rendering it with rich costs 0.25 s of imports on every --help
+    pretty_exceptions_enable=False,
     help="惠企 Huiqi — 体育产业惠企政策服务 CRM (policy-service CRM for sports enterprises)。退出码 (exit codes)：0 完成 (done)；1 完成但发现问题 (done, problems found)；2 用法或输入有误，未执行 (refused: bad usage)",
     no_args_is_help=True,
     add_completion=False,

@@ -6,12 +6,14 @@ Whoever can run these already holds the database credentials, so they act as the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crm.cli.common import one_of, unknown
-from crm.services.auth import Principal
+
+if TYPE_CHECKING:  # the services load only in the command that runs: `huiqi --help` stays light
+    from crm.services.auth import Principal
 
 officer_app = typer.Typer(help="专员账号：添加、设密码、列表 (officer accounts)", no_args_is_help=True)
 
@@ -123,4 +125,6 @@ def _role(value: str) -> str:
 
 
 def _cli_admin() -> Principal:
+    from crm.services.auth import Principal
+
     return Principal("cli", "admin", "命令行管理员")

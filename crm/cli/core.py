@@ -19,10 +19,19 @@ def register(app: typer.Typer) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """把数据库升级到最新结构；每次启动也会自动执行 (apply schema migrations; also run at every start)."""
-    from crm.db import current_revision, get_engine, safe_url
+    from crm.config import get_settings
+    from crm.db import current_revision, get_engine, make_engine, safe_url, stored_revision
 
-    engine = get_engine()
-    typer.echo(f"数据库已是最新结构 / schema at revision {current_revision(engine)}: {safe_url()}")
+    probe = make_engine(get_settings().database_url)
+    before = stored_revision(probe)
+    probe.dispose()
+    after = current_revision(get_engine())
+    if before == after:
+        typer.echo(f"数据库已是最新结构 (schema already at {after})：{safe_url()}")
+    elif before is None:
+        typer.echo(f"已在空数据库中建立全部表 (schema created at {after})：{safe_url()}")
+    else:
+        typer.echo(f"已从 {before} 升级到 {after} (schema upgraded)：{safe_url()}")
 
 
 def doctor() -> None:

@@ -23,13 +23,14 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from crm.facts import CATALOGUE, NUMERIC_TYPES
 from crm.facts.bounds import INF, Interval, floor, high_key, low_key
 from crm.rules.model import Expr, ValueSpec
+
+if TYPE_CHECKING:  # numpy loads only for the batch path: one-enterprise commands start faster
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ def _finite(x: float) -> float | None:
 
 def estimate_batch(spec: ValueSpec, cols: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """(low, high) per row, NaN where unbounded or not estimated (as ``estimate``, element by element)."""
+    import numpy as np
+
     if spec.expr is None:
         nan = np.full(n, np.nan)
         return nan, nan.copy()
@@ -198,6 +201,8 @@ def estimate_batch(spec: ValueSpec, cols: Mapping[str, np.ndarray], n: int) -> t
 
 
 def _array(expr: Expr, cols: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     kind = expr[0]
     if kind == "num":
         return np.full(n, expr[1]), np.full(n, expr[1])
@@ -224,6 +229,8 @@ def _array(expr: Expr, cols: Mapping[str, np.ndarray], n: int) -> tuple[np.ndarr
 
 
 def _fact_bounds(name: str, cols: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     value = cols[name]
     low, high = (cols[low_key(name)], cols[high_key(name)]) if low_key(name) in cols else (value, value)
     unknown = np.isnan(low)

@@ -10,23 +10,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from crm import facts as facts_mod
 from crm.auth import current_principal, require
 from crm.db import session_scope
 from crm.errors import HuiqiError
-from crm.facts import table
 from crm.facts.entry import entry_hint, entry_unit, parse_entry
 from crm.facts.profile import Profile, aggregate, load_profile
 from crm.models import ManualSettlement, utcnow
-from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, evaluate_batch, loader
+from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, loader
 from crm.rules.cases import coerce_facts
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
 from crm.store import Session, load_aggregate, matches, tx
-from crm.store.fact_inputs import load_fact_inputs
+
+if TYPE_CHECKING:  # numpy loads with the re-match only: `huiqi match` starts faster
+    import numpy as np
 
 
 @dataclass
@@ -171,6 +170,8 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
         ids, cols = fact_table(session, on)
         if len(ids) == 0:
             return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
+        from crm.rules import evaluate_batch  # numpy: loaded by the re-match only
+
         batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
         registered = [
             None if d != d else date.fromordinal(int(d)) for d in cols["registration_date"].tolist()
@@ -193,6 +194,9 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
 
 def fact_table(session: Session, on: date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Every live enterprise's facts as of ``on`` as columns, read with a few set-based queries."""
+    from crm.facts import table  # numpy: loaded by the re-match only
+    from crm.store.fact_inputs import load_fact_inputs
+
     raw = load_fact_inputs(
         session=session,
         enterprise_fields=table.ENTERPRISE_FIELDS,
@@ -205,6 +209,8 @@ def fact_table(session: Session, on: date) -> tuple[np.ndarray, dict[str, np.nda
 def _settled_columns(
     session: Session, ids: np.ndarray, policies: tuple[Policy, ...]
 ) -> dict[str, dict[str, np.ndarray]]:
+    import numpy as np
+
     position = {int(e): i for i, e in enumerate(ids)}
     out: dict[str, dict[str, np.ndarray]] = {}
     for r in matches.settlements(session=session):
