@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crm import facts as facts_mod
 from crm.auth import current_principal, require
@@ -23,9 +23,6 @@ from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, loa
 from crm.rules.cases import coerce_facts
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
 from crm.store import Session, load_aggregate, matches, tx
-
-if TYPE_CHECKING:  # numpy loads with the re-match only: `huiqi match` starts faster
-    import numpy as np
 
 
 @dataclass
@@ -170,7 +167,7 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
         ids, cols = fact_table(session, on)
         if len(ids) == 0:
             return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
-        from crm.rules import evaluate_batch  # numpy: loaded by the re-match only
+        from crm.rules import evaluate_batch  # numpy (arrays typed Any here): loaded by the re-match only
 
         batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
         registered = [
@@ -192,7 +189,7 @@ def rematch_all(*, on: date | None = None) -> RematchSummary:
     )
 
 
-def fact_table(session: Session, on: date) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def fact_table(session: Session, on: date) -> tuple[Any, dict[str, Any]]:
     """Every live enterprise's facts as of ``on`` as columns, read with a few set-based queries."""
     from crm.facts import table  # numpy: loaded by the re-match only
     from crm.store.fact_inputs import load_fact_inputs
@@ -206,13 +203,11 @@ def fact_table(session: Session, on: date) -> tuple[np.ndarray, dict[str, np.nda
     return table.derive_table(raw, on)
 
 
-def _settled_columns(
-    session: Session, ids: np.ndarray, policies: tuple[Policy, ...]
-) -> dict[str, dict[str, np.ndarray]]:
+def _settled_columns(session: Session, ids: Any, policies: tuple[Policy, ...]) -> dict[str, dict[str, Any]]:
     import numpy as np
 
     position = {int(e): i for i, e in enumerate(ids)}
-    out: dict[str, dict[str, np.ndarray]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for r in matches.settlements(session=session):
         if r.enterprise_id not in position:
             continue
@@ -224,7 +219,7 @@ def _settled_columns(
 
 
 def _batch_rows(
-    ids: np.ndarray, batch: dict[str, Any], on: date, rules_hash: str, registered: list[date | None]
+    ids: Any, batch: dict[str, Any], on: date, rules_hash: str, registered: list[date | None]
 ) -> list[dict[str, Any]]:
     rows = []
     for policy_id, verdicts in batch.items():
@@ -319,8 +314,7 @@ def policies(on: date | None = None) -> tuple[Policy, ...]:
 
 
 def rules_status() -> dict[str, Any]:
-    """Hash, load time and the problems of the last reload: each broken file with its line and reason, and
-    whether its policy runs on its last good version (``kept``) or is missing (shown in the UI)."""
+    """Hash, load time and each broken file's problem, saying whether its policy runs on its last good version."""
     ruleset = loader.current()
     return {
         "hash": ruleset.hash,
@@ -331,8 +325,7 @@ def rules_status() -> dict[str, Any]:
 
 
 def reload_rules() -> dict[str, Any]:
-    """Re-read the rule files in the running app (admins); a broken file keeps its policy's last good
-    version. Returns the new status."""
+    """Re-read the rule files in the running app (admins; a broken file keeps its policy's last good version)."""
     require("admin")
     loader.reload()
     return rules_status()
