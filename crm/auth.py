@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -187,11 +186,16 @@ def guard_writes() -> None:
 _hasher = PasswordHasher()
 
 
-@cache
+_DUMMY_HASH: str | None = None  # made at first login, not at import (see _dummy_hash)
+
+
 def _dummy_hash() -> str:
-    """A hash to verify against when the account has none (same time either way); made on first login,
-    not at import: it costs an argon2 round that every `huiqi` command would otherwise pay at start."""
-    return _hasher.hash("huiqi-timing-equaliser")
+    """A hash to verify against when the account has none (same time either way); made on first use, not at
+    import: it costs an argon2 round that every `huiqi` command would otherwise pay at start."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("huiqi-timing-equaliser")
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:

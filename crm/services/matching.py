@@ -313,24 +313,6 @@ def policies(on: date | None = None) -> tuple[Policy, ...]:
     return ruleset.policies if on is None else ruleset.in_force(on)
 
 
-def rules_status() -> dict[str, Any]:
-    """Hash, load time and each broken file's problem, saying whether its policy runs on its last good version."""
-    ruleset = loader.current()
-    return {
-        "hash": ruleset.hash,
-        "loaded_at": ruleset.loaded_at,
-        "policies": len(ruleset.policies),
-        "errors": loader.problems(),
-    }
-
-
-def reload_rules() -> dict[str, Any]:
-    """Re-read the rule files in the running app (admins; a broken file keeps its policy's last good version)."""
-    require("admin")
-    loader.reload()
-    return rules_status()
-
-
 def condition_text(cond: dict[str, Any]) -> str:
     """A condition of the match document as Chinese text (value vs threshold, gap, settlement)."""
     from crm.rules.explain import condition_text as text

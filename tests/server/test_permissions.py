@@ -49,10 +49,11 @@ ADMIN = {
     "audit": {"audit_entries", "audit_actors", "export_audit_xlsx"},
     "backup": {"make_backup", "list_backups", "restore_backup"},
     "pipeline": {"save_stages"},
-    "matching": {"reload_rules"},
+    "rulebook": {"reload_rules"},
 }
 # reads, exports to bytes, and the few that need no role (login, mode, the desktop start-up backup)
 OPEN = {
+    "rulebook": {"rules_status"},
     "auth": {
         "login",
         "principal_for",
@@ -133,7 +134,6 @@ OPEN = {
         "policies",
         "policy_outline",
         "recent_diffs",
-        "rules_status",
         "settleable_conditions",
         "settlements",
         "stored_results",

@@ -9,7 +9,7 @@ from nicegui import ui
 
 from crm.i18n import register
 from crm.services import auth as accounts
-from crm.services import matching
+from crm.services import matching, rulebook
 from ui.background import io_bound
 from ui.format import outcome
 from ui.i18n_ui import tr
@@ -78,7 +78,7 @@ def create() -> None:
 @ui.refreshable
 def policy_list() -> None:
     """The table of policies with the rule-set status above it (refreshed when an admin reloads the rules)."""
-    status = matching.rules_status()
+    status = rulebook.rules_status()
     with ui.row().classes("items-center gap-4"):
         ui.label(tr("policies.rules_hash", hash=status["hash"], count=status["policies"])).classes(
             "text-caption"
@@ -130,7 +130,7 @@ def _rules_banner(errors: list[dict[str, Any]]) -> None:
 
 
 async def _reload() -> None:
-    status = await io_bound(matching.reload_rules)
+    status = await io_bound(rulebook.reload_rules)
     errors = len(status["errors"])
     if errors:
         ui.notify(tr("policies.reloaded_errors", count=status["policies"], errors=errors), type="warning")
