@@ -2,8 +2,8 @@
 
 Sheets: 说明 (what it is for, who to return it to, by when), 请填写 (one row per fact asked, an input cell
 with Excel data validation, the policies it affects), 请核对 (the values held, a cell for corrections),
-选项 (hidden: the closed vocabularies the list validations read) and a very hidden, protected sheet with
-the request id, enterprise id, USCC and an HMAC over them and the asked rows (``signature``). Each asked
+and a very hidden, protected sheet with the request id, enterprise id, USCC and an HMAC over them and the
+asked rows (``signature``), and beside them the closed vocabularies the list validations read. Each asked
 row also carries its field key in a hidden column, so a returned file is read by key even when rows were
 inserted or moved. Every cell goes through ``export.safe_cell``.
 """
@@ -27,7 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from crm.intake.export import HEADER_FILL, HEADER_FONT, safe_cell
 
 FORMAT = "huiqi.request/1"
-ASK_SHEET, CHECK_SHEET, COVER_SHEET, CHOICE_SHEET, META_SHEET = "请填写", "请核对", "说明", "选项", "hq_meta"
+ASK_SHEET, CHECK_SHEET, COVER_SHEET, META_SHEET = "请填写", "请核对", "说明", "hq_meta"
+CHOICE_COL = 4  # the vocabularies sit on the hidden sheet from column D (A:B hold the ids)
 ASK_HEADERS = ("序号", "项目", "年度", "单位", "请在此列填写", "填写说明", "影响的政策")
 CHECK_HEADERS = ("序号", "项目", "年度", "单位", "我们掌握的数值", "如有误请填写正确数值", "影响的政策")
 INPUT_COL, KEY_COL, HEADER_ROW = 5, 9, 3  # E holds the answer; I (hidden) the field key
@@ -92,11 +93,12 @@ def write_book(book: Book, key: bytes) -> bytes:
     assert cover is not None
     cover.title = COVER_SHEET
     _cover(cover, book)
-    choices = _choices_sheet(wb, [*book.asks, *book.checks])
+    lists = _choice_lists([*book.asks, *book.checks])
+    choices = _choice_ranges(lists)
     _rows_sheet(wb.create_sheet(ASK_SHEET), book, book.asks, ASK_HEADERS, choices, ask=True)
     if book.checks:
         _rows_sheet(wb.create_sheet(CHECK_SHEET), book, book.checks, CHECK_HEADERS, choices, ask=False)
-    _meta(wb.create_sheet(META_SHEET), book, key)
+    _meta(wb.create_sheet(META_SHEET), book, key, lists)
     wb.active = 1
     buf = io.BytesIO()
     wb.save(buf)
@@ -198,24 +200,21 @@ def _validation(row: Row, choices: dict[str, str], made: dict[str, DataValidatio
     return dv
 
 
-def _choices_sheet(wb: Workbook, rows: Sequence[Row]) -> dict[str, str]:
-    """A hidden sheet with one column per closed vocabulary used; field -> range formula for a list."""
-    lists = {r.key.split("@")[0]: r.choices for r in rows if r.kind == "choice" and r.choices}
-    if not lists:
-        return {}
-    ws = wb.create_sheet(CHOICE_SHEET)
+def _choice_lists(rows: Sequence[Row]) -> dict[str, tuple[str, ...]]:
+    """field -> labels of each closed vocabulary the rows use."""
+    return {r.key.split("@")[0]: r.choices for r in rows if r.kind == "choice" and r.choices}
+
+
+def _choice_ranges(lists: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """field -> the range of the hidden sheet a list validation reads (one column per vocabulary)."""
     out = {}
-    for j, (name, labels) in enumerate(lists.items(), start=1):
-        for i, label in enumerate(labels, start=1):
-            ws.cell(i, j).value = label  # our own closed vocabulary: plain text, never a formula
+    for j, (name, labels) in enumerate(lists.items(), start=CHOICE_COL):
         letter = get_column_letter(j)
-        out[name] = f"{quote_sheetname(CHOICE_SHEET)}!${letter}$1:${letter}${len(labels)}"
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
+        out[name] = f"{quote_sheetname(META_SHEET)}!${letter}$1:${letter}${len(labels)}"
     return out
 
 
-def _meta(ws: Worksheet, book: Book, key: bytes) -> None:
+def _meta(ws: Worksheet, book: Book, key: bytes, lists: dict[str, tuple[str, ...]]) -> None:
     keys = book_keys(book)
     rows: list[list[Any]] = [
         ["format", FORMAT],
@@ -228,6 +227,9 @@ def _meta(ws: Worksheet, book: Book, key: bytes) -> None:
     ]
     for row in rows:
         ws.append([safe_cell(ws, v) for v in row])
+    for j, labels in enumerate(lists.values(), start=CHOICE_COL):
+        for i, label in enumerate(labels, start=1):
+            ws.cell(i, j).value = label  # our own closed vocabulary: plain text, never a formula
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
     ws.protection.password = hashlib.sha256(key).hexdigest()[:12]

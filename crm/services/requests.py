@@ -297,7 +297,7 @@ def _safe(name: str) -> str:
 
 def _zip(folder: Path) -> Path:
     target = folder.with_name(folder.name + ".zip")
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:  # .xlsx is a zip already
         for path in sorted(folder.glob("*.xlsx")):
             archive.write(path, path.name)
     return target

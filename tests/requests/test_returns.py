@@ -46,7 +46,7 @@ def test_the_workbook_asks_what_is_missing_and_is_recorded_as_sent(
 ) -> None:
     path = _make(enterprise_id, tmp_path)
     wb = load_workbook(path)
-    assert wb.sheetnames[:3] == ["说明", "选项", ASK_SHEET] or ASK_SHEET in wb.sheetnames
+    assert wb.sheetnames[:2] == ["说明", ASK_SHEET]
     assert wb[META_SHEET].sheet_state == "veryHidden"
     labels = [r[1].value for r in wb[ASK_SHEET].iter_rows(min_row=4)]
     assert f"{LAST} 年研发费用" in labels and f"{LAST} 年销售收入" not in labels
