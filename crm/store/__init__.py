@@ -1,6 +1,7 @@
 """Every database write, and every query behind a screen: keyword-only, version-checked, audited.
 
-core (insert, version-checked update, soft delete/restore, audit rows, bulk insert) <- enterprises (the
+tx (row locks in id order, serialised checks, bounded retries of deadlocks and serialisation failures)
+<- core (insert, version-checked update, soft delete/restore, audit rows, bulk insert) <- enterprises (the
 enterprise aggregate, its children and small reads), officers (accounts, password hashes, sign-in events),
 applications (pipeline, windows, stages), transitions (which stage may follow which; undoing a
 move), board (the applications board and list), queries (the

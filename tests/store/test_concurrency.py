@@ -353,9 +353,10 @@ def test_a_settlement_saved_while_a_pack_renders_leaves_the_pack_out_of_date(
 # --- 5. one conflict does not kill an import ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("officer_does", ["adds the year", "edits the enterprise"])
 @pytest.mark.parametrize("mode", ["valid-only", "all-or-nothing"])
-def test_a_year_added_during_an_import_is_one_rows_outcome(
-    mode: str, any_db: str, monkeypatch: pytest.MonkeyPatch
+def test_a_concurrent_save_during_an_import_is_one_rows_outcome(
+    mode: str, officer_does: str, any_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if any_db == "sqlite":
         pytest.skip("SQLite serialises writers: the officer's save waits until the import has committed")
@@ -365,47 +366,54 @@ def test_a_year_added_during_an_import_is_one_rows_outcome(
         for k, code in enumerate(codes)
     ]
     data = officer_xlsx(
-        ["企业名称", "统一社会信用代码", "2023年营业收入(万元)"],
-        [[f"上海年度并发{k}体育有限公司", code, 100 + k] for k, code in enumerate(codes)],
+        ["企业名称", "统一社会信用代码", "注册资本（万元）", "2023年营业收入(万元)"],
+        [[f"上海年度并发{k}体育有限公司", code, 500, 100 + k] for k, code in enumerate(codes)],
     )
-    loaded, added = threading.Event(), threading.Event()
+    loaded, saved = threading.Event(), threading.Event()
     original = commit._Existing.load.__func__  # type: ignore[attr-defined]
 
     def load_then_wait(cls: type, session: Any, wanted: list[int]) -> Any:
         known = original(cls, session, wanted)  # what the import believes exists
         loaded.set()
-        assert added.wait(timeout=20)
+        assert saved.wait(timeout=20)
         return known
 
     monkeypatch.setattr(commit._Existing, "load", classmethod(load_then_wait))
 
-    def officer_adds_2023() -> None:
+    def officer_saves() -> None:
         assert loaded.wait(timeout=20)
         try:
-            enterprises.add_child("fiscalyear", ids[1], {"year": 2023, "sales_revenue": "9万元"})
+            if officer_does == "adds the year":
+                enterprises.add_child("fiscalyear", ids[1], {"year": 2023, "sales_revenue": "9万元"})
+            else:
+                enterprises.update_enterprise(ids[1], 1, {"address": "国定路 1 号"})
         finally:
-            added.set()
+            saved.set()
 
     def run() -> Any:
         table = intake.read_file(data, "名单.xlsx")
         return intake.run_import(table, intake.suggest_mapping(table), mode=mode)[1]  # type: ignore[arg-type]
 
-    told = together([run, officer_adds_2023])
+    told = together([run, officer_saves])
     assert raw_errors(told) == [] and told[1].ok
     with session_scope() as s:
         years = {
             y.enterprise_id: y.sales_revenue
             for y in s.exec(select(FiscalYear).where(FiscalYear.year == 2023))
         }
+        capital = {e.id: e.registered_capital for e in s.exec(select(Enterprise))}
+    officers_year = {ids[1]: 90000} if officer_does == "adds the year" else {}
     if mode == "valid-only":
         result = told[0].value
         assert sorted(result.updated) == [ids[0], ids[2]]
         [rejected] = result.rejected
-        assert rejected.row == 3 and "年度" in str(rejected.errors[0])
-        assert years == {ids[0]: 1000000, ids[1]: 90000, ids[2]: 1020000}
+        why = "年度" if officer_does == "adds the year" else "已被 chief"
+        assert rejected.row == 3 and why in str(rejected.errors[0])
+        assert years == {ids[0]: 1000000, ids[2]: 1020000, **officers_year}
+        assert capital == {ids[0]: 5000000, ids[1]: None, ids[2]: 5000000}  # row 3 rolled back whole
     else:
         assert isinstance(told[0].error, HuiqiError) and "第 3 行" in told[0].error.message("zh")
-        assert years == {ids[1]: 90000}  # nothing of the import was kept
+        assert years == officers_year and set(capital.values()) == {None}  # nothing of the import kept
 
 
 # --- 6. merges -----------------------------------------------------------------------------------------------
