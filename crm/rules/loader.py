@@ -314,7 +314,17 @@ def _policy(
     spec: PolicyFile, raw: LineDict, root: Any, held: Held | None, compiler: Compiler, path: Path
 ) -> Policy:
     meta = spec.model_dump(
-        include={"basis", "windows", "benefits", "materials", "params", "notes", "apply", "group"},
+        include={
+            "basis",
+            "windows",
+            "benefits",
+            "materials",
+            "params",
+            "notes",
+            "apply",
+            "group",
+            "reviewed",
+        },
         mode="json",
         exclude_none=False,
     )

@@ -41,9 +41,16 @@ def _numbers(doc: dict[str, Any]) -> list[tuple[str, str, Any]]:
 
 
 def test_money_is_rounded_to_the_fen(tmp_path: Path) -> None:
-    # 5,000,000 − 4,948,095.51 is 51904.49000000022 in floating point
-    doc = _document(tmp_path, {2024: {"sales_revenue": 4948095.51}})
-    gap = next(g for p in doc["policies"] if p["policy"] == "demo_project_municipal" for g in p["gaps"])
+    # 20,000,000 − 19,948,095.51 is not 51904.49 in floating point
+    assert 20_000_000 - 19_948_095.51 != 51904.49
+    doc = _document(tmp_path, {2024: {"sales_revenue": 19948095.51}})
+    gap = next(
+        g
+        for p in doc["policies"]
+        if p["policy"] == "demo_unit_municipal"
+        for g in p["gaps"]
+        if g["condition"] == "revenue"
+    )
     assert gap["shortfall"] == 51904.49 and gap["unit"] == "CNY"
     money = [v for unit, _, v in _numbers(doc) if unit == "CNY"]
     assert money and all(round(v, 2) == v for v in money)

@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace as NS
 
+import pytest
+
 from crm.facts import collect_items, derive
 from crm.rules import evaluate_all, load_dir
+from crm.rules.model import Compare, Param, walk
 from tests.rules.test_facts import LIBRARY_DIR, agg, fy, ip
 
 RULESET = load_dir(LIBRARY_DIR)[0]
@@ -220,3 +223,84 @@ def test_tech_sme_national_award_fast_track_needs_a_top_three_award_unit() -> No
         verdicts(tech_firm(creds=[_award("national_st_award", 2)], tech_staff=5))["tech_sme"].outcome
         == "eligible"
     )
+
+
+# --- texts, windows, relations and placeholders -----------------------------------------------------------
+
+
+def _file(policy_id: str, on: date = ON):
+    return RULESET.get(policy_id, on)
+
+
+def test_tech_sme_names_its_own_benefit_not_the_super_deduction_everyone_has() -> None:
+    benefits = "；".join(_file("tech_sme").meta["benefits"])
+    assert "10年" in benefits and "财税〔2018〕76号" in benefits
+    assert "加计扣除" not in benefits
+
+
+def test_wenchuang_caps_are_dated_2019_figures() -> None:
+    capped = [b for b in _file("wenchuang_fund").meta["benefits"] if "万元" in b]
+    assert capped and all("2019年版" in b and "以当年申报指南为准" in b for b in capped)
+
+
+@pytest.mark.parametrize("policy_id", ["demo_unit_national", "demo_project_national"])
+def test_national_demonstration_files_cite_the_2023_rules_and_window(policy_id: str) -> None:
+    policy = _file(policy_id)
+    assert any(b["number"] == "体经规字〔2023〕9号" for b in policy.meta["basis"])
+    assert [(w["opens"], w["closes"]) for w in policy.meta["windows"]] == [("08-30", "09-29")]
+
+
+@pytest.mark.parametrize(
+    "policy_id",
+    ["demo_unit_national", "demo_project_national", "demo_unit_municipal", "demo_project_municipal"],
+)
+def test_demonstration_files_check_sports_enterprise_listing_and_accidents(policy_id: str) -> None:
+    facts = {n.fact for n in walk(_file(policy_id).criteria) if isinstance(n, Compare)}
+    assert {"sports_division", "abnormal_operation_listed", "serious_violation_3y"} <= facts
+    assert _file(policy_id).unlocks == ()  # "unit unlocks project" had no source
+
+
+def test_the_unsourced_municipal_project_placeholder_is_gone() -> None:
+    params = _file("demo_project_municipal").meta["params"]
+    assert "revenue_min" not in params
+    assert params["operator_years_min"]["value"] == 3  # the national baseline, not an unsourced 2 years
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "amount"),
+    [
+        ("demo_unit_national", 600_000),
+        ("demo_project_national", 300_000),
+        ("demo_unit_municipal", 400_000),
+        ("demo_project_municipal", 150_000),
+    ],
+)
+def test_another_districts_rewards_are_low_confidence_references(policy_id: str, amount: int) -> None:
+    spec = _file(policy_id).meta["params"]["reference_reward"]
+    assert (spec["value"], spec["confidence"]) == (amount, "low")
+    assert "宝山" in spec["label"] and "他区" in spec["source"]
+
+
+# --- the 2026 revision of the 梯度培育 rules ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("policy_id", ["innovative_sme", "zjtx_sme"])
+def test_the_2026_revision_is_a_new_low_confidence_version_from_1_april(policy_id: str) -> None:
+    before, after = _file(policy_id, date(2026, 3, 31)), _file(policy_id, date(2026, 4, 1))
+    assert (before.confidence, after.confidence) == ("medium", "low")
+    assert after.in_force_from == date(2026, 4, 1) and before.in_force_until == date(2026, 3, 31)
+    assert "2026-01-17" in after.todo and "待核实" in after.todo
+    thresholds = [
+        n.threshold for n in walk(after.criteria) if isinstance(getattr(n, "threshold", None), Param)
+    ]
+    assert thresholds, "the 2022 figures stay as named placeholders"
+    for param in thresholds:
+        spec = after.meta["params"][param.name]
+        assert spec["confidence"] == "low" and "2022" in spec["source"] + spec["label"]
+
+
+def test_every_policy_file_says_what_it_was_reviewed_against() -> None:
+    for policy in RULESET.all_versions():
+        reviewed = policy.meta["reviewed"]
+        assert reviewed and reviewed["against"] and reviewed["clause"], policy.path
+        assert reviewed["as_of"] == "2026-12-02", policy.path
