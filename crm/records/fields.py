@@ -226,7 +226,13 @@ STAGE_FIELDS: tuple[FieldSpec, ...] = (
     _f("label_en", "英文名称", "English name", required=True, max_len=48),
     _f("outcome", "结果类型", "Outcome", "choice", required=True, choices=domain.STAGE_OUTCOMES),
     _f("active", "启用", "Active", "bool"),
-    _f("next_stages", "可转到的阶段", "May move to", "names", hint="留空：其后任一阶段、上一阶段或任一结束阶段"),
+    _f(
+        "next_stages",
+        "可转到的阶段",
+        "May move to",
+        "names",
+        hint="留空：其后任一阶段、上一阶段或任一结束阶段",
+    ),
 )
 
 SPECS: dict[str, tuple[FieldSpec, ...]] = {

@@ -74,8 +74,7 @@ def match(
         facts = facts_mod.derive(agg, on, coerce_facts(overrides or {}))
         verdicts = evaluate_all(ruleset.in_force(on), facts, on, settled=settled)
         if store and not overrides and current_principal().can("write"):  # a viewer looks, stores nothing
-            registered = agg.enterprise.registration_date
-            _store_one(session, enterprise_id, verdicts, ruleset.hash, on, registered, read_at)
+            _store_one(session, agg, verdicts, ruleset.hash, on, read_at)
     subject = {"enterprise_id": enterprise_id, "name": agg.enterprise.name, "uscc": agg.enterprise.uscc}
     return MatchReport(subject, on, ruleset.hash, verdicts, facts, agg, settled)
 
@@ -255,14 +254,9 @@ def _value_columns(low: float | None, high: float | None) -> dict[str, Decimal |
 
 
 def _store_one(
-    session: Session,
-    enterprise_id: int,
-    verdicts: list[Verdict],
-    rules_hash: str,
-    on: date,
-    registered: date | None,
-    read_at: datetime,
+    session: Session, agg: Any, verdicts: list[Verdict], rules_hash: str, on: date, read_at: datetime
 ) -> None:
+    enterprise_id, registered = agg.enterprise.id, agg.enterprise.registration_date
     rows = [
         {
             "enterprise_id": enterprise_id,
