@@ -10,7 +10,7 @@ import typer
 
 from crm import cli as core_cli
 from crm.config import get_settings
-from ui.server import serve_command
+from ui.server import port_problem, serve_command
 
 app = core_cli.app
 
@@ -25,6 +25,14 @@ def start_app(
     no_browser: bool = typer.Option(False, "--no-browser", help="不自动打开浏览器 (do not open a browser)"),
 ) -> None:
     """启动惠企界面（桌面模式，无需登录）(start the Huiqi user interface)."""
+    if get_settings().is_server:  # HUIQI_MODE=server: the server's checks, secret and sign-in apply
+        typer.echo("HUIQI_MODE=server：按 huiqi serve 启动 (starting as `huiqi serve`)", err=True)
+        serve_command(host=host, port=port)
+        return
+    problem = port_problem(host, port)
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
     if native:
         reason = native_unavailable()
         if reason:

@@ -21,7 +21,7 @@ def serve_command(
     port: int = typer.Option(8080, min=1, max=65535, help="端口 (port)"),
 ) -> None:
     """启动多人服务器：专员须登录，按角色授权 (multi-officer server: sign-in required, roles)."""
-    problem = server_problem()
+    problem = server_problem() or port_problem(host, port)
     if problem:
         typer.echo(problem, err=True)
         raise typer.Exit(2)
@@ -55,10 +55,17 @@ def serve_command(
 def server_problem() -> str | None:
     """Why the server must not start (Chinese and English), or None."""
     settings = config.get_settings()
-    if not settings.storage_secret or len(settings.storage_secret) < 16:
+    make = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    if not settings.storage_secret:
         return (
             "拒绝启动：未设置 HUIQI_STORAGE_SECRET（至少 16 个字符的随机字符串，用于签名登录会话）。\n"
-            "refusing to start: set HUIQI_STORAGE_SECRET (16+ random characters) to sign session cookies."
+            f"refusing to start: set HUIQI_STORAGE_SECRET (16+ random characters), e.g. $({make})"
+        )
+    if len(settings.storage_secret) < 16:
+        return (
+            f"拒绝启动：HUIQI_STORAGE_SECRET 太短（{len(settings.storage_secret)} 个字符，至少 16 个）。\n"
+            f"refusing to start: HUIQI_STORAGE_SECRET is too short ({len(settings.storage_secret)} characters, "
+            f"16+ needed), e.g. $({make})"
         )
     from crm.services.auth import has_active_admin_with_password
 
@@ -67,4 +74,24 @@ def server_problem() -> str | None:
             "拒绝启动：还没有可登录的管理员。请先运行 huiqi officer add <用户名> --name <姓名> --role admin\n"
             "refusing to start: no administrator can sign in; run `huiqi officer add NAME --name ... --role admin`."
         )
+    return None
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server cannot listen on ``host:port`` (already in use, no permission), or None.
+
+    Checked before anything says "ready", so a busy port is one clear line instead of a banner and a crash.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no clash
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return (
+                f"无法在 {host}:{port} 启动：{exc.strerror or exc}。请换一个端口（--port），或先关闭占用它的程序。\n"
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port."
+            )
     return None
