@@ -49,6 +49,12 @@ body, .q-field, .q-table, .q-btn, .q-tab {{
   font-family: -apple-system, 'Segoe UI', Roboto, 'PingFang SC', 'Microsoft YaHei', 'Huiqi Sans SC', sans-serif;
 }}
 .q-table--dense .q-table th, .q-table--dense .q-table td {{ padding: 2px 8px; }}
+/* the header search: light text on the blue bar, dark text on white while typing */
+.huiqi-search .q-field__native, .huiqi-search .q-field__native::placeholder {{ color: #fff; opacity: .9; }}
+.huiqi-search.q-field--focused .q-field__control {{ background: #fff !important; }}
+.huiqi-search.q-field--focused .q-field__native,
+.huiqi-search.q-field--focused .q-field__marginal {{ color: #1d1d1d; }}
+.huiqi-search.q-field--focused .q-field__native::placeholder {{ color: #757575; }}
 </style>
 """
 

@@ -34,6 +34,8 @@ class EnterpriseQuery:
     divisions: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     ids: tuple[int, ...] | None = None
+    # enterprises the search index found for ``search`` (pinyin, initials, contacts): matched as well
+    search_ids: tuple[int, ...] = ()
     deleted: bool = False
     sort: str = "name"
     descending: bool = False
@@ -82,7 +84,8 @@ def enterprise_filters(query: EnterpriseQuery, dialect: str = "sqlite") -> list[
     if query.ids is not None:
         where.append(col(Enterprise.id).in_(query.ids))
     if query.search and query.search.strip():
-        where.append(_search(query.search.strip(), dialect))
+        found = _search(query.search.strip(), dialect)
+        where.append(or_(found, col(Enterprise.id).in_(query.search_ids)) if query.search_ids else found)
     return where
 
 

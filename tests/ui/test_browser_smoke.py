@@ -104,3 +104,19 @@ def test_enterprise_list_in_chromium(server: str, browser) -> None:
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
     if os.environ.get("HUIQI_UPDATE_SCREENSHOT"):
         shutil.copyfile(shot, README_SHOT)
+    # at 1440 px the list's last column is not cut off
+    assert browser.execute_script(
+        "const t = document.querySelector('.q-table__middle'); return t.scrollWidth <= t.clientWidth"
+    )
+    # the header search reads dark on white while typing (it was white on white)
+    box = browser.find_element(By.CSS_SELECTOR, ".huiqi-search input")
+    box.click()
+    box.send_keys("shty")
+    script = (
+        "const f = document.querySelector('.huiqi-search');"
+        "return [getComputedStyle(f.querySelector('.q-field__control')).backgroundColor,"
+        " getComputedStyle(f.querySelector('input')).color]"
+    )
+    # Quasar fades the background in: wait for the transition to end, then read both colours
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script(script)[0] == "rgb(255, 255, 255)")
+    assert browser.execute_script(script) == ["rgb(255, 255, 255)", "rgb(29, 29, 29)"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from nicegui import ui
@@ -204,3 +205,16 @@ async def test_save_a_filter_clear_and_apply_it_again(user: User, enterprises: l
     user.find("delete-saved-filter").click()
     await user.should_see("已删除筛选「五角场企业」")
     assert saved_filters() == [] and not delete_filter("五角场企业")
+
+
+async def test_the_list_quick_search_finds_what_the_header_finds(user: User, enterprises: list[Any]) -> None:
+    """Initials and pinyin, as in the header's search: 'shyp' is 上海杨浦…, 'jiangwan' is 上海江湾…."""
+    await user.open("/enterprises")
+    for text, name in (("shyp", "上海杨浦跃动体育科技有限公司"), ("jiangwan", "上海江湾赛事运营有限公司")):
+        user.find("list-search").elements.pop().set_value(text)
+        for _ in range(50):  # the table is rebuilt by a background refresh
+            await asyncio.sleep(0.05)
+            names = [r["name"] for r in table_rows(user, "enterprise-table")]
+            if len(names) < 3:
+                break
+        assert names == [name]

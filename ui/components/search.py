@@ -43,8 +43,8 @@ def global_search() -> ui.input:
     with ui.column().classes("relative gap-0"):
         search = (
             ui.input(placeholder=tr("frame.search_placeholder"))
-            .props("dense standout dark clearable debounce=250 input-class=text-white")
-            .classes("w-80")
+            .props("dense standout dark clearable debounce=250")
+            .classes("w-80 huiqi-search")
             .mark("global-search")
         )
         results = ui.column().classes("absolute top-full w-96 z-top")

@@ -114,7 +114,7 @@ class EnterpriseList:
         self.total = ui.label().classes("text-caption text-grey-7").mark("list-total")
         self.table = (
             ui.table(columns=_columns(), rows=[], row_key="id", pagination=self._pagination(0))
-            .props("dense flat bordered binary-state-sort")
+            .props("dense flat bordered binary-state-sort wrap-cells")
             .classes("w-full")
             .mark("enterprise-table")
         )
