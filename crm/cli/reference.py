@@ -38,8 +38,11 @@ EXAMPLES: dict[str, str] = {
     "officer add": "huiqi officer add wang --name 王敏 --role admin",
     "officer passwd": "huiqi officer passwd wang",
     "officer list": "huiqi officer list",
+    "requests make": "huiqi requests make --street 五角场 --outcome needs_data --out requests",
+    "requests import": "huiqi requests import requests",
+    "requests list": "huiqi requests list --status sent",
 }
-METAVARS = {"on": "YYYY-MM-DD", "out": "PATH", "to": "PATH", "dir": "DIR", "profile": "FILE"}
+METAVARS = {"on": "YYYY-MM-DD", "due": "YYYY-MM-DD", "out": "PATH", "to": "PATH", "dir": "DIR", "profile": "FILE"}
 
 
 def commands(group: Any) -> Iterator[tuple[str, Any]]:

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from crm.cli.common import EXIT_OK, EXIT_PROBLEMS
+from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, all_of, division_hints, one_of, parse_date, refuse
 
 requests_app = typer.Typer(help="企业信息补充表 (data requests to enterprises)", no_args_is_help=True)
+OPEN = ("needs_data", "likely")
 
 
 def register(app: typer.Typer) -> None:
@@ -36,16 +37,21 @@ def make(
     ] = None,
     no_zip: Annotated[bool, typer.Option("--no-zip", help="只写文件夹 (folder only)")] = False,
 ) -> None:
-    """Make one 企业信息补充表 per chosen enterprise, asking exactly what would settle its open verdicts."""
+    """为筛选出的企业各生成一份企业信息补充表，只问能让判定落定的信息 (one data request per chosen enterprise)."""
+    from crm.domain import OUTCOMES, SPORTS_DIVISIONS, STREETS
+    from crm.rules import loader
     from crm.services import requests as rq
 
-    due_date = _date(due, "--due")
+    due_date = parse_date(due, "--due")
+    if due_date is not None and due_date < date.today():
+        refuse("交回期限不能早于今天 (the due date is in the past)", "--due")
+    streets = all_of(street, STREETS, "--street")
+    divisions = all_of(division, list(SPORTS_DIVISIONS), "--division", hint=division_hints())
+    outcomes = all_of(outcome, list(OUTCOMES), "--outcome")
+    if policy is not None:
+        one_of(policy, loader.current().ids(), "--policy")
     chosen = rq.select_enterprises(
-        streets=street or (),
-        divisions=division or (),
-        policy=policy,
-        outcomes=tuple(outcome or ("needs_data", "likely")),
-        ids=ids or None,
+        streets=streets, divisions=divisions, policy=policy, outcomes=tuple(outcomes or OPEN), ids=ids or None
     )
     if not chosen:
         typer.echo("没有符合条件的企业 (no enterprise matches)")
@@ -78,7 +84,7 @@ def import_returns(
         ),
     ] = False,
 ) -> None:
-    """Read returned 补充表, show each enterprise's changes (field, old → new) and problems; apply with --accept-all."""
+    """读取交回的补充表，逐家列出变更（项目、原值 → 新值）与问题；加 --accept-all 写入 (read returns; apply with --accept-all)."""
     from crm.services import returns
 
     review = returns.review_returns(returns.read_folder(path))
@@ -121,19 +127,12 @@ def list_requests(
         ),
     ] = None,
 ) -> None:
-    """List data requests, newest first: enterprise, sent, due, status, facts asked."""
+    """列出补充表：企业、发出日期、交回期限、状态、所问项数 (list data requests, newest first)."""
     from crm.services import requests as rq
 
+    if status is not None:
+        one_of(status, list(rq.STATUSES), "--status")
     rows = rq.list_requests(status=status)
     for r in rows:
         typer.echo(f"{r['created']}  {r['due']}  {r['status_zh']:<4}  {r['name']}  （{r['asked']} 项）")
     typer.echo(f"共 {len(rows)} 份 ({len(rows)} requests)")
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{option} 应为 YYYY-MM-DD 格式的日期，收到“{text}”") from None
