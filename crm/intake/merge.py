@@ -122,8 +122,8 @@ def _refuse_if_changed_since(session: Session, winner: Enterprise, detail: dict[
     after = detail.get("winner_after", {})
     changed = [spec("enterprise", k).zh for k, v in after.items() if _jsonable(getattr(winner, k)) != v]
     for year_id, filled in detail.get("filled_values", {}).items():
-        fy = session.get(FiscalYear, int(year_id))
-        if fy is not None and any(_jsonable(getattr(fy, f)) != v for f, v in filled.items()):
+        fy = store.get_record(session=session, model=FiscalYear, record_id=int(year_id), include_deleted=True)
+        if any(_jsonable(getattr(fy, f)) != v for f, v in filled.items()):
             changed.append(f"{fy.year} 年度数据")
     if changed:
         raise MergeError(
