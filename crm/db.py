@@ -10,6 +10,7 @@ crm.auth and crm.errors.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import uuid
@@ -40,7 +41,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=_json_dumps
         )
@@ -49,6 +50,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         _psycopg(url), pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=_json_dumps
     )
+
+
+def private_file(path: Path) -> None:
+    """Make ``path`` (and its folder) readable by this user only, creating it empty if missing: the database
+    and backups hold every enterprise's data. SQLite gives its -wal/-shm files the database's mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
 
 
 def _psycopg(url: str) -> str:

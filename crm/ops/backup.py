@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from crm.config import Settings, get_settings
+from crm.db import private_file
 from crm.errors import HuiqiError
 
 _NAME = re.compile(r"^huiqi-(\d{8})-(\d{6})(?:-[a-z0-9-]+)?\.(sqlite3|dump)$")
@@ -52,6 +53,7 @@ def backup(
         _sqlite_check(partial)
     else:
         url, env = _libpq(settings)
+        private_file(partial)
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(partial), url], env)
     partial.replace(dest)
     return dest
@@ -64,11 +66,12 @@ def restore(source: Path, *, settings: Settings | None = None) -> Path:
     settings = settings or get_settings()
     if not source.is_file():
         raise BackupError(f"找不到备份文件：{source}")
+    if settings.is_sqlite:
+        _sqlite_check(source)
     safety = backup(settings=settings, label="before-restore")
     db.dispose_engines()
     if settings.is_sqlite:
-        _sqlite_check(source)
-        _sqlite_copy(source, _sqlite_path(settings))
+        _sqlite_replace(source, _sqlite_path(settings))
     else:
         url, env = _libpq(settings)
         _run(
@@ -153,10 +156,33 @@ def _sqlite_path(settings: Settings) -> Path:
     return Path(path)
 
 
+def _sqlite_replace(source: Path, live: Path) -> None:
+    """Copy ``source`` over the live database, refusing (before anything changes) while another process has
+    it open: leaving WAL mode needs the only connection, so it is the probe, and the copy then runs on it."""
+    dst = sqlite3.connect(live, timeout=0)
+    try:
+        try:
+            mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        except sqlite3.OperationalError:
+            mode = "locked"
+        if mode != "delete":
+            raise BackupError(
+                f"数据库正被其他进程使用（如 huiqi app 或 huiqi serve），未做任何更改。请先关闭它们再恢复：{live}"
+            )
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+    finally:
+        dst.close()
+
+
 def _sqlite_copy(source: Path, dest: Path) -> None:
     """Page-by-page copy with SQLite's online backup API: consistent while others keep writing."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
+        private_file(dest)  # created 0600 before a single page is written
         dst = sqlite3.connect(dest, timeout=30)
         try:
             src.backup(dst)

@@ -121,3 +121,46 @@ def test_the_daily_backup_runs_once_a_day_and_prunes() -> None:
         assert backup.daily_backup_if_due(now=datetime(2026, 3, 1, 8, 0) + timedelta(days=day)) is not None
     auto = sorted(p.name for p in (get_settings().backups_dir / "auto").iterdir())
     assert len(auto) <= 7 + 4 and not any(name.endswith(("-wal", "-shm", ".partial")) for name in auto)
+
+
+HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("SELECT count(*) FROM enterprise").fetchone()
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_restore_refuses_while_another_process_holds_the_database_and_changes_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    fill()
+    saved = backup.backup(tmp_path / "b.sqlite3")
+    enterprises.create_enterprise({"name": "备份之后新建的企业"})
+    before = snapshot()
+    db.dispose_engines()
+    live = backup._sqlite_path(get_settings())
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(live)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+            with pytest.raises(backup.BackupError, match="正被其他进程使用"):
+                backup.restore(saved)
+        finally:
+            holder.kill()
+    assert snapshot() == before  # nothing was replaced
+
+
+def test_the_database_and_backups_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    fill()
+    made = backup.backup()
+    live = backup._sqlite_path(get_settings())
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in (live, made)} == {
+        live.name: "0o600",
+        made.name: "0o600",
+    }
+    assert oct(live.parent.stat().st_mode & 0o077) == "0o0"  # the data dir: no group, no others
