@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from crm.domain import IP_KINDS
+from crm.domain import IP_KINDS, SPORTS_DIVISIONS
 from crm.facts.bounds import Interval, Partial, count_bounds, ratio_bounds, sum_bounds
 from crm.facts.size import industries, sme_status
 
@@ -234,6 +234,11 @@ def sme_by_industry(v: View) -> bool | None:
         v.fy(1, "sales_revenue"),
         v.fy(1, "total_assets"),
     )
+
+
+def sports_enterprise(v: View) -> bool | None:
+    """A sports enterprise: its 体育产业类别 is recorded (unknown until it is; the divisions are all sports)."""
+    return True if v.ent_attr("sports_division") in SPORTS_DIVISIONS else None
 
 
 def sme_industry(v: View) -> str | None:

@@ -17,6 +17,7 @@ STATES: dict[str, tuple[str, str]] = {
     "tax_in_shanghai": ("在上海纳税", "未在上海纳税"),
     "key_institution": ("属于人才引进重点机构", "不属于重点机构"),
     "in_restricted_catalogue": ("属于禁止/限制类", "不属于禁止/限制类"),
+    "sports_enterprise": ("已登记体育产业类别", "非体育企业"),
     "sme_by_industry": ("符合中小企业划型标准", "超出中小企业划型标准"),
     "strategic_emerging": ("属于战略性新兴产业", "属于其他领域"),
     "abnormal_operation_listed": ("已列入异常名录", "未列入异常名录"),

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from crm.domain import SPORTS_DIVISIONS
 from crm.facts.bounds import high_key, low_key
 from crm.facts.catalogue import CATALOGUE, Fact
 from crm.facts.derive import age_in_years
@@ -289,6 +290,9 @@ DERIVE: dict[str, Callable[[Rows], Any]] = {
     "debt_ratio_last_year": fy_ratio("total_liabilities", "total_assets"),
     "strategic_emerging": attr("strategic_emerging"),
     "sme_by_industry": sme_by_industry,
+    "sports_enterprise": lambda t: np.array(
+        [1.0 if d in SPORTS_DIVISIONS else np.nan for d in t.e["sports_division"].tolist()]
+    ),
     "sme_industry": sme_industry,
     "rd_expense_avg_2y": mean_years("rd_expense", 2),
 }

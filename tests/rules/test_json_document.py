@@ -57,7 +57,7 @@ def test_money_is_rounded_to_the_fen(tmp_path: Path) -> None:
 
 
 def test_to_collect_is_one_list_of_objects_naming_fact_field_year_and_label(tmp_path: Path) -> None:
-    doc = _document(tmp_path, {2023: {"equity_financing": None}})
+    doc = _document(tmp_path, {2023: {"equity_financing": None}, 2024: {"main_business_revenue": None}})
     assert doc["format"] == FORMAT == "huiqi.match/2"
     for policy in doc["policies"]:
         assert "to_collect_zh" not in policy

@@ -256,7 +256,7 @@ def test_national_demonstration_files_cite_the_2023_rules_and_window(policy_id: 
 )
 def test_demonstration_files_check_sports_enterprise_listing_and_accidents(policy_id: str) -> None:
     facts = {n.fact for n in walk(_file(policy_id).criteria) if isinstance(n, Compare)}
-    assert {"sports_division", "abnormal_operation_listed", "serious_violation_3y"} <= facts
+    assert {"sports_enterprise", "abnormal_operation_listed", "serious_violation_3y"} <= facts
     assert _file(policy_id).unlocks == ()  # "unit unlocks project" had no source
 
 
