@@ -42,7 +42,14 @@ EXAMPLES: dict[str, str] = {
     "requests import": "huiqi requests import requests",
     "requests list": "huiqi requests list --status sent",
 }
-METAVARS = {"on": "YYYY-MM-DD", "due": "YYYY-MM-DD", "out": "PATH", "to": "PATH", "dir": "DIR", "profile": "FILE"}
+METAVARS = {
+    "on": "YYYY-MM-DD",
+    "due": "YYYY-MM-DD",
+    "out": "PATH",
+    "to": "PATH",
+    "dir": "DIR",
+    "profile": "FILE",
+}
 
 
 def commands(group: Any) -> Iterator[tuple[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from crm.intake.export import HEADER_FILL, HEADER_FONT, safe_cell
 
@@ -100,9 +102,41 @@ def write_book(book: Book, key: bytes) -> bytes:
         _rows_sheet(wb.create_sheet(CHECK_SHEET), book, book.checks, CHECK_HEADERS, choices, ask=False)
     _meta(wb.create_sheet(META_SHEET), book, key, lists)
     wb.active = 1
+    return _save(wb)
+
+
+def _save(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes, each sheet's XML built in memory.
+
+    ``Workbook.save`` writes every sheet to a temporary file first and deletes it after: on a busy disk
+    that costs more than building the workbook. openpyxl's own sheet writer accepts a BytesIO; only the
+    step that hands it to the zip is replaced. Any other openpyxl falls back to ``Workbook.save``.
+    """
     buf = io.BytesIO()
-    wb.save(buf)
+    try:
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            _MemoryWriter(wb, archive).save()
+    except (ImportError, AttributeError, TypeError):  # another openpyxl: its own, slower path
+        buf = io.BytesIO()
+        wb.save(buf)
     return buf.getvalue()
+
+
+class _MemoryWriter(ExcelWriter):
+    """openpyxl's ExcelWriter with each worksheet written to memory instead of a temporary file."""
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+        from openpyxl.worksheet._writer import WorksheetWriter
+
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 # --- sheets -------------------------------------------------------------------------------------------

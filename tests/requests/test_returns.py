@@ -186,3 +186,26 @@ def test_cell_addresses_stay_right_when_the_top_rows_were_emptied(enterprise_id:
     [error] = [e for e in f.errors if e.label == f"{LAST} 年研发费用"]
     row = next(r[0].row for r in ws.iter_rows(min_row=4) if r[8].value == f"rd_expense@{LAST}")
     assert error.where == f"{ASK_SHEET}!E{row}"
+
+
+def test_workbooks_are_built_in_memory_and_read_back_the_same(
+    enterprise_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl.worksheet._writer as sheet_writer
+
+    def no_temp_files(*_args: object) -> str:
+        raise AssertionError("a worksheet went through a temporary file")
+
+    monkeypatch.setattr(sheet_writer, "create_temporary_file", no_temp_files)
+    path = _make(enterprise_id, tmp_path)
+    monkeypatch.undo()
+    ours = load_workbook(path)
+    plain = tmp_path / "plain.xlsx"
+    ours.save(plain)  # openpyxl's own writer, temporary files and all
+    again = load_workbook(plain)
+    assert ours.sheetnames == again.sheetnames
+    for a, b in zip(ours.worksheets, again.worksheets, strict=True):
+        assert [r for r in a.iter_rows(values_only=True)] == [r for r in b.iter_rows(values_only=True)]
+        assert a.sheet_state == b.sheet_state and len(a.data_validations.dataValidation) == len(
+            b.data_validations.dataValidation
+        )
