@@ -41,6 +41,7 @@ WRITE = {
     "jobs": {"start_pack_batch"},
     "pipeline": {"create_from_match", "move", "update"},
     "application_panel": {"move", "undo"},
+    "bulk": {"assign_officer", "change_tag"},
     "demo": {"seed", "load"},
     "saved_filters": {"save_filter", "delete_filter"},
 }
@@ -143,6 +144,7 @@ OPEN = {
     "data_request": {"facts_to_request", "fields_to_check", "held_value", "in_unit", "unit_of"},
     "history_view": {"enterprise_history"},
     "application_panel": {"next_stages", "record"},
+    "bulk": {"matching_ids"},
     "overview": {"due", "estimated", "next_deadline", "strip"},
     "pack_input": {
         "data_used",

@@ -16,8 +16,10 @@ from crm.services.enterprises import (
     create_enterprise,
     facets,
     list_enterprises,
+    officers,
 )
 from crm.services.saved_filters import BadFilterName, delete_filter, save_filter, saved_filters
+from ui.components.bulk_bar import BulkBar
 from ui.components.record_form import record_form
 from ui.format import money_wan, show_date
 from ui.i18n_ui import lang, tr
@@ -108,12 +110,25 @@ class EnterpriseList:
     inputs: dict[str, Any] = field(default_factory=dict)
     saved: Any = None
     applying: bool = False
+    bulk: Any = None
+    owners: dict[Any, str] = field(default_factory=dict)
+    matched: int = 0
 
     def build(self) -> None:
         self._filters()
         self.total = ui.label().classes("text-caption text-grey-7").mark("list-total")
+        self.bulk = BulkBar(self.state.query, lambda: self.matched, self.load)
+        self.bulk.body()
+        self.owners = {o.id: o.display_name for o in officers()}
         self.table = (
-            ui.table(columns=_columns(), rows=[], row_key="id", pagination=self._pagination(0))
+            ui.table(
+                columns=_columns(),
+                rows=[],
+                row_key="id",
+                pagination=self._pagination(0),
+                selection="multiple",
+                on_select=lambda e: self.bulk.select([r["id"] for r in e.selection]),
+            )
             .props("dense flat bordered binary-state-sort wrap-cells")
             .classes("w-full")
             .mark("enterprise-table")
@@ -125,7 +140,11 @@ class EnterpriseList:
 
     def load(self) -> None:
         page = list_enterprises(self.state.query())
-        self.table.rows = [_row(e) for e in page.rows]
+        self.matched = page.total
+        self.table.rows = [{**_row(e), "owner": self.owners.get(e.owner_officer_id, "")} for e in page.rows]
+        self.table.selected = []
+        if self.bulk.page_ids:
+            self.bulk.select([])
         self.table.pagination = self._pagination(page.total)
         self.total.text = tr("ui.list.total", total=page.total)
         self.state.save()
@@ -262,6 +281,9 @@ class EnterpriseList:
         ui.navigate.reload()
 
 
+NOWRAP = "white-space: nowrap"  # dates stay on one line; names and labels wrap
+
+
 def _columns() -> list[dict[str, Any]]:
     def col(name: str, title: str, sortable: bool = True, align: str = "left") -> dict[str, Any]:
         return {"name": name, "field": name, "label": title, "sortable": sortable, "align": align}
@@ -271,11 +293,12 @@ def _columns() -> list[dict[str, Any]]:
         col("name", spec("enterprise", "name").label(lang_)),
         col("uscc", spec("enterprise", "uscc").label(lang_), sortable=False),
         col("street", spec("enterprise", "street").label(lang_)),
+        col("owner", spec("enterprise", "owner_officer_id").label(lang_), sortable=False),
         col("sports_division", spec("enterprise", "sports_division").label(lang_)),
-        col("registration_date", spec("enterprise", "registration_date").label(lang_)),
+        {**col("registration_date", spec("enterprise", "registration_date").label(lang_)), "style": NOWRAP},
         col("registered_capital", tr("ui.list.capital_wan"), align="right"),
         col("tags", spec("enterprise", "tags").label(lang_), sortable=False),
-        col("updated_at", tr("ui.list.updated")),
+        {**col("updated_at", tr("ui.list.updated")), "style": NOWRAP},
     ]
 
 
