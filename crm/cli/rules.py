@@ -1,4 +1,4 @@
-"""`huiqi rules check|test` and `huiqi match --enterprise ID | --profile FILE`."""
+"""`huiqi rules check|test`, `huiqi match --enterprise ID | --profile FILE` and `huiqi rematch [--on DATE]`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``rules`` sub-app and the ``match`` command to the main CLI."""
     app.add_typer(rules_app, name="rules")
     app.command("match")(match_command)
+    app.command("rematch")(rematch_command)
 
 
 def _rules_dir(directory: Path | None) -> Path:
@@ -139,6 +140,26 @@ def match_command(
 
         typer.echo(f"{report.subject['name']} · {when} · 规则集 {report.rules_hash}\n")
         typer.echo(render_text(report.verdicts, report.aggregate))
+    raise typer.Exit(EXIT_PROBLEMS if broken else EXIT_OK)
+
+
+def rematch_command(
+    on: Annotated[str | None, typer.Option("--on", help="as-of date, YYYY-MM-DD (default: today)")] = None,
+) -> None:
+    """Re-match every enterprise against every policy in force; write back only the verdicts that changed."""
+    from crm.services import matching, rematch
+
+    when = _date(on)
+    broken = warn_rules()
+    last = [""]
+
+    def progress(step: str, share: float) -> None:
+        if step != last[0]:
+            last[0] = step
+            typer.echo(f"{share:4.0%} {rematch.STEPS.get(step, step)}", err=True)
+
+    summary = matching.rematch_all(on=when, progress=progress)
+    typer.echo(matching.rematch_text(summary))
     raise typer.Exit(EXIT_PROBLEMS if broken else EXIT_OK)
 
 

@@ -39,6 +39,8 @@ class MatchResult(SQLModel, table=True):
     # the policy's estimated benefit, CNY (per year or once, as its file says); NULL: unbounded or unknown
     value_low: Decimal | None = money()
     value_high: Decimal | None = money()
+    # fingerprint of the verdict's content (crm.rules.digest): a re-match rewrites the row only when it differs
+    digest: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class ManualSettlement(SQLModel, table=True):
@@ -78,4 +80,8 @@ MATCHRESULT_POLICY_OUTCOME = sa.Index(
     col(MatchResult.policy_id),
     col(MatchResult.outcome),
     col(MatchResult.enterprise_id),
+)
+# re-match: every enterprise's summed fingerprints from the index alone
+MATCHRESULT_ENTERPRISE_DIGEST = sa.Index(
+    "ix_matchresult_enterprise_digest", col(MatchResult.enterprise_id), col(MatchResult.digest)
 )

@@ -3,14 +3,11 @@ diffs, and officers settling manual conditions."""
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm import facts as facts_mod
 from crm.auth import current_principal, require
@@ -21,8 +18,11 @@ from crm.facts.profile import Profile, aggregate, load_profile
 from crm.models import ManualSettlement, utcnow
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, loader
 from crm.rules.cases import coerce_facts
-from crm.rules.model import MET, NOT_MET, UNKNOWN, Manual, Policy, Score
+from crm.rules.model import Manual, Policy, Score
 from crm.store import Session, load_aggregate, matches, tx
+
+if TYPE_CHECKING:
+    from crm.services.rematch import Progress, RematchSummary
 
 
 @dataclass
@@ -47,17 +47,6 @@ class MatchReport:
             subject=self.subject,
             aggregate=self.aggregate,
         )
-
-
-@dataclass
-class RematchSummary:
-    run_id: str
-    on: date
-    rules_hash: str
-    enterprises: int
-    by_outcome: dict[str, int]
-    diffs: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 @tx.retrying
@@ -153,99 +142,26 @@ def _check_settleable(policy_id: str, condition_id: str) -> None:
 # --- re-match everyone -----------------------------------------------------------------------------------
 
 
-@tx.retrying
-def rematch_all(*, on: date | None = None) -> RematchSummary:
-    """Re-evaluate every live enterprise x every policy in force (batch path), store, and keep the diffs."""
+REMATCH_STEPS = ("read", "evaluate", "compare", "write", "done")  # the progress steps, in order
+
+
+def rematch_all(*, on: date | None = None, progress: Progress | None = None) -> RematchSummary:
+    """Re-evaluate every live enterprise x every policy in force (batch path), write back the verdicts that
+    changed and keep the differences (``crm.services.rematch``)."""
     require("write")
-    on = on or date.today()
-    ruleset = loader.current()
-    policies = ruleset.in_force(on)
-    started = time.perf_counter()
-    with session_scope() as session:
-        read_at = utcnow()  # a single match made after this (newer facts) is never overwritten
-        ids, cols = fact_table(session, on)
-        if len(ids) == 0:
-            return RematchSummary(uuid.uuid4().hex[:12], on, ruleset.hash, 0, {})
-        from crm.rules import evaluate_batch  # numpy (arrays typed Any here): loaded by the re-match only
+    from crm.services import rematch  # numpy: loaded by the re-match only
 
-        batch = evaluate_batch(policies, cols, on, settled=_settled_columns(session, ids, policies))
-        registered = [
-            None if d != d else date.fromordinal(int(d)) for d in cols["registration_date"].tolist()
-        ]
-        rows = _batch_rows(ids, batch, on, ruleset.hash, registered)
-        diffs = matches.replace_results(
-            session=session, rows=rows, enterprise_ids=ids.tolist(), rules_hash=ruleset.hash, read_at=read_at
-        )
-    counts = Counter(r["outcome"] for r in rows)
-    return RematchSummary(
-        diffs[0]["run_id"] if diffs else uuid.uuid4().hex[:12],
-        on,
-        ruleset.hash,
-        len(ids),
-        dict(counts),
-        diffs,
-        time.perf_counter() - started,
-    )
+    return rematch.run(on=on or date.today(), progress=progress)
 
 
-def fact_table(session: Session, on: date) -> tuple[Any, dict[str, Any]]:
-    """Every live enterprise's facts as of ``on`` as columns, read with a few set-based queries."""
-    from crm.facts import table  # numpy: loaded by the re-match only
-    from crm.store.fact_inputs import load_fact_inputs
+def rematch_text(summary: RematchSummary) -> str:
+    """A re-match's summary as an officer reads it."""
+    from crm.services import rematch
 
-    raw = load_fact_inputs(
-        session=session,
-        enterprise_fields=table.ENTERPRISE_FIELDS,
-        code_fields=table.CODE_FIELDS,
-        fiscal=table.fiscal_fields(on),
-    )
-    return table.derive_table(raw, on)
+    return rematch.summary_text(summary)
 
 
-def _settled_columns(session: Session, ids: Any, policies: tuple[Policy, ...]) -> dict[str, dict[str, Any]]:
-    import numpy as np
-
-    position = {int(e): i for i, e in enumerate(ids)}
-    out: dict[str, dict[str, Any]] = {}
-    for r in matches.settlements(session=session):
-        if r.enterprise_id not in position:
-            continue
-        column = out.setdefault(r.policy_id, {}).setdefault(
-            r.condition_id, np.full(len(ids), UNKNOWN, np.int8)
-        )
-        column[position[r.enterprise_id]] = UNKNOWN if r.met is None else MET if r.met else NOT_MET
-    return out
-
-
-def _batch_rows(
-    ids: Any, batch: dict[str, Any], on: date, rules_hash: str, registered: list[date | None]
-) -> list[dict[str, Any]]:
-    rows = []
-    for policy_id, verdicts in batch.items():
-        for i, enterprise_id in enumerate(ids):
-            row = verdicts.row(i)
-            items = facts_mod.collect_items(row["to_collect"], on, registered=registered[i])
-            rows.append(
-                {
-                    "enterprise_id": int(enterprise_id),
-                    "policy_id": policy_id,
-                    "outcome": row["outcome"],
-                    "rank": 0,
-                    "as_of": on,
-                    "rules_hash": rules_hash,
-                    "gaps": [
-                        {"condition": c, "shortfall": s, "near": c in row["near"]}
-                        for c, s in row["gaps"].items()
-                    ],
-                    "to_collect": "、".join(items) or None,
-                    "pending": row["pending"],
-                    **_value_columns(*(row["value"] or (None, None))),
-                }
-            )
-    return rows
-
-
-def _value_columns(low: float | None, high: float | None) -> dict[str, Decimal | None]:
+def value_columns(low: float | None, high: float | None) -> dict[str, Decimal | None]:
     """The estimated benefit as stored (CNY to the fen; None where unbounded or unknown)."""
     return {
         "value_low": None if low is None else Decimal(str(round(low, 2))),
@@ -256,6 +172,8 @@ def _value_columns(low: float | None, high: float | None) -> dict[str, Decimal |
 def _store_one(
     session: Session, agg: Any, verdicts: list[Verdict], rules_hash: str, on: date, read_at: datetime
 ) -> None:
+    from crm.rules.digest import digest_of  # numpy, like the batch path it agrees with
+
     enterprise_id, registered = agg.enterprise.id, agg.enterprise.registration_date
     rows = [
         {
@@ -268,7 +186,8 @@ def _store_one(
             "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
             "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on, registered=registered)) or None,
             "pending": v.pending,
-            **_value_columns(*((v.value.low, v.value.high) if v.value else (None, None))),
+            **value_columns(*((v.value.low, v.value.high) if v.value else (None, None))),
+            "digest": digest_of(v, None if registered is None else registered.year),
         }
         for v in verdicts
     ]

@@ -76,10 +76,14 @@ def _enterprises(
         query_from = query_from.outerjoin(y, on)
         selected += [(f"{f}@{year}", _raw(session, y.c[f])) for f in names]
     query = sa.select(*(c for _, c in selected)).select_from(query_from).where(e.c.deleted_at.is_(None))
-    matrix = np.array(_fetch(session, query.order_by(e.c.id)), dtype=np.float64).reshape(-1, len(selected))
+    matrix = np.array(fetch_tuples(session, query.order_by(e.c.id)), dtype=np.float64).reshape(
+        -1, len(selected)
+    )
     out: Columns = {name: matrix[:, k] for k, (name, _) in enumerate(selected)}
     ids = out["id"].astype(np.int64)
-    code_rows = _fetch(session, sa.select(e.c.id, *(e.c[f] for f in codes)).where(e.c.deleted_at.is_(None)))
+    code_rows = fetch_tuples(
+        session, sa.select(e.c.id, *(e.c[f] for f in codes)).where(e.c.deleted_at.is_(None))
+    )
     code_ids = np.array([r[0] for r in code_rows], dtype=np.int64)
     order = np.argsort(code_ids, kind="stable")
     code_ids = code_ids[order]
@@ -120,7 +124,7 @@ def _children(session: Session, model: Any, fields: Sequence[str]) -> ChildRows:
     query = sa.select(table.c.enterprise_id, table.c.id, *(_raw(session, table.c[f]) for f in fields)).where(
         table.c.deleted_at.is_(None), table.c.enterprise_id.in_(live)
     )
-    rows = _fetch(session, query)
+    rows = fetch_tuples(session, query)
     keys = np.array([r[:2] for r in rows], dtype=np.int64).reshape(-1, 2)
     order = np.lexsort((keys[:, 1], keys[:, 0])).tolist()
     types = tuple(_type(table.c[f].type) for f in fields)
@@ -135,10 +139,10 @@ def _type(sa_type: Any) -> str:
     return "text" if isinstance(sa_type, sa.String) else "number"
 
 
-def _fetch(session: Session, query: Any) -> list[tuple[Any, ...]]:
+def fetch_tuples(session: Session, query: Any) -> list[tuple[Any, ...]]:
     """Plain tuples straight from the driver's cursor (no result rows to build: the bulk of the cost).
 
-    The queries here carry no user input, only years and field names, so their values are inlined."""
+    Only for queries without user input (years, field names, ids): their values are inlined."""
     sql = str(query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
     cursor = session.connection().connection.cursor()
     try:

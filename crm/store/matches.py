@@ -155,7 +155,7 @@ def _diffs(
     out, changed = [], set()
     for r in rows:
         before, after = old.get((r["enterprise_id"], r["policy_id"])), r["outcome"]
-        kind = _diff_kind(before, after)
+        kind = diff_kind(before, after)
         if before != after:
             changed.add(r["enterprise_id"])
         if kind:
@@ -185,7 +185,8 @@ def _diff(
     }
 
 
-def _diff_kind(before: str | None, after: str) -> str | None:
+def diff_kind(before: str | None, after: str) -> str | None:
+    """newly_eligible / no_longer_eligible when a verdict moves into or out of eligible, else None."""
     if after == "eligible" and before not in ("eligible", "held"):
         return "newly_eligible"
     if before == "eligible" and after not in ("eligible", "held"):

@@ -18,7 +18,7 @@ from crm.demo import AS_OF, load_demo
 from crm.facts import CATALOGUE, columns, derive
 from crm.facts import table as fact_table_mod
 from crm.models import ComplianceEvent, FiscalYear
-from crm.services import matching
+from crm.services import rematch
 from crm.store.facts import load_aggregates
 
 ON = date(2025, 6, 1)
@@ -63,7 +63,7 @@ def test_the_demo_data_read_as_columns_equals_the_derived_rows(any_db: str) -> N
             aggregates = load_aggregates(session)
             want_ids = np.array([a.enterprise.id for a in aggregates])
             expected = columns([derive(a, on) for a in aggregates])
-            ids, actual = matching.fact_table(session, on)
+            ids, actual = rematch.fact_table(session, on)
         np.testing.assert_array_equal(ids, want_ids)
         assert_same_columns(expected, actual)
 

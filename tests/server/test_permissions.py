@@ -36,6 +36,7 @@ WRITE = {
     "matching": {"settle", "rematch_all"},
     "requests": {"make_requests", "make_batch", "close_request"},
     "provenance": {"mark_verified"},
+    "rematch": {"run"},
     "returns": {"accept"},
     "packs": {"make_pack", "make_packs"},
     "jobs": {"start_pack_batch"},
@@ -124,6 +125,8 @@ OPEN = {
         "target_label",
     },
     "matching": {
+        "rematch_text",
+        "value_columns",
         "fact_table",
         "assumption_text",
         "condition_text",
@@ -141,6 +144,8 @@ OPEN = {
         "what_if",
         "what_if_facts",
     },
+    # the re-match's parts: facts as columns inside the caller's session, stored-value and summary helpers
+    "rematch": {"fact_table", "settled_columns", "summary_text"},
     "data_request": {"facts_to_request", "fields_to_check", "held_value", "in_unit", "unit_of"},
     "history_view": {"enterprise_history"},
     "application_panel": {"next_stages", "record"},

@@ -33,3 +33,17 @@ async def test_a_policy_shows_its_criteria_parameters_and_matching_enterprises(u
     await user.should_see("上年营业收入下限（占位）（revenue_min）")
     await user.open("/policies/talent_employer")
     await user.should_see("基本符合，待核实（1）")
+
+
+async def test_rematch_all_shows_what_it_wrote_and_the_new_counts(user: User) -> None:
+    ent = create_enterprise({"name": "上海杨浦重新匹配测试有限公司", "registered_in_shanghai": True})
+    await user.open("/policies")
+    before = {r["id"]: r["matches"] for r in user.find("policy-table").elements.pop().rows}
+    assert before["talent_employer"] == "0 / 0 / 0 / 0"
+    user.find("rematch-all").click()
+    await user.should_see("已重新匹配 1 家企业")
+    await user.should_see("写入 10 条变化的结果")
+    after = {r["id"]: r["matches"] for r in user.find("policy-table").elements.pop().rows}
+    assert after != before and ent.id
+    user.find("rematch-all").click()
+    await user.should_see("写入 0 条变化的结果，1 家企业结果未变")

@@ -3,6 +3,7 @@ criteria tree in Chinese, basis, windows, parameters and the enterprises in each
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
@@ -52,9 +53,16 @@ register(
         "policies.enterprises": ("企业（按上次匹配结果）", "Enterprises (last match)"),
         "policies.rematch": ("重新匹配全部企业", "Re-match all enterprises"),
         "policies.rematched": (
-            "已重新匹配 {count} 家企业，{diffs} 项变化",
-            "Re-matched {count} enterprises, {diffs} changes",
+            "已重新匹配 {count} 家企业（{seconds} 秒）：写入 {written} 条变化的结果，{unchanged} 家企业结果未变；"
+            "新符合 {newly} 项，不再符合 {lost} 项，服务包需更新 {packs} 家",
+            "Re-matched {count} enterprises ({seconds} s): {written} changed verdicts written, {unchanged} "
+            "enterprises unchanged; newly eligible {newly}, no longer eligible {lost}, packs out of date {packs}",
         ),
+        "policies.step.read": ("读取企业数据…", "Reading the enterprises…"),
+        "policies.step.evaluate": ("按政策评估…", "Evaluating every policy…"),
+        "policies.step.compare": ("比对已存结果…", "Comparing with the stored verdicts…"),
+        "policies.step.write": ("写入变化…", "Writing the changes…"),
+        "policies.step.done": ("完成", "Done"),
     }
 )
 
@@ -100,7 +108,15 @@ def policy_list() -> None:
         .mark("policy-table")
     )
     table.on("rowClick", lambda e: ui.navigate.to(f"/policies/{e.args[1]['id']}"))
-    ui.button(tr("policies.rematch"), icon="sync", on_click=_rematch).props("unelevated").mark("rematch-all")
+    state = _Rematch()
+    with ui.row().classes("items-center gap-4 w-full"):
+        ui.button(tr("policies.rematch"), icon="sync", on_click=lambda: _rematch(state)).props(
+            "unelevated"
+        ).mark("rematch-all").bind_enabled_from(state, "busy", backward=lambda busy: not busy)
+        ui.label().bind_text_from(state, "step").bind_visibility_from(state, "busy").classes("text-caption")
+    ui.linear_progress(show_value=False).bind_value_from(state, "fraction").bind_visibility_from(
+        state, "busy"
+    ).mark("rematch-progress")
 
 
 def _row(policy: Any) -> dict[str, Any]:
@@ -139,9 +155,45 @@ async def _reload() -> None:
     policy_list.refresh()
 
 
-async def _rematch() -> None:
-    summary = await io_bound(matching.rematch_all)
-    ui.notify(tr("policies.rematched", count=summary.enterprises, diffs=len(summary.diffs)), type="positive")
+@dataclass
+class _Rematch:
+    """A running re-match as the page shows it (the worker thread sets step and fraction)."""
+
+    busy: bool = False
+    step: str = ""
+    fraction: float = 0.0
+
+
+async def _rematch(state: _Rematch) -> None:
+    if state.busy:
+        return
+    labels = {step: tr(f"policies.step.{step}") for step in matching.REMATCH_STEPS}
+    state.busy, state.step, state.fraction = True, labels["read"], 0.0
+
+    def progress(step: str, share: float) -> None:
+        state.step, state.fraction = labels.get(step, ""), share
+
+    try:
+        summary = await io_bound(matching.rematch_all, progress=progress)
+    finally:
+        state.busy = False
+    kinds = [d["kind"] for d in summary.diffs]
+    ui.notify(
+        tr(
+            "policies.rematched",
+            count=summary.enterprises,
+            seconds=f"{summary.seconds:.1f}",
+            written=summary.written,
+            unchanged=summary.unchanged,
+            newly=kinds.count("newly_eligible"),
+            lost=kinds.count("no_longer_eligible"),
+            packs=kinds.count("pack_out_of_date"),
+        ),
+        type="positive",
+        multi_line=True,
+        timeout=10_000,
+    )
+    policy_list.refresh()
 
 
 def policy_detail(o: dict[str, Any]) -> None:
