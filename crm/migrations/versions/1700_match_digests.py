@@ -1,15 +1,15 @@
 """match digests: each stored verdict carries a 48-bit fingerprint of its content, so a re-match compares
 fingerprints (per enterprise, summed, from one covering index) and writes only the verdicts that changed
 
-Revision ID: 1600_match_digests
-Revises: 1500_sign_in_hardening
+Revision ID: 1700_match_digests
+Revises: 1600_application_details
 Create Date: 2026-12-02 18:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '1600_match_digests'
-down_revision = '1500_sign_in_hardening'
+revision = '1700_match_digests'
+down_revision = '1600_application_details'
 branch_labels = None
 depends_on = None
 
