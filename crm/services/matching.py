@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,14 +160,6 @@ def rematch_text(summary: RematchSummary) -> str:
     return rematch.summary_text(summary)
 
 
-def value_columns(low: float | None, high: float | None) -> dict[str, Decimal | None]:
-    """The estimated benefit as stored (CNY to the fen; None where unbounded or unknown)."""
-    return {
-        "value_low": None if low is None else Decimal(str(round(low, 2))),
-        "value_high": None if high is None else Decimal(str(round(high, 2))),
-    }
-
-
 def _store_one(
     session: Session, agg: Any, verdicts: list[Verdict], rules_hash: str, on: date, read_at: datetime
 ) -> None:
@@ -186,7 +177,7 @@ def _store_one(
             "gaps": [{"condition": g.condition, "shortfall": g.shortfall, "near": g.near} for g in v.gaps],
             "to_collect": "、".join(facts_mod.collect_items(v.to_collect, on, registered=registered)) or None,
             "pending": v.pending,
-            **value_columns(*((v.value.low, v.value.high) if v.value else (None, None))),
+            **matches.value_columns(*((v.value.low, v.value.high) if v.value else (None, None))),
             "digest": digest_of(v, None if registered is None else registered.year),
         }
         for v in verdicts

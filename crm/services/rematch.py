@@ -29,7 +29,6 @@ from crm.facts import table
 from crm.rules import OUTCOMES, BatchVerdicts, evaluate_batch, loader
 from crm.rules.digest import digests
 from crm.rules.model import MET, NOT_MET, UNKNOWN, Policy
-from crm.services.matching import value_columns
 from crm.store import Session, matches
 from crm.store import rematch as store
 from crm.store.fact_inputs import load_fact_inputs
@@ -261,7 +260,7 @@ class _Changes:
                 "gaps": gaps[j],
                 "to_collect": self._text(collect[j], years[j]),
                 "pending": list(pending[j]),
-                **value_columns(_number(low[j]), _number(high[j])),
+                **matches.value_columns(_number(low[j]), _number(high[j])),
                 "digest": digest[j],
             }
             for j, i in enumerate(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,6 +61,14 @@ def settlements(*, session: Session, enterprise_id: int | None = None) -> list[M
     if enterprise_id is not None:
         query = query.where(ManualSettlement.enterprise_id == enterprise_id)
     return list(session.exec(query).all())
+
+
+def value_columns(low: float | None, high: float | None) -> dict[str, Decimal | None]:
+    """A verdict's estimated benefit as stored (CNY to the fen; None where unbounded or unknown)."""
+    return {
+        "value_low": None if low is None else Decimal(str(round(low, 2))),
+        "value_high": None if high is None else Decimal(str(round(high, 2))),
+    }
 
 
 # --- stored verdicts and their differences ------------------------------------------------------------

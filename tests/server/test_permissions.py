@@ -126,7 +126,6 @@ OPEN = {
     },
     "matching": {
         "rematch_text",
-        "value_columns",
         "fact_table",
         "assumption_text",
         "condition_text",
