@@ -9,11 +9,14 @@ stays light. May import crm.services, crm.config, crm.db and crm.errors; never t
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
+from typer.main import get_command
 
 from crm.cli import admin, calendar, core, intake, packs, requests, rules
 from crm.errors import HuiqiError
@@ -21,7 +24,8 @@ from crm.i18n import t
 
 
 class HuiqiGroup(TyperGroup):
-    """The one CLI error handler: a ``HuiqiError`` from any command is one line on stderr, then exit 2."""
+    """The one CLI error handler: a ``HuiqiError`` from any command is one line on stderr, then exit 2; an
+    unexpected error is one line too (exit 1), its traceback only with HUIQI_DEBUG=1."""
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context: typer types it with its vendored click
         try:
@@ -29,6 +33,14 @@ class HuiqiGroup(TyperGroup):
         except HuiqiError as exc:
             typer.echo(t("error.cli", message=exc.message()).replace("\n", " "), err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (TyperException, typer.Exit, typer.Abort):
+            raise  # usage errors, exits and aborts: typer reports them
+        except Exception as exc:
+            if os.environ.get("HUIQI_DEBUG"):
+                raise
+            message = t("error.unexpected", kind=type(exc).__name__)
+            typer.echo(t("error.cli", message=message) + " (HUIQI_DEBUG=1: 显示详情 details)", err=True)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -43,6 +55,20 @@ for _group in (core, rules, packs, intake, calendar, admin, requests):
     _group.register(app)
 
 
+HELP_OPTION = "显示本帮助并退出 (show this help and exit)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `huiqi` command."""
-    app(args=argv if argv is not None else sys.argv[1:], prog_name="huiqi")
+    command = get_command(app)
+    _bilingual_help_option(command)
+    command.main(args=argv if argv is not None else sys.argv[1:], prog_name="huiqi")
+
+
+def _bilingual_help_option(command: Any) -> None:
+    """Every command's --help says what it does in both languages, like every other option."""
+    option = command.get_help_option(command.context_class(command))
+    if option is not None:
+        option.help = HELP_OPTION
+    for sub in getattr(command, "commands", {}).values():
+        _bilingual_help_option(sub)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, parse_date, warn_rules
+from crm.cli.common import EXIT_OK, EXIT_PROBLEMS, parse_date, refuse, warn_rules
 
 DirOption = Annotated[
     Path | None,
@@ -30,7 +30,10 @@ def register(app: typer.Typer) -> None:
 def _rules_dir(directory: Path | None) -> Path:
     from crm.config import get_settings
 
-    return directory or get_settings().rules_dir
+    found = directory or get_settings().rules_dir
+    if not found.is_dir():
+        refuse(f"规则目录不存在 (no such directory)：{found}", "--dir")
+    return found
 
 
 @rules_app.command("check")

@@ -38,3 +38,25 @@ def test_a_bad_environment_value_is_named(name: str, value: str, monkeypatch: py
     config.override_settings(None)
     result = CliRunner().invoke(app, ["rules", "check"])
     assert result.exit_code == 2 and name in result.output and repr(value) in result.output
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm.services import matching
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(matching, "match_profile", broken)
+    args = ["match", "--profile", "policy_rules/examples/profile.yaml"]
+    result = CliRunner().invoke(app, args)
+    assert (
+        result.exit_code == 1 and "意外错误（ValueError）" in result.stderr and "HUIQI_DEBUG" in result.stderr
+    )
+    assert "Traceback" not in result.output
+    monkeypatch.setenv("HUIQI_DEBUG", "1")
+    assert isinstance(CliRunner().invoke(app, args).exception, ValueError)
+
+
+def test_a_missing_rules_dir_is_bad_usage() -> None:
+    result = CliRunner().invoke(app, ["rules", "check", "--dir", "/no/such/rules"])
+    assert result.exit_code == 2 and "/no/such/rules" in result.output

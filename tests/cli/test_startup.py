@@ -29,6 +29,8 @@ def test_a_light_command_loads_no_heavy_module(command: list[str], tmp_path: Pat
         [sys.executable, "-c", PROBE, *command], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "HEAVY:", done.stderr
+    if command == ["--help"]:  # the help option speaks both languages too
+        assert "--help  显示本帮助并退出 (show this help and exit)" in done.stdout
 
 
 def test_the_schema_check_finds_the_same_head_as_alembic() -> None:
