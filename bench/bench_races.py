@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -50,12 +51,14 @@ def together(actions: list[Callable[[], Any]], who: Any = None) -> list[tuple[An
             except BaseException as exc:  # noqa: BLE001 - counted below
                 told[i] = (None, exc)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(actions))]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + 120
     for t in threads:
-        t.join(timeout=300)
-    return told
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    hung = TimeoutError("still waiting after 120 s (hung)")
+    return [told[i] if not t.is_alive() else (None, hung) for i, t in enumerate(threads)]
 
 
 def raw(told: list[tuple[Any, BaseException | None]]) -> int:
