@@ -7,6 +7,11 @@ fallback is: Saturdays and Sundays are rest days, and so are the fixed-date stat
 the 《全国年节及纪念日放假办法》 (元旦 1-1, 劳动节 5-1/5-2, 国庆节 10-1..10-3). Lunar holidays and
 调休 cannot be known, so every count touching such a year is flagged ``estimated`` and the UI says
 so ("估算"). ``strict=True`` raises ``HolidayDataMissing`` instead.
+
+Once the State Council publishes a year the library does not know yet, an admin enters it as a small file
+``holidays/<year>.yaml`` (in the data dir, or shipped beside the rule files) listing its rest days and its
+调休 working days; that year then counts exactly and is no longer estimated. Where the library knows a year
+it stays the source, and a file for that year is ignored.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import chinese_calendar
@@ -35,22 +41,104 @@ class HolidayDataMissing(HuiqiError):
         self.day = day
         super().__init__(
             f"{day.year} 年的法定节假日安排尚未收录（chinese-calendar 仅含 {COVERED_YEARS.start}–"
-            f"{COVERED_YEARS.stop - 1} 年）：{day.isoformat()} 是否为工作日无法确定，请升级 chinese-calendar"
+            f"{COVERED_YEARS.stop - 1} 年）：{day.isoformat()} 是否为工作日无法确定，请升级 chinese-calendar，"
+            f"或按国务院通知在数据目录 holidays/{day.year}.yaml 录入当年安排"
         )
 
 
 def covered(day: date) -> bool:
-    """Whether the official holiday schedule of ``day``'s year is known."""
-    return day.year in COVERED_YEARS
+    """Whether the official holiday schedule of ``day``'s year is known (library or an entered arrangement)."""
+    return day.year in COVERED_YEARS or arrangement(day.year) is not None
 
 
 def is_working_day(day: date, *, strict: bool = False) -> bool:
     """True on a working day (调休 weekends count); beyond the data: weekday estimate or, strict, an error."""
-    if covered(day):
+    if day.year in COVERED_YEARS:
         return _official(day)
+    entered = arrangement(day.year)
+    if entered is not None:
+        return day in entered.workdays or (day.weekday() < 5 and day not in entered.holidays)
     if strict:
         raise HolidayDataMissing(day)
     return day.weekday() < 5 and (day.month, day.day) not in FIXED_STATUTORY
+
+
+# --- arrangements entered for years the library does not know ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """One year's State Council arrangement: rest days on weekdays, working weekend days (调休), its source."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    source: str
+
+
+class BadArrangement(HuiqiError):
+    """A holiday arrangement file that cannot be used (the message names the file and the reason)."""
+
+
+def arrangement(year: int) -> Arrangement | None:
+    """The arrangement entered for ``year`` (data dir first, then beside the rules), if any."""
+    from crm.config import get_settings
+
+    settings = get_settings()
+    return _arrangement(year, str(settings.data_dir), str(settings.rules_dir))
+
+
+def arrangement_paths(year: int) -> list[Path]:
+    """Where an arrangement for ``year`` is looked for, first match wins."""
+    from crm.config import get_settings
+
+    settings = get_settings()
+    return [d / "holidays" / f"{year}.yaml" for d in (settings.data_dir, settings.rules_dir)]
+
+
+def reload_arrangements() -> None:
+    """Forget what was read (call after an arrangement file was saved)."""
+    _arrangement.cache_clear()
+    _prefix.cache_clear()
+
+
+@lru_cache(maxsize=64)
+def _arrangement(year: int, data_dir: str, rules_dir: str) -> Arrangement | None:
+    for path in (Path(d) / "holidays" / f"{year}.yaml" for d in (data_dir, rules_dir)):
+        if path.is_file():
+            return read_arrangement(path, year)
+    return None
+
+
+def read_arrangement(path: Path, year: int) -> Arrangement:
+    """Read and check one arrangement file: its year, dates inside that year, rest days on weekdays and
+    调休 days on weekends, a source named."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if raw.get("year") != year:
+            raise ValueError(f"year 应为 {year}")
+        if not str(raw.get("source") or "").strip():
+            raise ValueError("缺少 source（通知名称与文号）")
+        holidays = frozenset(_dates(raw.get("holidays"), year))
+        workdays = frozenset(_dates(raw.get("workdays"), year))
+    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise BadArrangement(f"{path}：{exc}") from exc
+    wrong = sorted(d for d in workdays if d.weekday() < 5)
+    if wrong:
+        raise BadArrangement(f"{path}：workdays 应为周末的调休上班日：{wrong[0]}")
+    return Arrangement(year, holidays, workdays, str(raw["source"]).strip())
+
+
+def _dates(values: Any, year: int) -> list[date]:
+    out = []
+    for value in values or []:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        if day.year != year:
+            raise ValueError(f"{day} 不在 {year} 年")
+        out.append(day)
+    return out
 
 
 @lru_cache(maxsize=16384)
@@ -94,9 +182,9 @@ def working_days_between(start: date, end: date, *, strict: bool = False) -> int
         return 0
     total = 0
     for year in range(start.year, end.year + 1):
-        if strict and year not in COVERED_YEARS:
+        if strict and not covered(date(year, 1, 1)):
             raise HolidayDataMissing(max(start, date(year, 1, 1)))
-        prefix = _prefix(year)
+        prefix = _prefix(year, arrangement(year))
         first = (start - date(year, 1, 1)).days if year == start.year else 0
         last = (end - date(year, 1, 1)).days if year == end.year else len(prefix) - 2
         total += prefix[last + 1] - prefix[first]
@@ -104,8 +192,9 @@ def working_days_between(start: date, end: date, *, strict: bool = False) -> int
 
 
 @lru_cache(maxsize=64)
-def _prefix(year: int) -> tuple[int, ...]:
-    """prefix[i] = working days among the first i days of ``year`` (estimated beyond the data)."""
+def _prefix(year: int, entered: Arrangement | None = None) -> tuple[int, ...]:
+    """prefix[i] = working days among the first i days of ``year`` (estimated beyond the data); keyed by the
+    year's entered arrangement too, so entering one is seen at once."""
     day, out = date(year, 1, 1), [0]
     while day.year == year:
         out.append(out[-1] + is_working_day(day))
