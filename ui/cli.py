@@ -43,8 +43,10 @@ def start_app(
     # NiceGUI keeps per-user storage (language, list filters) in this directory; read at import
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(get_settings().data_dir / "ui-storage"))
     _daily_backup()
+    from ui.guards import install_desktop
     from ui.main import run
 
+    install_desktop()  # the desktop app answers only 127.0.0.1 / localhost (not the tests' simulated host)
     typer.echo(f"惠企 Huiqi: http://{host}:{port}")
     run(host=host, port=port, native=native, show=not no_browser)
 
