@@ -18,7 +18,7 @@ from crm.models import ManualSettlement, utcnow
 from crm.rules import OUTCOMES, Settlement, Verdict, document, evaluate_all, loader
 from crm.rules.cases import coerce_facts
 from crm.rules.model import Manual, Policy, Score
-from crm.store import Session, load_aggregate, matches, tx
+from crm.store import Session, load_aggregate, matches, policy_view, tx
 
 if TYPE_CHECKING:
     from crm.services.rematch import Progress, RematchSummary
@@ -203,6 +203,20 @@ def outcome_counts(policy_id: str) -> dict[str, list[tuple[int, str]]]:
         for outcome, eid, name in matches.members_by_outcome(session=session, policy_id=policy_id):
             out[outcome].append((eid, name))
     return out
+
+
+def outcome_totals(policy_id: str | None = None) -> dict[str, dict[str, int]]:
+    """{policy: {outcome: enterprises}} from the stored verdicts (indexed counts, no enterprise loaded)."""
+    with session_scope() as session:
+        return policy_view.outcome_totals(session=session, policy_id=policy_id)
+
+
+def outcome_page(policy_id: str, outcome: str, *, page: int = 0, size: int = 50) -> list[tuple[int, str]]:
+    """One page (by name) of the enterprises whose stored verdict on a policy is ``outcome``."""
+    with session_scope() as session:
+        return policy_view.outcome_members(
+            session=session, policy_id=policy_id, outcome=outcome, offset=page * size, limit=size
+        )
 
 
 def recent_diffs(*, limit: int = 200) -> list[dict[str, Any]]:

@@ -133,6 +133,8 @@ OPEN = {
         "match",
         "match_profile",
         "outcome_counts",
+        "outcome_page",
+        "outcome_totals",
         "parse_assumption",
         "policies",
         "policy_outline",

@@ -47,3 +47,20 @@ async def test_rematch_all_shows_what_it_wrote_and_the_new_counts(user: User) ->
     assert after != before and ent.id
     user.find("rematch-all").click()
     await user.should_see("写入 0 条变化的结果，1 家企业结果未变")
+
+
+async def test_a_policys_enterprises_come_a_page_at_a_time(user: User, monkeypatch) -> None:
+    from ui.pages import policies
+
+    monkeypatch.setattr(policies, "PAGE", 2)
+    for name in ("上海甲体育有限公司", "上海乙体育有限公司", "上海丙体育有限公司"):
+        matching.match(create_enterprise({"name": name}).id)
+    counts = matching.outcome_totals("hnte")["hnte"]
+    code, total = next((c, n) for c, n in counts.items() if n == 3)
+    await user.open("/policies/hnte")
+    user.find(f"members-{code}").elements.pop().open()  # opening the outcome loads its first page only
+    await user.should_see("上海丙体育有限公司")  # by name: 丙 乙 first, 甲 on the next page
+    await user.should_not_see("上海甲体育有限公司")
+    user.find(f"more-{code}").click()
+    await user.should_see("上海甲体育有限公司")
+    assert total == 3

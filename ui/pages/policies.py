@@ -58,6 +58,7 @@ register(
             "Re-matched {count} enterprises ({seconds} s): {written} changed verdicts written, {unchanged} "
             "enterprises unchanged; newly eligible {newly}, no longer eligible {lost}, packs out of date {packs}",
         ),
+        "policies.more": ("显示更多", "Show more"),
         "policies.step.read": ("读取企业数据…", "Reading the enterprises…"),
         "policies.step.evaluate": ("按政策评估…", "Evaluating every policy…"),
         "policies.step.compare": ("比对已存结果…", "Comparing with the stored verdicts…"),
@@ -66,6 +67,8 @@ register(
     }
 )
 
+PAGE = 50  # enterprises listed per outcome at a time
+OUTCOME_ORDER = ("eligible", "likely", "near_miss", "needs_data", "held", "ineligible")
 LEVEL_ZH = {"national": "国家级", "municipal": "市级", "district": "区级"}
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低（含占位参数）"}
 
@@ -96,7 +99,8 @@ def policy_list() -> None:
                 "reload-rules"
             )
     _rules_banner(status["errors"])
-    rows = [_row(p) for p in matching.policies()]
+    totals = matching.outcome_totals()
+    rows = [_row(p, totals.get(p.id, {})) for p in matching.policies()]
     columns = [
         {"name": k, "label": tr(f"policies.col.{k}"), "field": k, "align": "left", "sortable": True}
         for k in ("title", "level", "confidence", "window", "matches")
@@ -119,8 +123,7 @@ def policy_list() -> None:
     ).mark("rematch-progress")
 
 
-def _row(policy: Any) -> dict[str, Any]:
-    counts = {k: len(v) for k, v in matching.outcome_counts(policy.id).items()}
+def _row(policy: Any, counts: dict[str, int]) -> dict[str, Any]:
     windows = "；".join(f"{w['opens']}～{w['closes']}" for w in policy.meta.get("windows") or [])
     return {
         "id": policy.id,
@@ -128,7 +131,9 @@ def _row(policy: Any) -> dict[str, Any]:
         "level": LEVEL_ZH[policy.level],
         "confidence": CONFIDENCE_ZH[policy.confidence],
         "window": windows,
-        "matches": " / ".join(str(counts[o]) for o in ("eligible", "likely", "near_miss", "needs_data")),
+        "matches": " / ".join(
+            str(counts.get(o, 0)) for o in ("eligible", "likely", "near_miss", "needs_data")
+        ),
     }
 
 
@@ -229,10 +234,29 @@ def _tree(node: dict[str, Any], depth: int) -> None:
 
 
 def _enterprises(policy_id: str) -> None:
+    """Who matches the policy, by outcome: counts from the index, enterprises a page at a time when opened."""
     ui.label(tr("policies.enterprises")).classes("text-subtitle1")
-    for code, members in matching.outcome_counts(policy_id).items():
-        if not members:
-            continue
-        with ui.expansion(f"{outcome(code)}（{len(members)}）").classes("w-full").mark(f"members-{code}"):
-            for eid, name in members:
+    totals = matching.outcome_totals(policy_id).get(policy_id, {})
+    for code in OUTCOME_ORDER:
+        if totals.get(code):
+            _members(policy_id, code, totals[code])
+
+
+def _members(policy_id: str, code: str, total: int) -> None:
+    shown = {"pages": 0}
+    with ui.expansion(f"{outcome(code)}（{total}）").classes("w-full").mark(f"members-{code}") as box:
+        links = ui.column().classes("gap-0")
+        more = (
+            ui.button(tr("policies.more"), on_click=lambda: load()).props("flat dense").mark(f"more-{code}")
+        )
+        more.set_visibility(False)
+
+    def load() -> None:
+        page = matching.outcome_page(policy_id, code, page=shown["pages"], size=PAGE)
+        shown["pages"] += 1
+        with links:
+            for eid, name in page:
                 ui.link(name, f"/enterprises/{eid}")
+        more.set_visibility(shown["pages"] * PAGE < total)
+
+    box.on_value_change(lambda e: load() if e.value and not shown["pages"] else None)
