@@ -142,6 +142,8 @@ def expand(files: Iterable[tuple[str, bytes]], limits: Limits | None = None) -> 
             out.append((name, data))
         if len(out) > MAX_FILES:
             raise UnreadableFile(f"一次最多导入 {MAX_FILES} 个文件，请分批导入")
+        if sum(len(d) for _, d in out) > limits.max_unpacked:
+            raise UnreadableFile(f"这批文件合计超过 {limits.max_unpacked // 2**20} MB，请分批导入")
     return out
 
 
@@ -157,6 +159,8 @@ def read_folder(path: Path) -> list[tuple[str, bytes]]:
     limits = Limits.configured()
     for p in paths:
         check_size(p.stat().st_size, limits)
+    if sum(p.stat().st_size for p in paths) > limits.max_unpacked:
+        raise UnreadableFile(f"这批文件合计超过 {limits.max_unpacked // 2**20} MB，请分批导入")
     return [(p.name, p.read_bytes()) for p in paths]
 
 

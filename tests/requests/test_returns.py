@@ -209,3 +209,19 @@ def test_workbooks_are_built_in_memory_and_read_back_the_same(
         assert a.sheet_state == b.sheet_state and len(a.data_validations.dataValidation) == len(
             b.data_validations.dataValidation
         )
+
+
+def test_a_batch_over_the_limits_is_refused_before_it_is_read() -> None:
+    from crm.intake.limits import Limits, UnreadableFile
+    from crm.intake.request_return import expand
+
+    small = Limits(max_bytes=1000, max_unpacked=2500)
+    with pytest.raises(UnreadableFile, match="文件过大"):
+        expand([("a.xlsx", b"x" * 1001)], small)  # one file over the upload limit
+    with pytest.raises(UnreadableFile, match="合计超过"):
+        expand([(f"{i}.xlsx", b"x" * 900) for i in range(3)], small)  # many within it, too much together
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.xlsx", b"\0" * 10_000)  # packs small, unpacks past the limit
+    with pytest.raises(UnreadableFile):
+        expand([("bomb.zip", buf.getvalue())], small)
