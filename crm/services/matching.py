@@ -144,6 +144,7 @@ def _check_settleable(policy_id: str, condition_id: str) -> None:
 REMATCH_STEPS = ("read", "evaluate", "compare", "write", "done")  # the progress steps, in order
 
 
+@tx.retrying
 def rematch_all(*, on: date | None = None, progress: Progress | None = None) -> RematchSummary:
     """Re-evaluate every live enterprise x every policy in force (batch path), write back the verdicts that
     changed and keep the differences (``crm.services.rematch``)."""
