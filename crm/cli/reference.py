@@ -25,6 +25,7 @@ EXAMPLES: dict[str, str] = {
     "rules test": "huiqi rules test",
     "rules facts": "huiqi rules facts",
     "match": "huiqi match --enterprise 1 --on 2026-05-18",
+    "rematch": "huiqi rematch",
     "pack": "huiqi pack --enterprise 1 --out pack.pdf",
     "packs": "huiqi packs --street 五角场 --policy hnte --outcome eligible --outcome near_miss --out packs",
     "export": "huiqi export 企业名单.xlsx --street 五角场",

@@ -147,9 +147,12 @@ def match_command(
 
 
 def rematch_command(
-    on: Annotated[str | None, typer.Option("--on", help="as-of date, YYYY-MM-DD (default: today)")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="按某日计算，YYYY-MM-DD，缺省为今天 (as-of date, default today)"),
+    ] = None,
 ) -> None:
-    """Re-match every enterprise against every policy in force; write back only the verdicts that changed."""
+    """全部企业对全部现行政策重新匹配，只写回有变化的结果 (re-match everyone; write back what changed)."""
     from crm.services import matching, rematch
 
     when = _date(on)
