@@ -15,17 +15,39 @@ from urllib.parse import quote
 from nicegui import app, ui
 
 from crm.errors import HuiqiError
-from crm.i18n import t
+from crm.i18n import register, t
 from crm.services.auth import NotSignedIn
 from ui.i18n_ui import lang
 
 log = logging.getLogger("huiqi.ui")
 
 
+register(
+    {
+        "error.page": (
+            "页面出错，未能显示。问题已记入日志，请返回重试或联系管理员。",
+            "This page could not be shown. The problem was logged; go back and retry, or ask an administrator.",
+        ),
+        "error.home": ("返回工作台", "Back to the dashboard"),
+    }
+)
+
+
 def install() -> None:
     """Make ``show`` the app's exception handler, in place of NiceGUI's default (which logs every exception
-    as an error with its traceback, a refused action included)."""
+    as an error with its traceback, a refused action included), and ``page_error`` its error page (NiceGUI's
+    own shows the exception's text)."""
     app._exception_handlers[:] = [show]  # NiceGUI offers on_exception (append) but no way to replace
+    app.on_page_exception(page_error)
+
+
+def page_error(exc: Exception) -> None:
+    """The page shown when a page cannot be built: a HuiqiError's own message, else a plain notice."""
+    message = exc.message(lang()) if isinstance(exc, HuiqiError) else t("error.page", lang())
+    with ui.column().classes("absolute-center items-center gap-4"):
+        ui.icon("error_outline", size="4rem").classes("text-grey-6")
+        ui.label(message).classes("text-h6").mark("error-page")
+        ui.link(t("error.home", lang()), "/")
 
 
 def show(exc: Exception) -> None:

@@ -55,6 +55,13 @@ def serve_command(
 def server_problem() -> str | None:
     """Why the server must not start (Chinese and English), or None."""
     settings = config.get_settings()
+    try:  # sessions and uploads live there: without it every request failed and no login was kept
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        return (
+            f"拒绝启动：无法创建数据目录 {settings.data_dir}（{exc.strerror or exc}）。请检查 HUIQI_DATA_DIR。\n"
+            f"refusing to start: cannot create the data dir {settings.data_dir}; check HUIQI_DATA_DIR."
+        )
     make = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
     if not settings.storage_secret:
         return (

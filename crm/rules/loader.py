@@ -143,12 +143,22 @@ def load_dir(directory: Path, last_good: LastGood | None = None) -> tuple[RuleSe
     return ruleset, errors + built.relation_errors
 
 
+MAX_RULE_FILE_BYTES = 512 * 1024  # the largest shipped policy file is ~10 KB; a 7 MB one took 10 s and 410 MB
+
+
+def _too_large(size: int) -> str:
+    return f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {MAX_RULE_FILE_BYTES // 1024} KB）：一项政策一个文件，不会这么大"
+
+
 def _read_texts(directory: Path) -> tuple[dict[str, str], list[RuleError]]:
     """File name -> text of every rule file; a file that cannot be read as UTF-8 is an error, not a crash."""
     texts: dict[str, str] = {}
     errors: list[RuleError] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
+            if (size := path.stat().st_size) > MAX_RULE_FILE_BYTES:
+                errors.append(RuleError(path, 0, _too_large(size)))
+                continue
             texts[path.name] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             errors.append(RuleError(path, 0, f"文件不是 UTF-8 编码（第 {exc.start} 字节）：请另存为 UTF-8"))

@@ -6,6 +6,7 @@ or the command that started it, can read it. One job per officer at a time, kept
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,12 +15,13 @@ from pathlib import Path
 from crm.auth import Principal, acting_as, current_principal, require
 from crm.config import get_settings
 from crm.errors import HuiqiError
-from crm.i18n import register
+from crm.i18n import register, t
 from crm.paths import inside
 from crm.services import packs
 
 register({"jobs.running": ("已有批量任务在运行", "A batch is already running")})
 
+log = logging.getLogger("huiqi.jobs")
 BATCH_WORKERS = 2  # processes rendering packs (the machine's two cores)
 
 
@@ -88,7 +90,8 @@ def _run(job: BatchJob, ids: list[int], out_dir: Path, on: date | None) -> None:
             job.result = packs.make_packs(ids, out_dir, on=on, workers=BATCH_WORKERS, progress=job.progress)
     except HuiqiError as exc:
         job.error = exc.message()
-    except Exception as exc:  # noqa: BLE001 - the job reports it; the server keeps running
-        job.error = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:
+        log.exception("pack batch of %s stopped", job.principal.username)
+        job.error = t("error.unexpected", kind=type(exc).__name__)  # the text stays in the log, not on screen
     finally:
         job.running = False

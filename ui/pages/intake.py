@@ -214,7 +214,9 @@ class IntakePage:
     def preview_card(self) -> None:
         s = self.state
         assert s.preview is not None
-        ui.markdown("\n\n".join(s.preview.report().splitlines()[:1] + s.preview.notes)).mark("intake-report")
+        with ui.column().classes("gap-1").mark("intake-report"):  # plain text: the notes quote column headers
+            for line in s.preview.report().splitlines()[:1] + s.preview.notes:
+                ui.label(line)
         if s.preview.errors:
             ui.label(tr("ui.intake.errors")).classes("text-subtitle1")
             rows = [{"row": e.row, "column": e.column, "message": e.message} for e in s.preview.errors[:500]]

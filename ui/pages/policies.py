@@ -51,6 +51,12 @@ register(
         "policies.params": ("可调参数（专员可修改）", "Parameters (officers may change)"),
         "policies.todo": ("待核实：{todo}", "To verify: {todo}"),
         "policies.enterprises": ("企业（按上次匹配结果）", "Enterprises (last match)"),
+        "policies.not_found_title": ("未找到政策", "Policy not found"),
+        "policies.not_found": (
+            "没有这项政策：链接可能已过期，或政策已停用。",
+            "There is no such policy: the link may be old, or the policy was withdrawn.",
+        ),
+        "policies.back": ("返回政策列表", "Back to the policy list"),
         "policies.rematch": ("重新匹配全部企业", "Re-match all enterprises"),
         "policies.rematched": (
             "已重新匹配 {count} 家企业（{seconds} 秒）：写入 {written} 条变化的结果，{unchanged} 家企业结果未变；"
@@ -81,6 +87,11 @@ def create() -> None:
 
     @ui.page("/policies/{policy_id}")
     def policy_page(policy_id: str) -> None:
+        if policy_id not in {p.id for p in matching.policies()}:  # an old link, a typo: say so, not a 500
+            with frame(tr("policies.not_found_title"), breadcrumbs=[(tr("nav.policies"), "/policies")]):
+                ui.label(tr("policies.not_found")).mark("policy-not-found")
+                ui.link(tr("policies.back"), "/policies")
+            return
         outline = matching.policy_outline(policy_id)
         with frame(outline["title"], breadcrumbs=[(tr("nav.policies"), "/policies")]):
             policy_detail(outline)
