@@ -130,6 +130,11 @@ def _money(name: str) -> bool:
     return Target("fiscalyear", name).spec().kind == "money"
 
 
+# the template's example row: an import recognises it and skips it
+EXAMPLE_NAME = "上海示例体育科技有限公司"
+EXAMPLE_USCC = "91310110MA1G8XKX0C"
+
+
 def template_xlsx(year: int) -> bytes:
     """A blank import template: the expected columns and one example row."""
     targets = [
@@ -146,8 +151,8 @@ def template_xlsx(year: int) -> bytes:
         Target("contact", "phone"),
     ]
     example = [
-        "上海示例体育科技有限公司",
-        "91310110MA1G8XKX0C",
+        EXAMPLE_NAME,
+        EXAMPLE_USCC,
         "2019/3/5",
         500,
         "五角场",

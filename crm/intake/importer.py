@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from crm import parsing, store
 from crm.intake.dedupe import cross_scan, normalize_name
+from crm.intake.export import EXAMPLE_NAME, EXAMPLE_USCC
 from crm.intake.mapping import Target
 from crm.intake.readers import Table
 from crm.intake.search import fold
@@ -138,9 +139,18 @@ def plan_import(table: Table, mapping: dict[str, str], *, session: Session) -> P
     for plan in preview.rows:
         _parse_row(plan, table.headers, targets)
     _match_existing(preview, session)
+    _skip_template_example(preview)
     _check_within_file(preview, table.headers, targets)
     check_one_row_per_target(preview)
     return preview
+
+
+def _skip_template_example(preview: Preview) -> None:
+    """The blank template's example row, left in by mistake, is not an enterprise: skipped and said so."""
+    for plan in preview.rows:
+        if (plan.enterprise.get("name"), plan.enterprise.get("uscc")) == (EXAMPLE_NAME, EXAMPLE_USCC):
+            plan.action, plan.suspects = "skip", []
+            preview.notes.append(f"第 {plan.row} 行是导入模板的示例行，未导入")
 
 
 def check_one_row_per_target(preview: Preview) -> None:
@@ -277,6 +287,8 @@ def _match_existing(preview: Preview, session: Session) -> None:
     found = cross_scan([p.name for p in unmatched], [names[i] for i in ids])
     for k, hits in found.items():
         unmatched[k].suspects = [(ids[j], names[ids[j]], s) for j, s in hits[:5]]
+        # the safe default: neither a second record nor an overwrite until the officer chooses
+        unmatched[k].action = "skip"
 
 
 def _check_within_file(preview: Preview, headers: list[str], targets: dict[int, Target]) -> None:
