@@ -23,6 +23,11 @@ USCC = "91310110MA1FL3LX2N"
 @pytest.fixture
 def enterprise_id() -> int:
     """An enterprise that leaves several verdicts open: no R&D figures, unknown list flags."""
+    return add_enterprise()
+
+
+def add_enterprise() -> int:
+    """Create (and match) the enterprise of the ``enterprise_id`` fixture in the configured database."""
     with session_scope() as session:
         ent = store.create_enterprise(
             session=session,

@@ -18,7 +18,7 @@ from crm.services import requests as rq
 from crm.services import returns
 from crm.store import load_aggregate
 from crm.store import requests as request_store
-from tests.requests.conftest import fill
+from tests.requests.conftest import add_enterprise, fill
 
 LAST = date.today().year - 1
 
@@ -225,3 +225,20 @@ def test_a_batch_over_the_limits_is_refused_before_it_is_read() -> None:
         archive.writestr("bomb.xlsx", b"\0" * 10_000)  # packs small, unpacks past the limit
     with pytest.raises(UnreadableFile):
         expand([("bomb.zip", buf.getvalue())], small)
+
+
+@pytest.mark.usefixtures("any_db")
+def test_a_return_is_applied_on_both_databases(tmp_path: Path) -> None:
+    from crm.services import radar
+
+    enterprise_id = add_enterprise()
+    path = _make(enterprise_id, tmp_path)
+    assert radar.radar(only=("returns",)).section("returns").total == 1
+    fill(path)
+    [f] = (review := _review(path)).files
+    assert returns.accept(review).written[enterprise_id] == len(f.changes) > 0
+    assert _held(enterprise_id, "rd_expense", LAST) == Decimal("1200000.00")
+    with session_scope() as session:
+        prov = request_store.field_provenance(session=session, enterprise_id=enterprise_id)
+    assert prov[f"rd_expense@{LAST}"][0] == f"return:{f.request_id}"
+    assert rq.list_requests(status="returned")[0]["enterprise_id"] == enterprise_id
