@@ -29,7 +29,8 @@ class HuiqiGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context: typer types it with its vendored click
         try:
-            return super().invoke(ctx)
+            with _as_the_operator(ctx):
+                return super().invoke(ctx)
         except HuiqiError as exc:
             typer.echo(t("error.cli", message=exc.message()).replace("\n", " "), err=True)
             raise typer.Exit(exc.exit_code) from None
@@ -53,6 +54,25 @@ app = typer.Typer(
 )
 for _group in (core, rules, packs, intake, calendar, admin, requests):
     _group.register(app)
+
+
+# commands that start a UI: they must not run as anybody (their requests would inherit it), the login decides
+UI_COMMANDS = frozenset({"app", "serve"})
+
+
+def _as_the_operator(ctx: Any) -> Any:
+    """Server mode: a data command at the shell runs as the command-line admin (whoever can run it holds the
+    database's credentials anyway), audited as such; the UI-starting commands and desktop mode run as usual."""
+    from contextlib import nullcontext
+
+    from crm.config import get_settings
+    from crm.services.auth import Principal, acting_as
+
+    words = [*(getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])), *ctx.args]
+    name = next((a for a in words if not a.startswith("-")), "")
+    if name in UI_COMMANDS or not get_settings().is_server:
+        return nullcontext()
+    return acting_as(Principal("cli", "admin", "命令行管理员"))
 
 
 HELP_OPTION = "显示本帮助并退出 (show this help and exit)"
