@@ -18,6 +18,8 @@ from crm.services import auth as accounts
 from crm.services import backup as backups
 from crm.services import profile as profiles
 from ui.auth import forget_cached
+from ui.background import io_bound
+from ui.components.confirm import confirm
 from ui.components.stages_panel import StagesPanel
 from ui.i18n_ui import lang, tr
 from ui.theme import frame
@@ -59,8 +61,20 @@ register(
         "srv.bak.now": ("立即备份", "Back up now"),
         "srv.bak.done": ("已备份：{path}", "Backed up: {path}"),
         "srv.bak.restore_hint": (
-            "恢复备份请在服务器上运行：huiqi restore <备份文件>（当前数据会先另存一份）。",
-            "To restore, run on the server: huiqi restore <file> (current data is saved first).",
+            "恢复备份会替换全部数据；替换前当前数据会先另存一份备份。也可在服务器上运行：huiqi restore <备份文件>。",
+            "Restoring replaces all data; the current data is saved as a backup first. Or run: huiqi restore <file>.",
+        ),
+        "srv.bak.col.file": ("备份文件", "File"),
+        "srv.bak.col.size": ("大小", "Size"),
+        "srv.bak.col.at": ("时间", "Time"),
+        "srv.bak.restore": ("恢复", "Restore"),
+        "srv.bak.restore_ask": (
+            "用备份“{name}”替换当前全部数据？当前数据会先另存一份。",
+            "Replace all current data with the backup '{name}'? The current data is saved first.",
+        ),
+        "srv.bak.restored": (
+            "已恢复“{name}”；原数据已另存为 {saved}",
+            "Restored '{name}'; the previous data was saved as {saved}",
         ),
         "srv.pw.old": ("原密码", "Current password"),
         "srv.pw.new": ("新密码（至少 8 位）", "New password (8+)"),
@@ -137,10 +151,11 @@ class AccountsPanel:
                         "label": tr("srv.acc.username"),
                         "field": "username",
                         "sortable": True,
+                        "align": "left",
                     },
-                    {"name": "name", "label": tr("srv.acc.name"), "field": "name"},
-                    {"name": "role", "label": tr("srv.acc.role"), "field": "role"},
-                    {"name": "state", "label": tr("srv.acc.state"), "field": "state"},
+                    {"name": "name", "label": tr("srv.acc.name"), "field": "name", "align": "left"},
+                    {"name": "role", "label": tr("srv.acc.role"), "field": "role", "align": "left"},
+                    {"name": "state", "label": tr("srv.acc.state"), "field": "state", "align": "left"},
                 ],
                 rows=[],
                 row_key="id",
@@ -328,21 +343,50 @@ class AuditPanel:
 def _backups_panel() -> None:
     @ui.refreshable
     def listing() -> None:
+        found = backups.list_backups()
         rows = [
             {
+                "id": i,
                 "file": str(b.path.name),
                 "size": f"{b.size / 1024:.0f} KB",
                 "at": f"{b.modified:%Y-%m-%d %H:%M}",
             }
-            for b in backups.list_backups()
+            for i, b in enumerate(found)
         ]
-        ui.table(
-            columns=[{"name": k, "label": k, "field": k} for k in ("file", "size", "at")], rows=rows
-        ).props("dense flat bordered").classes("w-full")
+        table = (
+            ui.table(
+                columns=[
+                    {"name": k, "label": tr(f"srv.bak.col.{k}"), "field": k, "align": "left"}
+                    for k in ("file", "size", "at")
+                ]
+                + [{"name": "restore", "label": "", "field": "restore", "align": "left"}],
+                rows=rows,
+                row_key="id",
+            )
+            .props("dense flat bordered")
+            .classes("w-full")
+            .mark("backups-table")
+        )
+        table.add_slot(
+            "body-cell-restore",
+            f"""<q-td :props="props"><q-btn flat dense no-caps icon="restore" label="{tr("srv.bak.restore")}"
+            @click="$parent.$emit('restore', props.row)" /></q-td>""",
+        )
+        table.on("restore", lambda e: restore(e.args["file"]))
 
     def now() -> None:
         path = backups.make_backup()
         ui.notify(tr("srv.bak.done", path=path.name), type="positive")
+        listing.refresh()
+
+    async def restore(name: str) -> None:
+        path = next((b.path for b in backups.list_backups() if b.path.name == name), None)
+        if path is None:
+            return
+        if not await confirm(tr("srv.bak.restore_ask", name=path.name), ok=tr("srv.bak.restore")):
+            return
+        saved = await io_bound(backups.restore_backup, path)
+        ui.notify(tr("srv.bak.restored", name=path.name, saved=saved.name), type="positive", multi_line=True)
         listing.refresh()
 
     ui.button(tr("srv.bak.now"), on_click=now).props("unelevated").mark("backup-now")
