@@ -39,7 +39,7 @@ def make_engine(url: str) -> Engine:
     """A new engine for ``url`` (SQLite: WAL, foreign keys, busy timeout); sessions refuse a viewer's writes."""
     guard_writes()
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1] if "///" in url else ""  # "sqlite://" is in memory: no file
         if path and path != ":memory:":
             private_file(Path(path))
         engine = create_engine(

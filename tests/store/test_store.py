@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from stdnum.cn import uscc
@@ -176,3 +177,11 @@ def test_the_tag_filter_offers_every_live_tag_once() -> None:
     with session_scope() as s:
         store.delete(session=s, model=Enterprise, record_id=gone.id, expected_version=1, actor="alice")
     assert facets().tags == sorted(["重点企业", "电竞"])
+
+
+def test_an_in_memory_sqlite_url_creates_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crm.db import make_engine
+
+    monkeypatch.chdir(tmp_path)
+    make_engine("sqlite://").dispose()  # "sqlite://" once became a file named "sqlite:" in the working dir
+    assert list(tmp_path.iterdir()) == []
