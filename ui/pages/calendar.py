@@ -19,6 +19,7 @@ register(
     {
         "ui.cal.title": ("日历", "Calendar"),
         "ui.cal.month": ("月视图", "Month"),
+        "ui.cal.today": ("今天", "Today"),
         "ui.cal.agenda": ("日程", "Agenda"),
         "ui.cal.office": ("全办", "Whole office"),
         "ui.cal.officer": ("专员", "Officer"),
@@ -90,7 +91,14 @@ class CalendarView:
 
     def agenda_view(self) -> None:
         today = date.today()
-        items = deadlines.agenda(today, today + timedelta(days=90), officer_id=self.officer_id, on=today)
+        # open tasks already overdue come first (a year back), then everything of the next 90 days
+        items = [
+            i
+            for i in deadlines.agenda(
+                today - timedelta(days=365), today + timedelta(days=90), officer_id=self.officer_id, on=today
+            )
+            if i.day >= today or i.kind == "task"
+        ]
         if not items:
             ui.label(tr("ui.cal.empty")).classes("text-grey-7")
         with ui.list().props("dense separator").classes("w-full").mark("agenda"):
@@ -102,7 +110,11 @@ class CalendarView:
                         ui.item_label(item.title)
                         ui.item_label(item.detail).props("caption")
                     with ui.item_section().props("side"):
-                        ui.badge(days_left(item.left), color=COLORS.get(item.kind, "grey"))
+                        overdue = item.left is not None and item.left.overdue
+                        ui.badge(
+                            days_left(item.left),
+                            color="negative" if overdue else COLORS.get(item.kind, "grey"),
+                        ).mark(f"agenda-left-{item.day}")
 
     def month_view(self) -> None:
         first = self.month
@@ -129,9 +141,17 @@ class CalendarView:
                 self.day_cell(date(first.year, first.month, day), by_day)
 
     def day_cell(self, day: date, by_day: dict[date, list[deadlines.AgendaItem]]) -> None:
-        today = "border-primary" if day == date.today() else ""
-        with ui.card().classes(f"q-pa-xs min-h-[5rem] {today}").props("flat bordered").mark(f"day-{day}"):
-            ui.label(str(day.day)).classes("text-caption")
+        is_today = day == date.today()
+        cell = ui.card().classes("q-pa-xs min-h-[5rem]").props("flat bordered").mark(f"day-{day}")
+        if is_today:  # a visible frame and a 今天 tag, not only a class Quasar does not know
+            cell.classes("bg-blue-1").style("border: 2px solid var(--q-primary)")
+        with cell:
+            with ui.row().classes("items-center gap-1"):
+                ui.label(str(day.day)).classes(
+                    "text-caption" + (" text-bold text-primary" if is_today else "")
+                )
+                if is_today:
+                    ui.badge(tr("ui.cal.today"), color="primary").props("dense").mark("today-marker")
             for item in by_day.get(day, []):
                 ui.label(item.title).classes(f"text-caption text-{COLORS.get(item.kind, 'grey')}")
 
