@@ -31,6 +31,7 @@ async def test_a_policy_shows_its_criteria_parameters_and_matching_enterprises(u
     await user.open("/policies/demo_unit_municipal")
     await user.should_see("上年销售收入 ≥ 2,000.00 万元（参数 revenue_min）")
     await user.should_see("上年营业收入下限（占位）（revenue_min）")
+    await user.should_see("规则参数（在规则文件中修改）")  # nothing here is editable on the page
     await user.open("/policies/talent_employer")
     await user.should_see("基本符合，待核实（1）")
 

@@ -48,7 +48,7 @@ register(
         ),
         "policies.basis": ("政策依据", "Basis"),
         "policies.criteria": ("申报条件", "Criteria"),
-        "policies.params": ("可调参数（专员可修改）", "Parameters (officers may change)"),
+        "policies.params": ("规则参数（在规则文件中修改）", "Rule parameters (changed in the rule file)"),
         "policies.todo": ("待核实：{todo}", "To verify: {todo}"),
         "policies.enterprises": ("企业（按上次匹配结果）", "Enterprises (last match)"),
         "policies.not_found_title": ("未找到政策", "Policy not found"),
