@@ -72,6 +72,8 @@ OPEN = {
     "returns": {"read_folder", "review_returns"},
     # make_requests' parts: reading verdicts, and writing already-made workbooks to the paths it chose
     "request_batch": {"verdicts_of", "write_books"},
+    # a pack's asks, built from verdicts already read (pure)
+    "pack_asks": {"to_check", "to_collect", "data_request_rows"},
     "provenance": {"provenance_of", "source_text"},
     "jobs": {"latest"},
     "dashboard": {
