@@ -128,7 +128,6 @@ OPEN = {
     },
     "matching": {
         "rematch_text",
-        "fact_table",
         "assumption_text",
         "condition_text",
         "fact_value_text",
