@@ -10,24 +10,12 @@ from crm.domain import label
 from crm.facts import CATALOGUE, FIELD_ZH
 from crm.facts.catalogue import CollectItem
 from crm.facts.derive import field_missing
+from crm.records.fields import ENTERPRISE_FIELDS, FISCAL_YEAR_FIELDS
 from crm.rules.evaluate import Trace, Verdict
 from crm.rules.explain import CODE_VOCABULARIES
 
-MONEY_FIELDS = frozenset(
-    {
-        "sales_revenue",
-        "total_income",
-        "hightech_income",
-        "rd_expense",
-        "rd_expense_domestic",
-        "total_cost",
-        "total_assets",
-        "total_liabilities",
-        "tax_paid",
-        "equity_financing",
-        "registered_capital",
-    }
-)
+# Money fields as the record specs declare them (one list: a new money field is CNY here too).
+MONEY_FIELDS = frozenset(s.name for s in (*ENTERPRISE_FIELDS, *FISCAL_YEAR_FIELDS) if s.kind == "money")
 
 
 def to_collect(verdict: Verdict, leaves: list[Trace], aggregate: Any) -> list[dict[str, Any]]:
